@@ -1,0 +1,47 @@
+# Everything people run. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-sqlite test-postgres check demo bench setup system-deps clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Serve the register on http://127.0.0.1:8000 with the demo force loaded on first start.
+run: setup
+	CSAS_DEMO=$${CSAS_DEMO:-on} $(BIN)/csas migrate
+	CSAS_DEMO=$${CSAS_DEMO:-on} $(BIN)/csas serve
+
+demo: setup
+	CSAS_DEMO=on $(BIN)/csas migrate
+	CSAS_DEMO=on $(BIN)/csas demo
+
+# The whole suite on SQLite, then again on a private PostgreSQL cluster this target installs and starts.
+test: setup system-deps test-sqlite test-postgres
+
+test-sqlite: setup
+	env -u DATABASE_URL $(BIN)/pytest -q
+
+test-postgres: setup
+	scripts/with-postgres.sh $(BIN)/pytest -q
+
+system-deps:
+	scripts/system-deps.sh
+
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,74 @@
+"""create_app(): wires controllers, dependencies, error handling and the lifespan (database, scheduler)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+import admin_ui.controllers
+import register.controllers
+import scheduler.controllers
+import training.controllers
+import vetting.controllers
+from admin_ui.paths import STATIC_DIR, TEMPLATES_DIR
+from core.controllers import AuthController, HealthController
+from core.http import EXCEPTION_HANDLERS, optional_principal, provide_principal, provide_today
+from core.lifecycle import close_database, open_database
+from core.settings import get_settings, require_secret_key
+
+logger = logging.getLogger("csas")
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    settings = get_settings()
+    await open_database()
+    if settings.demo:
+        from demo import load_demo_if_empty
+
+        await load_demo_if_empty()
+    try:
+        yield
+    finally:
+        await close_database()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    require_secret_key(settings)
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            AuthController,
+            *register.controllers.ROUTE_HANDLERS,
+            *vetting.controllers.ROUTE_HANDLERS,
+            *training.controllers.ROUTE_HANDLERS,
+            *scheduler.controllers.ROUTE_HANDLERS,
+            *admin_ui.controllers.ROUTE_HANDLERS,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
+        ],
+        dependencies={
+            "principal": Provide(provide_principal),
+            "viewer": Provide(optional_principal),
+            "today": Provide(provide_today, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title="CSAS Register",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        debug=False,
+    )

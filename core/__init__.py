@@ -1,0 +1,1 @@
+"""Settings, the business clock, errors, users and roles, sessions and tokens, the audit log."""

@@ -1,0 +1,107 @@
+"""Domain errors and the one translation of every error into RFC 9457 problem details.
+
+Services raise DomainError subclasses with a stable `code` clients can switch on; rules return
+Violation values. Nothing else in the code base builds an error response.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+logger = logging.getLogger("csas.errors")
+
+
+class CoreErrorCode(StrEnum):
+    NOT_AUTHENTICATED = "not_authenticated"
+    BAD_CREDENTIALS = "bad_credentials"
+    FORBIDDEN = "forbidden"
+    OUT_OF_SCOPE = "out_of_scope"
+    NOT_FOUND = "not_found"
+    VALIDATION_ERROR = "validation_error"
+    MALFORMED_REQUEST = "malformed_request"
+    CONFLICT = "conflict"
+    DUPLICATE = "duplicate"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    INTERNAL_ERROR = "internal_error"
+    CLOCK_OVERRIDE_OFF = "clock_override_off"
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    message: str
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        out = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            out["field"] = self.field
+        return out
+
+
+class DomainError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(
+        self,
+        code: str,
+        detail: str,
+        violations: list[Violation] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.code = str(code)
+        self.detail = detail
+        self.violations = violations or []
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    title = "Not signed in"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict with the current state"
+
+
+class Invalid(DomainError):
+    status = 422
+    title = "Invalid input"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    title = "Too many requests"
+
+
+def invalid(violations: list[Violation], detail: str = "The request has invalid fields.") -> Invalid:
+    return Invalid(CoreErrorCode.VALIDATION_ERROR, detail, violations)
+
+
+def raise_if_violations(violations: list[Violation], detail: str = "The request has invalid fields.") -> None:
+    if violations:
+        raise invalid(violations, detail)
+
+
+def problem_body(
+    status: int, title: str, detail: str, code: str, violations: list[Violation] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": status, "title": title, "detail": detail, "code": code}
+    if violations:
+        body["violations"] = [v.as_dict() for v in violations]
+    return body

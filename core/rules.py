@@ -1,0 +1,81 @@
+"""Pure checks on user input shared by every domain. No I/O, no clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from core.errors import Violation
+from core.roles import Role
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,150}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+def check_email(email: str, field: str = "email", required: bool = True) -> list[Violation]:
+    if not email:
+        return [Violation("required", "An email address is required.", field)] if required else []
+    if len(email) > 254 or not _EMAIL.match(email):
+        return [Violation("invalid_email", f"'{email}' is not a valid email address.", field)]
+    return []
+
+
+def check_required_text(value: str, field: str, label: str, max_length: int = 200) -> list[Violation]:
+    if not value or not value.strip():
+        return [Violation("required", f"{label} is required.", field)]
+    if len(value) > max_length:
+        return [Violation("too_long", f"{label} must be at most {max_length} characters.", field)]
+    return []
+
+
+def check_username(username: str) -> list[Violation]:
+    if not _USERNAME.match(username or ""):
+        return [
+            Violation(
+                "invalid_username",
+                "Usernames are 2-150 letters, digits or . _ @ - characters.",
+                "username",
+            )
+        ]
+    return []
+
+
+def check_password(password: str) -> list[Violation]:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return [
+            Violation(
+                "weak_password", f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.", "password"
+            )
+        ]
+    return []
+
+
+def check_role_scope(
+    role: Role,
+    force_id: int | None,
+    organisation_id: int | None,
+    team_ids: list[int],
+    officer_id: int | None,
+) -> list[Violation]:
+    """Each role needs exactly the scope that bounds it (api.md, Roles)."""
+    needs = {
+        Role.CSAS_COORDINATOR: ("force_id", force_id is not None),
+        Role.VETTING_OFFICER: ("force_id", force_id is not None),
+        Role.HR: ("organisation_id", organisation_id is not None),
+        Role.MANAGER: ("team_ids", bool(team_ids)),
+        Role.OFFICER: ("officer_id", officer_id is not None),
+    }
+    if role in needs:
+        field, present = needs[role]
+        if not present:
+            return [Violation("scope_required", f"A {role.value} user needs {field}.", field)]
+    return []
+
+
+def check_date_order(
+    earlier: dt.date | None, later: dt.date | None, earlier_field: str, later_field: str
+) -> list[Violation]:
+    if earlier is not None and later is not None and later <= earlier:
+        return [Violation("date_order", f"{later_field} must be after {earlier_field}.", later_field)]
+    return []

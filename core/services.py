@@ -1,0 +1,181 @@
+"""Users, sign-in sessions and bearer tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from core.audit import record_audit
+from core.clock import now_utc
+from core.db import is_unique_violation, write_transaction
+from core.errors import Conflict, CoreErrorCode, Forbidden, NotAuthenticated, NotFound, raise_if_violations
+from core.roles import Principal, Role
+from core.rules import check_email, check_password, check_role_scope, check_username
+from core.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
+from core.tables import ApiToken, User, UserSession
+
+SESSION_LIFETIME = dt.timedelta(hours=12)
+
+
+def _team_ids(raw: Any) -> frozenset[int]:
+    if isinstance(raw, str):
+        raw = json.loads(raw or "[]")
+    return frozenset(int(t) for t in raw or [])
+
+
+def principal_from_row(row: dict[str, Any]) -> Principal:
+    return Principal(
+        user_id=row["id"],
+        username=row["username"],
+        role=Role(row["role"]),
+        force_id=row["force_id"],
+        organisation_id=row["organisation_id"],
+        team_ids=_team_ids(row["team_ids"]),
+        officer_id=row["officer_id"],
+    )
+
+
+def user_public(row: dict[str, Any]) -> dict[str, Any]:
+    principal = principal_from_row(row)
+    return {
+        "id": row["id"],
+        "username": row["username"],
+        "email": row["email"],
+        "role": principal.role.value,
+        "force_id": principal.force_id,
+        "organisation_id": principal.organisation_id,
+        "team_ids": sorted(principal.team_ids),
+        "officer_id": principal.officer_id,
+        "is_active": row["is_active"],
+    }
+
+
+async def create_user(
+    actor: Principal,
+    *,
+    username: str,
+    password: str,
+    email: str,
+    role: Role,
+    force_id: int | None = None,
+    organisation_id: int | None = None,
+    team_ids: list[int] | None = None,
+    officer_id: int | None = None,
+) -> dict[str, Any]:
+    """Scope references must already be checked to exist (register.services.create_user does that)."""
+    if not actor.is_admin:
+        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators create users.")
+    team_ids = sorted(set(team_ids or []))
+    raise_if_violations(
+        check_username(username)
+        + check_password(password)
+        + check_email(email)
+        + check_role_scope(role, force_id, organisation_id, team_ids, officer_id)
+    )
+    values = {
+        "username": username,
+        "email": email,
+        "password_hash": hash_password(password),
+        "role": role.value,
+        "force_id": force_id,
+        "organisation_id": organisation_id,
+        "team_ids": json.dumps(team_ids),
+        "officer_id": officer_id,
+        "is_active": True,
+    }
+    try:
+        async with write_transaction():
+            if await User.exists().where(User.username == username):
+                raise Conflict(CoreErrorCode.DUPLICATE, f"A user named '{username}' already exists.")
+            row = (await User.insert(User(**values)).returning(*User.all_columns()))[0]
+            after = user_public(row)
+            await record_audit(actor, "user.create", "user", row["id"], None, after)
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise Conflict(CoreErrorCode.DUPLICATE, f"A user named '{username}' already exists.") from exc
+        raise
+    return after
+
+
+async def get_user_by_username(username: str) -> dict[str, Any]:
+    row = await User.select().where(User.username == username).first()
+    if row is None:
+        raise NotFound(CoreErrorCode.NOT_FOUND, f"No user named '{username}'.")
+    return row
+
+
+async def list_users(actor: Principal) -> list[dict[str, Any]]:
+    if not actor.is_admin:
+        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators list users.")
+    return [user_public(r) for r in await User.select().order_by(User.username)]
+
+
+async def sign_in(username: str, password: str) -> tuple[str, Principal]:
+    """Returns a fresh session token (a new one at every sign-in) and who signed in."""
+    row = await User.select().where(User.username == username).first()
+    valid = verify_password(row["password_hash"] if row else None, password)
+    if row is None or not valid or not row["is_active"]:
+        raise NotAuthenticated(CoreErrorCode.BAD_CREDENTIALS, "Unknown username or wrong password.")
+    token = new_token()
+    now = now_utc()
+    async with write_transaction():
+        if password_needs_rehash(row["password_hash"]):
+            await User.update({User.password_hash: hash_password(password)}).where(User.id == row["id"])
+        await UserSession.insert(
+            UserSession(token_hash=hash_token(token), user=row["id"], created_at=now,
+                        expires_at=now + SESSION_LIFETIME)
+        )
+        await UserSession.delete().where(UserSession.expires_at < now)
+    return token, principal_from_row(row)
+
+
+async def sign_out(token: str) -> None:
+    async with write_transaction():
+        await UserSession.delete().where(UserSession.token_hash == hash_token(token))
+
+
+_USER_COLUMNS = (
+    "id", "username", "role", "force_id", "organisation_id", "team_ids", "officer_id", "is_active",
+)
+
+
+async def principal_for_session(token: str) -> Principal | None:
+    row = (
+        await UserSession.select(*(getattr(UserSession.user, c) for c in _USER_COLUMNS), UserSession.expires_at)
+        .where(UserSession.token_hash == hash_token(token))
+        .output(nested=True)
+        .first()
+    )
+    if row is None or row["expires_at"] <= now_utc() or not row["user"]["is_active"]:
+        return None
+    return principal_from_row(row["user"])
+
+
+async def principal_for_bearer(token: str) -> Principal | None:
+    row = (
+        await ApiToken.select(*(getattr(ApiToken.user, c) for c in _USER_COLUMNS), ApiToken.revoked_at)
+        .where(ApiToken.token_hash == hash_token(token))
+        .output(nested=True)
+        .first()
+    )
+    if row is None or row["revoked_at"] is not None or not row["user"]["is_active"]:
+        return None
+    return principal_from_row(row["user"])
+
+
+async def create_token(actor: Principal, username: str, name: str = "") -> dict[str, Any]:
+    """Returns the token once; only its keyed hash is stored."""
+    if not actor.is_admin:
+        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators create API tokens.")
+    user = await get_user_by_username(username)
+    token = new_token()
+    async with write_transaction():
+        row = (
+            await ApiToken.insert(ApiToken(token_hash=hash_token(token), user=user["id"], name=name))
+            .returning(ApiToken.id, ApiToken.created_at)
+        )[0]
+        await record_audit(actor, "token.create", "api_token", row["id"], None,
+                           {"username": username, "name": name})
+    return {"id": row["id"], "username": username, "name": name, "token": token,
+            "created_at": row["created_at"]}

@@ -1,0 +1,53 @@
+"""Users, sessions, API tokens and the audit log."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class User(Table, tablename="app_user"):
+    id: Serial
+    username = Varchar(length=150, unique=True, null=False)
+    email = Varchar(length=254, null=False, default="")
+    password_hash = Varchar(length=255, null=False, default="")
+    role = Varchar(length=32, null=False, default="officer", help_text="One of core.roles.Role.")
+    # Scope references point into register's tables; core sits below register so they are plain integers,
+    # checked by register.services when a user is created.
+    force_id = Integer(null=True, default=None, help_text="Scope for csas_coordinator and vetting_officer.")
+    organisation_id = Integer(null=True, default=None, help_text="Scope for hr.")
+    team_ids = JSON(null=False, default="[]", help_text="Scope for manager: a JSON list of team ids.")
+    officer_id = Integer(null=True, default=None, help_text="Scope for officer: their own record.")
+    is_active = Boolean(null=False, default=True)
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class UserSession(Table):
+    id: Serial
+    token_hash = Varchar(length=64, unique=True, null=False, index=True)
+    user = ForeignKey(references=User, null=False, index=True)
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+    expires_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class ApiToken(Table):
+    id: Serial
+    token_hash = Varchar(length=64, unique=True, null=False, index=True)
+    user = ForeignKey(references=User, null=False, index=True)
+    name = Varchar(length=100, null=False, default="")
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class AuditEvent(Table):
+    id: Serial
+    at = Timestamptz(null=False, default=TimestamptzNow(), index=True)
+    actor_user_id = Integer(null=True, default=None, help_text="Null for the system (CLI, sweep, demo).")
+    actor = Varchar(length=150, null=False, default="")
+    action = Varchar(length=64, null=False, default="")
+    entity = Varchar(length=64, null=False, default="", index=True)
+    entity_id = Integer(null=True, default=None, index=True)
+    before = JSON(null=True, default=None)
+    after = JSON(null=True, default=None)

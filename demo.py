@@ -1,0 +1,59 @@
+"""Loads the demo force (demo mode only): people and places, then each domain's records, then users."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.clock import business_today
+from core.roles import Principal, Role
+from core.settings import get_settings
+from register import demo as register_demo
+from register import services as register_services
+from register.tables import Force
+
+DEMO_ACTOR = Principal.system("demo")
+
+
+class DemoModeRequired(RuntimeError):
+    pass
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-demo-2026"
+
+
+async def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
+    """Returns (username, role, password) for every demo account."""
+    if not get_settings().demo:
+        raise DemoModeRequired("The demo force loads only in demo mode (CSAS_DEMO=on).")
+    today = today or business_today()
+    people = await register_demo.load(DEMO_ACTOR, today)
+    lapse = people.lapse_borough
+    accounts = [
+        ("admin", Role.ADMIN, {}),
+        ("coordinator", Role.CSAS_COORDINATOR, {"force_id": people.force_id}),
+        ("vetting", Role.VETTING_OFFICER, {"force_id": people.force_id}),
+        ("hr", Role.HR, {"organisation_id": people.organisation_ids[lapse]}),
+        ("manager", Role.MANAGER, {"team_ids": [people.team_ids[lapse]]}),
+        ("officer", Role.OFFICER, {"officer_id": people.officer_ids[lapse][0]}),
+    ]
+    created = []
+    for username, role, scope in accounts:
+        password = demo_password(username)
+        await register_services.create_user(
+            DEMO_ACTOR, username=username, password=password, email=f"{username}@csas-demo.example",
+            role=role, **scope,
+        )
+        created.append((username, role.value, password))
+    return created
+
+
+def print_accounts(accounts: list[tuple[str, str, str]]) -> None:
+    print("Demo force loaded. Sign in at http://127.0.0.1:8000 with:")
+    for username, role, password in accounts:
+        print(f"  {username:<12} {password:<24} ({role})")
+
+
+async def load_demo_if_empty() -> None:
+    if await Force.count() == 0:
+        print_accounts(await load_demo())

@@ -1,0 +1,70 @@
+"""Pure checks for forces, employers, teams and officers. No I/O, no clock: today is a parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from core.errors import Violation
+from core.rules import check_date_order, check_email, check_required_text
+
+
+class OrganisationKind(StrEnum):
+    COUNCIL = "council"
+    HOUSING_TRUST = "housing_trust"
+    COMPANY = "company"
+    OTHER = "other"
+
+
+class OfficerStatus(StrEnum):
+    ACTIVE = "active"
+    LEFT = "left"
+
+
+def check_force(name: str, code: str) -> list[Violation]:
+    out = check_required_text(name, "name", "Name")
+    out += check_required_text(code, "code", "Code", max_length=32)
+    if code and not code.replace("_", "").isalnum():
+        out.append(Violation("invalid_code", "Codes use letters, digits and underscores.", "code"))
+    return out
+
+
+def check_organisation(
+    name: str, kind: str, approved_on: dt.date | None, review_due_on: dt.date | None
+) -> list[Violation]:
+    out = check_required_text(name, "name", "Name")
+    if kind not in OrganisationKind.__members__.values():
+        allowed = ", ".join(k.value for k in OrganisationKind)
+        out.append(Violation("invalid_choice", f"kind must be one of: {allowed}.", "kind"))
+    out += check_date_order(approved_on, review_due_on, "arrangement_approved_on", "arrangement_review_due_on")
+    return out
+
+
+def is_arrangement_in_force(
+    approved_on: dt.date | None, ended_on: dt.date | None, day: dt.date
+) -> bool:
+    """An employer's scheme arrangement is in force once approved and until the day it ends."""
+    return approved_on is not None and approved_on <= day and (ended_on is None or day < ended_on)
+
+
+def check_officer(
+    staff_number: str, given_name: str, family_name: str, email: str, started_on: dt.date | None
+) -> list[Violation]:
+    out = check_required_text(staff_number, "staff_number", "Staff number", max_length=50)
+    out += check_required_text(given_name, "given_name", "Given name", max_length=100)
+    out += check_required_text(family_name, "family_name", "Family name", max_length=100)
+    out += check_email(email)
+    if started_on is None:
+        out.append(Violation("required", "started_on is required.", "started_on"))
+    return out
+
+
+def check_leaving(started_on: dt.date, left_on: dt.date, already_left_on: dt.date | None) -> list[Violation]:
+    if left_on < started_on:
+        return [Violation("date_order", "left_on cannot be before started_on.", "left_on")]
+    return []
+
+
+def compute_officer_status(left_on: dt.date | None, day: dt.date) -> OfficerStatus:
+    """left_on is the leaving day: like an expiry, the first day the officer no longer serves."""
+    return OfficerStatus.LEFT if left_on is not None and left_on <= day else OfficerStatus.ACTIVE

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+
+class ForceCreate(msgspec.Struct):
+    name: str
+    code: str
+
+
+class ForceRead(msgspec.Struct):
+    id: int
+    name: str
+    code: str
+
+
+class OrganisationCreate(msgspec.Struct):
+    name: str
+    force_id: int
+    kind: str = "council"
+    arrangement_approved_on: dt.date | None = None
+    arrangement_review_due_on: dt.date | None = None
+
+
+class OrganisationRead(msgspec.Struct):
+    id: int
+    name: str
+    force_id: int
+    kind: str
+    arrangement_approved_on: dt.date | None
+    arrangement_review_due_on: dt.date | None
+    arrangement_ended_on: dt.date | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> OrganisationRead:
+        return cls(
+            id=row["id"], name=row["name"], force_id=row["force"], kind=row["kind"],
+            arrangement_approved_on=row["arrangement_approved_on"],
+            arrangement_review_due_on=row["arrangement_review_due_on"],
+            arrangement_ended_on=row["arrangement_ended_on"],
+        )
+
+
+class TeamCreate(msgspec.Struct):
+    name: str
+    organisation_id: int
+
+
+class TeamRead(msgspec.Struct):
+    id: int
+    name: str
+    organisation_id: int
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> TeamRead:
+        return cls(id=row["id"], name=row["name"], organisation_id=row["organisation"])
+
+
+class OfficerCreate(msgspec.Struct):
+    organisation_id: int
+    staff_number: str
+    given_name: str
+    family_name: str
+    email: str
+    started_on: dt.date
+    team_id: int | None = None
+
+
+class OfficerUpdate(msgspec.Struct, omit_defaults=True):
+    team_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    staff_number: str | msgspec.UnsetType = msgspec.UNSET
+    given_name: str | msgspec.UnsetType = msgspec.UNSET
+    family_name: str | msgspec.UnsetType = msgspec.UNSET
+    email: str | msgspec.UnsetType = msgspec.UNSET
+    started_on: dt.date | msgspec.UnsetType = msgspec.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        return {f: v for f in self.__struct_fields__ if (v := getattr(self, f)) is not msgspec.UNSET}
+
+
+class OfficerLeave(msgspec.Struct):
+    left_on: dt.date
+
+
+class OfficerRead(msgspec.Struct):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    force_id: int
+    team_id: int | None
+    team_name: str | None
+    staff_number: str
+    given_name: str
+    family_name: str
+    email: str
+    started_on: dt.date
+    left_on: dt.date | None
+    status: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any], status: str) -> OfficerRead:
+        return cls(
+            id=row["id"], organisation_id=row["organisation"], organisation_name=row["organisation_name"],
+            force_id=row["force_id"], team_id=row["team"], team_name=row["team_name"],
+            staff_number=row["staff_number"], given_name=row["given_name"], family_name=row["family_name"],
+            email=row["email"], started_on=row["started_on"], left_on=row["left_on"], status=status,
+        )
+
+
+class UserCreate(msgspec.Struct):
+    username: str
+    password: str
+    email: str
+    role: str
+    force_id: int | None = None
+    organisation_id: int | None = None
+    team_ids: list[int] = msgspec.field(default_factory=list)
+    officer_id: int | None = None

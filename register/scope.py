@@ -1,0 +1,100 @@
+"""Who may see and change which officers, employers and teams. Every domain scopes through here.
+
+Scope (api.md, Roles): admin → all; csas_coordinator and vetting_officer → their force; hr → their
+organisation; manager → their teams; officer → themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.columns import ForeignKey
+from piccolo.columns.combination import Where, WhereRaw
+
+from core.errors import Forbidden
+from core.roles import FORCE_ROLES, Principal, Role
+from register.errors import RegisterErrorCode
+from register.tables import Officer, Organisation, Team
+
+NOTHING = WhereRaw("1 = 0")
+
+
+def officer_filter(principal: Principal, officer_ref: ForeignKey | None = None) -> Any:
+    """A where clause limiting rows to officers in the caller's scope, or None for no limit.
+
+    officer_ref is a foreign key to Officer on another table (e.g. TrainingRecord.officer); without it the
+    clause applies to Officer itself.
+    """
+    if principal.is_admin:
+        return None
+    ref: Any = officer_ref if officer_ref is not None else Officer
+    officer_id = officer_ref if officer_ref is not None else Officer.id
+    if principal.role in FORCE_ROLES:
+        return ref.organisation.force == principal.force_id
+    if principal.role is Role.HR:
+        return ref.organisation == principal.organisation_id
+    if principal.role is Role.MANAGER:
+        return ref.team.is_in(sorted(principal.team_ids)) if principal.team_ids else NOTHING
+    if principal.role is Role.OFFICER and principal.officer_id is not None:
+        return officer_id == principal.officer_id
+    return NOTHING
+
+
+def organisation_filter(principal: Principal) -> Where | WhereRaw | None:
+    if principal.is_admin:
+        return None
+    if principal.role in FORCE_ROLES:
+        return Organisation.force == principal.force_id
+    if principal.role is Role.HR:
+        return Organisation.id == principal.organisation_id
+    if principal.role is Role.MANAGER:
+        return Organisation.id.is_in(
+            Team.select(Team.organisation).where(Team.id.is_in(sorted(principal.team_ids) or [-1]))
+        ) if principal.team_ids else NOTHING
+    return NOTHING
+
+
+def team_filter(principal: Principal) -> Any:
+    if principal.is_admin:
+        return None
+    if principal.role in FORCE_ROLES:
+        return Team.organisation.force == principal.force_id
+    if principal.role is Role.HR:
+        return Team.organisation == principal.organisation_id
+    if principal.role is Role.MANAGER:
+        return Team.id.is_in(sorted(principal.team_ids)) if principal.team_ids else NOTHING
+    return NOTHING
+
+
+def is_officer_visible(principal: Principal, officer: dict[str, Any]) -> bool:
+    """officer: a row with id, organisation, team and force_id (see services.OFFICER_COLUMNS)."""
+    if principal.is_admin:
+        return True
+    if principal.role in FORCE_ROLES:
+        return officer["force_id"] == principal.force_id
+    if principal.role is Role.HR:
+        return officer["organisation"] == principal.organisation_id
+    if principal.role is Role.MANAGER:
+        return officer["team"] in principal.team_ids
+    return principal.role is Role.OFFICER and officer["id"] == principal.officer_id
+
+
+def is_organisation_manageable(principal: Principal, organisation: dict[str, Any]) -> bool:
+    """May the caller change the employer's own details, its teams and its officers' employment records."""
+    if principal.is_admin:
+        return True
+    if principal.role is Role.CSAS_COORDINATOR:
+        return organisation["force"] == principal.force_id
+    if principal.role is Role.HR:
+        return organisation["id"] == principal.organisation_id
+    return False
+
+
+def require_role(principal: Principal, *roles: Role, action: str) -> None:
+    if not principal.is_admin and principal.role not in roles:
+        raise Forbidden(RegisterErrorCode.ROLE_NOT_ALLOWED, f"Your role ({principal.role.value}) cannot {action}.")
+
+
+def require_officer_visible(principal: Principal, officer: dict[str, Any]) -> None:
+    if not is_officer_visible(principal, officer):
+        raise Forbidden(RegisterErrorCode.OUT_OF_SCOPE, "That officer is outside your scope.")

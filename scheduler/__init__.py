@@ -1,0 +1,1 @@
+"""Judges and plans: compliance, re-accreditation plans, the daily sweep, reminders, calendar feeds."""

@@ -1,0 +1,1 @@
+"""Records modules, completions (CSAS course and assessment included), bookings, power prerequisites."""

@@ -1,0 +1,3 @@
+"""HTTP routes of this domain."""
+
+ROUTE_HANDLERS: list[type] = []

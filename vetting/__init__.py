@@ -1,0 +1,1 @@
+"""Records vetting levels, applications and clearances, declarations; guards who sees what."""
