@@ -20,6 +20,7 @@ import scheduler.controllers
 import training.controllers
 import vetting.controllers
 from admin_ui.paths import STATIC_DIR, TEMPLATES_DIR
+from bootstrap import wire
 from core.controllers import AuthController, HealthController
 from core.http import EXCEPTION_HANDLERS, optional_principal, provide_principal, provide_today
 from core.lifecycle import close_database, open_database
@@ -45,6 +46,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     require_secret_key(settings)
+    wire()
     return Litestar(
         route_handlers=[
             HealthController,

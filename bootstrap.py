@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
 from core.lifecycle import close_database, open_database
 
-SEEDERS: list[str] = []  # "package.module" paths exposing `async def seed() -> None`, in dependency order
+# "package.module" paths exposing `async def seed() -> None` (idempotent: insert what is missing, never overwrite
+# values people edited), in dependency order. Add a domain's line when it has catalogues.
+SEEDERS: list[str] = []
+
+# "package.module" paths exposing `def install() -> None`, which registers a domain's hooks (e.g. register.hooks).
+HOOK_INSTALLERS: list[str] = []
 
 
 class MigrationFailed(RuntimeError):
@@ -26,10 +32,14 @@ async def migrate(quiet: bool = True) -> None:
 
 
 async def seed_catalogues() -> None:
-    import importlib
-
     for path in SEEDERS:
         await importlib.import_module(path).seed()
+
+
+def wire() -> None:
+    """Installs every domain's hooks. Idempotent; called by create_app(), the CLI and the tests."""
+    for path in HOOK_INSTALLERS:
+        importlib.import_module(path).install()
 
 
 async def migrate_standalone(quiet: bool = True) -> None:

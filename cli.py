@@ -21,6 +21,9 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
     """Runs async work with the database open; domain errors become a one-line message and exit code 2."""
 
     async def main() -> T:
+        from bootstrap import wire
+
+        wire()
         await open_database()
         try:
             return await work()

@@ -88,7 +88,7 @@ async def create_user(
         async with write_transaction():
             if await User.exists().where(User.username == username):
                 raise Conflict(CoreErrorCode.DUPLICATE, f"A user named '{username}' already exists.")
-            row = (await User.insert(User(**values)).returning(*User.all_columns()))[0]
+            row = (await User.insert(User(**values)).returning(*User.all_columns()))[0]  # type: ignore[arg-type]
             after = user_public(row)
             await record_audit(actor, "user.create", "user", row["id"], None, after)
     except Exception as exc:

@@ -19,7 +19,7 @@ from register.tables import Officer, Organisation, Team
 NOTHING = WhereRaw("1 = 0")
 
 
-def officer_filter(principal: Principal, officer_ref: ForeignKey | None = None) -> Any:
+def officer_filter(principal: Principal, officer_ref: ForeignKey[Any] | None = None) -> Any:
     """A where clause limiting rows to officers in the caller's scope, or None for no limit.
 
     officer_ref is a foreign key to Officer on another table (e.g. TrainingRecord.officer); without it the
@@ -71,9 +71,9 @@ def is_officer_visible(principal: Principal, officer: dict[str, Any]) -> bool:
     if principal.is_admin:
         return True
     if principal.role in FORCE_ROLES:
-        return officer["force_id"] == principal.force_id
+        return bool(officer["force_id"] == principal.force_id)
     if principal.role is Role.HR:
-        return officer["organisation"] == principal.organisation_id
+        return bool(officer["organisation"] == principal.organisation_id)
     if principal.role is Role.MANAGER:
         return officer["team"] in principal.team_ids
     return principal.role is Role.OFFICER and officer["id"] == principal.officer_id
@@ -84,9 +84,9 @@ def is_organisation_manageable(principal: Principal, organisation: dict[str, Any
     if principal.is_admin:
         return True
     if principal.role is Role.CSAS_COORDINATOR:
-        return organisation["force"] == principal.force_id
+        return bool(organisation["force"] == principal.force_id)
     if principal.role is Role.HR:
-        return organisation["id"] == principal.organisation_id
+        return bool(organisation["id"] == principal.organisation_id)
     return False
 
 

@@ -43,5 +43,7 @@ class Officer(Table):
     family_name = Varchar(length=100, null=False, default="", index=True)
     email = Varchar(length=254, null=False, default="")
     started_on = Date(null=False, default=None)
-    left_on = Date(null=True, default=None, help_text="Leaving day: from it the officer no longer serves; null while employed.")
+    left_on = Date(
+        null=True, default=None, help_text="Leaving day: from it the officer no longer serves; null while employed."
+    )
     created_at = Timestamptz(null=False, default=TimestamptzNow())

@@ -19,13 +19,13 @@ os.environ.pop("CSAS_SMTP_URL", None)
 
 from collections.abc import AsyncIterator  # noqa: E402
 
+import httpx  # noqa: E402
 import pytest  # noqa: E402
 from litestar import Litestar  # noqa: E402
-import httpx  # noqa: E402
 from piccolo.conf.apps import Finder  # noqa: E402
 from piccolo.table import sort_table_classes  # noqa: E402
 
-from bootstrap import migrate, seed_catalogues  # noqa: E402
+from bootstrap import migrate, seed_catalogues, wire  # noqa: E402
 from core.db import get_engine, is_sqlite  # noqa: E402
 from core.lifecycle import close_database, open_database  # noqa: E402
 from core.settings import get_settings  # noqa: E402
@@ -45,6 +45,7 @@ def cheap_password_hashing() -> None:
 @pytest.fixture(scope="session", autouse=True)
 async def database() -> AsyncIterator[None]:
     get_settings.cache_clear()
+    wire()
     await open_database()
     await migrate(quiet=True)
     yield
