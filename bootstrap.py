@@ -12,7 +12,7 @@ from core.lifecycle import close_database, open_database
 
 # "package.module" paths exposing `async def seed() -> None` (idempotent: insert what is missing, never overwrite
 # values people edited), in dependency order. Add a domain's line when it has catalogues.
-SEEDERS: list[str] = []
+SEEDERS: list[str] = ["register.seed"]
 
 # "package.module" paths exposing `def install() -> None`, which registers a domain's hooks (e.g. register.hooks).
 HOOK_INSTALLERS: list[str] = []

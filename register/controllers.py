@@ -18,6 +18,7 @@ from register.schemas import (
     OfficerUpdate,
     OrganisationCreate,
     OrganisationRead,
+    PowerRead,
     TeamCreate,
     TeamRead,
     UserCreate,
@@ -127,6 +128,16 @@ class OfficerController(Controller):
         return OfficerRead.of(row, services.officer_status(row, today))
 
 
+class PowerController(Controller):
+    path = "/api/powers"
+    tags = ["catalogues"]
+
+    @get("/")
+    async def list(self, principal: CurrentPrincipal) -> Page[PowerRead]:
+        rows = await services.list_powers()
+        return Page(items=[PowerRead(**r) for r in rows], total=len(rows))
+
+
 class UserController(Controller):
     path = "/api/users"
     tags = ["auth"]
@@ -152,4 +163,6 @@ class UserController(Controller):
         return Page(items=[UserRead(**r) for r in rows], total=len(rows))
 
 
-ROUTE_HANDLERS = [ForceController, OrganisationController, TeamController, OfficerController, UserController]
+ROUTE_HANDLERS = [
+    ForceController, OrganisationController, TeamController, OfficerController, PowerController, UserController,
+]

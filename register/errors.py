@@ -12,3 +12,4 @@ class RegisterErrorCode(StrEnum):
     TEAM_NOT_IN_ORGANISATION = "team_not_in_organisation"
     OUT_OF_SCOPE = "out_of_scope"
     ROLE_NOT_ALLOWED = "role_not_allowed"
+    POWER_NOT_FOUND = "power_not_found"

@@ -119,3 +119,11 @@ class UserCreate(msgspec.Struct):
     organisation_id: int | None = None
     team_ids: list[int] = msgspec.field(default_factory=list)
     officer_id: int | None = None
+
+
+class PowerRead(msgspec.Struct):
+    code: str
+    title: str
+    statute: str
+    in_force: bool
+    is_traffic: bool

@@ -28,7 +28,7 @@ from register.scope import (
     require_role,
     team_filter,
 )
-from register.tables import Force, Officer, Organisation, Team
+from register.tables import Force, Officer, Organisation, Power, Team
 
 OFFICER_COLUMNS = (
     Officer.id,
@@ -379,3 +379,20 @@ async def create_user(
         actor, username=username, password=password, email=email, role=role, force_id=force_id,
         organisation_id=organisation_id, team_ids=team_ids, officer_id=officer_id,
     )
+
+
+# --- powers catalogue ---------------------------------------------------------------------------------
+
+POWER_COLUMNS = (Power.code, Power.title, Power.statute, Power.in_force, Power.is_traffic)
+
+
+async def list_powers() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await Power.select(*POWER_COLUMNS).order_by(Power.id)
+    return rows
+
+
+async def get_power(code: str) -> dict[str, Any]:
+    row = await Power.select(*POWER_COLUMNS).where(Power.code == code).first()
+    if row is None:
+        raise NotFound(RegisterErrorCode.POWER_NOT_FOUND, f"No power with code '{code}'.")
+    return row

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Date, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -47,3 +47,14 @@ class Officer(Table):
         null=True, default=None, help_text="Leaving day: from it the officer no longer serves; null while employed."
     )
     created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class Power(Table):
+    """A Schedule 5 power a chief officer may designate (domain.md §4). Repealed powers stay readable."""
+
+    id: Serial
+    code = Varchar(length=64, null=False, default="", unique=True)
+    title = Varchar(length=300, null=False, default="")
+    statute = Varchar(length=300, null=False, default="")
+    in_force = Boolean(null=False, default=True, help_text="False once repealed: never newly designated.")
+    is_traffic = Boolean(null=False, default=False, help_text="Traffic powers need the CSAS traffic course.")

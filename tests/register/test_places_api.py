@@ -67,3 +67,11 @@ async def test_unknown_force_is_404(client: AsyncClient, world: World) -> None:
     response = await client.post("/api/organisations", json={"name": "X", "force_id": 999},
                                  headers=world.auth("admin"))
     assert response.status_code == 404 and response.json()["code"] == "force_not_found"
+
+
+async def test_power_catalogue_is_seeded_with_repealed_powers_marked(client: AsyncClient, world: World) -> None:
+    body = (await client.get("/api/powers", headers=world.auth("off_a1a1"))).json()
+    powers = {p["code"]: p for p in body["items"]}
+    assert body["total"] == 21 and len(powers) == 21
+    assert powers["FPN_DOG_FOULING"]["in_force"] is False and powers["FPN_LITTER"]["in_force"] is True
+    assert powers["TRAFFIC_CONTROL"]["is_traffic"] is True

@@ -1,0 +1,49 @@
+"""Catalogue seeds for register: the Schedule 5 powers (domain.md §4). Inserts what is missing, edits nothing."""
+
+from __future__ import annotations
+
+from register.tables import Power
+
+# (code, title, statute, in_force, is_traffic)
+POWERS: tuple[tuple[str, str, str, bool, bool], ...] = (
+    ("FPN_CYCLE_FOOTWAY", "Fixed penalty: cycling on a footway", "Sch 5 para 1(2)(a); Highway Act 1835 s.72",
+     True, False),
+    ("PND_DISORDER", "Penalty notice for disorder", "Sch 5 para 1(2)(aa); CJPA 2001 Pt 1", True, False),
+    ("FPN_TRUANCY", "Penalty notice: pupil non-attendance", "Sch 5 para 1(2)(ab); Education Act 1996 s.444A",
+     True, False),
+    ("FPN_EXCLUDED_PUPIL", "Penalty notice: excluded pupil in a public place", "Sch 5 para 1(2)(ac); EIA 2006 s.105",
+     True, False),
+    ("FPN_GRAFFITI_FLYPOSTING", "Penalty notice: graffiti or fly-posting", "Sch 5 para 1(2)(ba); ASBA 2003 s.43",
+     True, False),
+    ("FPN_LITTER", "Fixed penalty: litter", "Sch 5 para 1(2)(c); EPA 1990 s.88", True, False),
+    ("FPN_DOG_FOULING", "Fixed penalty: dog fouling (repealed)", "Sch 5 para 1(2)(b)", False, False),
+    ("FPN_DOG_CONTROL_ORDER", "Dog control order fixed penalty (repealed; replaced by PSPOs)", "Sch 5 para 1(2)(d)",
+     False, False),
+    ("NA_RELEVANT_OFFENCE", "Require name and address (relevant offence, begging, byelaws, injury/alarm/damage)",
+     "Sch 5 para 2", True, False),
+    ("NA_ASB", "Require name and address of a person acting anti-socially", "Sch 5 para 3", True, False),
+    ("NA_ROAD_TRAFFIC", "Require name and address for road traffic offences", "Sch 5", True, False),
+    ("ALCOHOL_DESIGNATED_PLACE", "Require surrender of alcohol in a designated public place or PSPO area",
+     "Sch 5 para 4", True, False),
+    ("ALCOHOL_UNDER_18", "Confiscate alcohol from under-18s", "Sch 5 para 5; CAYPA 1997 s.1", True, False),
+    ("TOBACCO_UNDER_16", "Seize tobacco from under-16s (not vapes)", "Sch 5 para 6; CYPA 1933 s.7(3)", True, False),
+    ("ABANDONED_VEHICLES", "Remove abandoned vehicles", "Sch 5 para 7; RTRA 1984 s.99", True, False),
+    ("STOP_VEHICLE_TESTING", "Stop vehicles for testing", "Sch 5 para 8; RTA 1988 s.67", True, True),
+    ("STOP_CYCLE", "Stop cyclists", "Sch 5; RTA 1988 s.163", True, True),
+    ("TRAFFIC_CONTROL", "Control traffic (not escorting loads)", "Sch 5", True, True),
+    ("TRAFFIC_ESCORT", "Direct traffic when escorting abnormal loads", "Sch 5", True, True),
+    ("TRAFFIC_SURVEY", "Direct traffic for surveys", "Sch 5", True, True),
+    ("PHOTOGRAPH", "Photograph a person given a penalty notice, away from a station", "Sch 5; PACE s.64A",
+     True, False),
+)
+
+
+async def seed() -> None:
+    existing = {row["code"] for row in await Power.select(Power.code)}
+    missing = [
+        Power(code=code, title=title, statute=statute, in_force=in_force, is_traffic=is_traffic)
+        for code, title, statute, in_force, is_traffic in POWERS
+        if code not in existing
+    ]
+    if missing:
+        await Power.insert(*missing)
