@@ -1,0 +1,37 @@
+"""The policy compliance and planning apply (domain.md §8 defaults). Stored as data; edited via /api/policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_PREREQUISITES: dict[str, tuple[str, ...]] = {}
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    """Days before an item's expiry by which its renewal step must start."""
+
+    vetting: int = 180
+    csas_course: int = 120
+    accreditation: int = 60
+    module: int = 60
+    kit: int = 30
+    employer: int = 90
+
+
+@dataclass(frozen=True)
+class Policy:
+    warning_days: int = 90
+    overdue_after_days: int = 14
+    accepted_vetting_levels: frozenset[str] = frozenset({"NPPV2A", "NPPV2F", "NPPV3", "RV", "MV"})
+    lead_times: LeadTimes = field(default_factory=LeadTimes)
+    core_module: str = "CSAS_CORE"
+    traffic_module: str = "CSAS_TRAFFIC"
+    id_card_kit_type: str = "ID_CARD"
+    # power code -> module codes it needs beyond the CSAS course (training owns the data; see training.services)
+    prerequisites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    officer_reminder_days: tuple[int, ...] = (14, 1)
+    manager_repeat_days: int = 7
+    coordinator_alert_days: int = 30
+    # Kit types whose renewal is part of re-accreditation rather than a kit step of its own.
+    kit_without_steps: frozenset[str] = frozenset({"ID_CARD", "CSAS_BADGE"})

@@ -1,0 +1,384 @@
+"""Compliance and re-accreditation planning (domain.md §8). Pure: facts and the day in, decisions out.
+
+compute_compliance answers "may this officer use each designated power on `day`, and until when";
+compute_plan works renewal steps backwards from every expiring item with the policy's lead times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.dates import last_valid_day
+from scheduler.facts import (
+    AccreditationFact,
+    ClearanceFact,
+    DesignatedPowerFact,
+    KitFact,
+    ModuleFact,
+    OfficerFacts,
+)
+from scheduler.policy import Policy
+
+
+class Kind(StrEnum):
+    ACCREDITATION = "accreditation"
+    VETTING = "vetting"
+    TRAINING = "training"
+    KIT = "kit"
+    EMPLOYER = "employer"
+    OFFICER = "officer"
+
+
+class Rag(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class StepStatus(StrEnum):
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DONE = "done"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """Something a power depends on that stops holding on `expires_on` (the binding item when earliest)."""
+
+    kind: Kind
+    code: str
+    expires_on: dt.date
+
+
+@dataclass(frozen=True)
+class Blocker:
+    kind: Kind
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PowerCompliance:
+    code: str
+    usable: bool
+    usable_until: dt.date | None
+    binding: Dependency | None
+    blocked_by: tuple[Blocker, ...]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    officer_id: int
+    as_of: dt.date
+    status: Rag
+    powers_usable_until: dt.date | None
+    binding: Dependency | None
+    powers: tuple[PowerCompliance, ...]
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    kind: Kind
+    code: str
+    title: str
+    expires_on: dt.date
+    start_by: dt.date
+    status: StepStatus
+
+
+# --- what holds on a day ------------------------------------------------------------------------------
+
+def _before(day: dt.date, end: dt.date | None) -> bool:
+    return end is None or day < end
+
+
+def is_accreditation_in_force(accreditation: AccreditationFact, day: dt.date) -> bool:
+    if not (accreditation.granted_on <= day < accreditation.expires_on and _before(day, accreditation.ended_on)):
+        return False
+    return not any(start <= day and _before(day, end) for start, end in accreditation.suspensions)
+
+
+def is_power_in_force(power: DesignatedPowerFact, day: dt.date) -> bool:
+    return power.granted_on <= day and _before(day, power.withdrawn_on)
+
+
+def clearance_effective_expiry(clearance: ClearanceFact) -> dt.date:
+    """A clearance stops counting at its expiry, its revocation, or an overdue annual review, whichever first."""
+    ends = [clearance.expires_on, clearance.next_review_due_on, clearance.ended_on]
+    return min(d for d in ends if d is not None)
+
+
+def is_clearance_valid(clearance: ClearanceFact, day: dt.date, policy: Policy) -> bool:
+    return (
+        clearance.level_code in policy.accepted_vetting_levels
+        and clearance.granted_on <= day < clearance_effective_expiry(clearance)
+    )
+
+
+def is_module_in_date(module: ModuleFact | None, day: dt.date) -> bool:
+    return module is not None and module.completed_on <= day and _before(day, module.expires_on)
+
+
+def is_id_card_held(card: KitFact, day: dt.date) -> bool:
+    return (
+        card.issued_on <= day and _before(day, card.returned_on) and card.condition != "lost"
+        and _before(day, card.expires_on)
+    )
+
+
+def is_arrangement_in_force(facts: OfficerFacts, day: dt.date) -> bool:
+    employer = facts.employer
+    return employer.approved_on is not None and employer.approved_on <= day and _before(day, employer.ended_on)
+
+
+# --- which powers are designated ----------------------------------------------------------------------
+
+def designated_powers(facts: OfficerFacts, day: dt.date) -> dict[str, tuple[AccreditationFact, DesignatedPowerFact]]:
+    """Powers listed on accreditations in force on `day`; with none in force, those of the latest accreditation
+    granted by then (so a lapse shows what was lost). The longest-lasting accreditation wins a duplicate."""
+    current = [a for a in facts.accreditations if is_accreditation_in_force(a, day)]
+    if not current:
+        granted = [a for a in facts.accreditations if a.granted_on <= day]
+        current = sorted(granted, key=lambda a: (a.granted_on, a.accreditation_id))[-1:]
+    out: dict[str, tuple[AccreditationFact, DesignatedPowerFact]] = {}
+    for accreditation in sorted(current, key=lambda a: a.expires_on):
+        for power in accreditation.powers:
+            if power.granted_on <= day and _before(day, power.withdrawn_on):
+                out[power.code] = (accreditation, power)
+    return out
+
+
+def required_modules(power: DesignatedPowerFact, policy: Policy) -> tuple[str, ...]:
+    needed = [policy.core_module]
+    if power.is_traffic:
+        needed.append(policy.traffic_module)
+    needed += [m for m in policy.prerequisites.get(power.code, ()) if m not in needed]
+    return tuple(needed)
+
+
+# --- compliance ---------------------------------------------------------------------------------------
+
+def _officer_and_employer(facts: OfficerFacts, day: dt.date) -> tuple[list[Dependency], list[Blocker]]:
+    deps: list[Dependency] = []
+    blockers: list[Blocker] = []
+    if facts.left_on is not None and facts.left_on <= day:
+        blockers.append(Blocker(Kind.OFFICER, "LEFT", f"Left the employer on {facts.left_on.isoformat()}."))
+    elif facts.left_on is not None:
+        deps.append(Dependency(Kind.OFFICER, "LEFT", facts.left_on))
+    if not is_arrangement_in_force(facts, day):
+        blockers.append(Blocker(Kind.EMPLOYER, "ARRANGEMENT",
+                                f"{facts.employer.name} has no scheme arrangement in force."))
+    elif facts.employer.ended_on is not None:
+        deps.append(Dependency(Kind.EMPLOYER, "ARRANGEMENT", facts.employer.ended_on))
+    return deps, blockers
+
+
+def _accreditation_dependency(
+    facts: OfficerFacts, code: str, day: dt.date
+) -> tuple[Dependency | None, Blocker | None]:
+    holding = [
+        (a, p) for a in facts.accreditations for p in a.powers
+        if p.code == code and is_accreditation_in_force(a, day) and is_power_in_force(p, day)
+    ]
+    if holding:
+        def ends(pair: tuple[AccreditationFact, DesignatedPowerFact]) -> dt.date:
+            a, p = pair
+            return min(d for d in (a.expires_on, a.ended_on, p.withdrawn_on) if d is not None)
+
+        best = max(holding, key=ends)
+        return Dependency(Kind.ACCREDITATION, best[0].number, ends(best)), None
+    return None, Blocker(Kind.ACCREDITATION, code, _why_no_accreditation(facts, code, day))
+
+
+def _why_no_accreditation(facts: OfficerFacts, code: str, day: dt.date) -> str:
+    granted = sorted((a for a in facts.accreditations if a.granted_on <= day), key=lambda a: a.granted_on)
+    if not granted:
+        return "No accreditation has been granted."
+    latest = granted[-1]
+    if latest.ended_on is not None and latest.ended_on <= day:
+        return f"Accreditation {latest.number} ended on {latest.ended_on.isoformat()}."
+    if latest.expires_on <= day:
+        return f"Accreditation {latest.number} expired on {latest.expires_on.isoformat()}."
+    if any(start <= day and _before(day, end) for start, end in latest.suspensions):
+        return f"Accreditation {latest.number} is suspended."
+    return f"Power {code} is not designated on accreditation {latest.number}."
+
+
+def _vetting_dependency(
+    facts: OfficerFacts, day: dt.date, policy: Policy
+) -> tuple[Dependency | None, Blocker | None]:
+    valid = [c for c in facts.clearances if is_clearance_valid(c, day, policy)]
+    if valid:
+        best = max(valid, key=clearance_effective_expiry)
+        return Dependency(Kind.VETTING, best.level_code, clearance_effective_expiry(best)), None
+    granted = sorted((c for c in facts.clearances if c.granted_on <= day), key=clearance_effective_expiry)
+    if not granted:
+        return None, Blocker(Kind.VETTING, "NONE", "No vetting clearance has been granted.")
+    latest = granted[-1]
+    if latest.level_code not in policy.accepted_vetting_levels:
+        return None, Blocker(Kind.VETTING, latest.level_code,
+                             f"{latest.level_code} is not a vetting level accepted for CSAS.")
+    if latest.ended_on is not None and latest.ended_on <= day:
+        return None, Blocker(Kind.VETTING, latest.level_code,
+                             f"{latest.level_code} clearance ended on {latest.ended_on.isoformat()}.")
+    if latest.next_review_due_on is not None and latest.next_review_due_on <= day < latest.expires_on:
+        return None, Blocker(Kind.VETTING, latest.level_code,
+                             f"{latest.level_code} annual review was due on {latest.next_review_due_on.isoformat()}.")
+    return None, Blocker(Kind.VETTING, latest.level_code,
+                         f"{latest.level_code} clearance expired on {latest.expires_on.isoformat()}.")
+
+
+def _training_dependencies(
+    facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, policy: Policy
+) -> tuple[list[Dependency], list[Blocker]]:
+    deps: list[Dependency] = []
+    blockers: list[Blocker] = []
+    for module_code in required_modules(power, policy):
+        module = facts.modules.get(module_code)
+        if is_module_in_date(module, day):
+            assert module is not None
+            if module.expires_on is not None:
+                deps.append(Dependency(Kind.TRAINING, module_code, module.expires_on))
+        elif module is None or module.completed_on > day:
+            blockers.append(Blocker(Kind.TRAINING, module_code, f"{module_code} has not been passed."))
+        else:
+            expired = module.expires_on.isoformat() if module.expires_on else "?"
+            blockers.append(Blocker(Kind.TRAINING, module_code, f"{module_code} expired on {expired}."))
+    return deps, blockers
+
+
+def _id_card_dependency(
+    facts: OfficerFacts, day: dt.date, policy: Policy
+) -> tuple[Dependency | None, Blocker | None]:
+    cards = [k for k in facts.kit if k.kit_type_code == policy.id_card_kit_type and is_id_card_held(k, day)]
+    if not cards:
+        return None, Blocker(Kind.KIT, policy.id_card_kit_type, "No ID and powers card is held.")
+    expiries = [c.expires_on for c in cards]
+    if None in expiries:
+        return None, None
+    return Dependency(Kind.KIT, policy.id_card_kit_type, max(d for d in expiries if d is not None)), None
+
+
+def judge_power(
+    facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, policy: Policy,
+    common: tuple[list[Dependency], list[Blocker]],
+) -> PowerCompliance:
+    deps, blockers = list(common[0]), list(common[1])
+    for dep, blocker in (
+        _accreditation_dependency(facts, power.code, day),
+        _vetting_dependency(facts, day, policy),
+        _id_card_dependency(facts, day, policy),
+    ):
+        deps += [dep] if dep else []
+        blockers += [blocker] if blocker else []
+    training_deps, training_blockers = _training_dependencies(facts, power, day, policy)
+    deps += training_deps
+    blockers += training_blockers
+    if blockers:
+        return PowerCompliance(power.code, False, None, None, tuple(blockers))
+    binding = min(deps, key=lambda d: (d.expires_on, list(Kind).index(d.kind))) if deps else None
+    usable_until = last_valid_day(binding.expires_on) if binding else None
+    return PowerCompliance(power.code, True, usable_until, binding, ())
+
+
+def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:
+    common = _officer_and_employer(facts, day)
+    designated = designated_powers(facts, day)
+    powers = tuple(judge_power(facts, power, day, policy, common) for _, power in
+                   (designated[code] for code in sorted(designated)))
+    usable = [p for p in powers if p.usable]
+    any_in_force = any(is_accreditation_in_force(a, day) for a in facts.accreditations)
+    bindings = [p.binding for p in usable if p.binding is not None]
+    binding = min(bindings, key=lambda d: d.expires_on) if bindings else None
+    until = last_valid_day(binding.expires_on) if binding else None
+    if not any_in_force or not powers or len(usable) < len(powers):
+        status = Rag.RED
+    elif binding is not None and (binding.expires_on - day).days <= policy.warning_days:
+        status = Rag.AMBER
+    else:
+        status = Rag.GREEN
+    return Compliance(facts.officer_id, day, status, until if usable else None, binding if usable else None, powers)
+
+
+# --- planning backwards -------------------------------------------------------------------------------
+
+def compute_step_status(
+    expires_on: dt.date, start_by: dt.date, done: bool, day: dt.date, policy: Policy
+) -> StepStatus:
+    if done:
+        return StepStatus.DONE
+    if day >= expires_on:
+        return StepStatus.MISSED
+    if (day - start_by).days > policy.overdue_after_days:
+        return StepStatus.OVERDUE
+    if day >= start_by:
+        return StepStatus.OPEN
+    return StepStatus.UPCOMING
+
+
+def _step(kind: Kind, code: str, title: str, expires_on: dt.date, lead_days: int, done: bool,
+          day: dt.date, policy: Policy) -> PlanStep:
+    start_by = expires_on - dt.timedelta(days=lead_days)
+    return PlanStep(kind, code, title, expires_on, start_by,
+                    compute_step_status(expires_on, start_by, done, day, policy))
+
+
+def _current_accreditations(facts: OfficerFacts, day: dt.date) -> Iterable[tuple[AccreditationFact, bool]]:
+    """The latest accreditation from each force granted by `day` and not ended; done if a later one exists."""
+    by_force: dict[int, list[AccreditationFact]] = {}
+    for accreditation in facts.accreditations:
+        by_force.setdefault(accreditation.force_id, []).append(accreditation)
+    for accreditations in by_force.values():
+        ordered = sorted(accreditations, key=lambda a: (a.granted_on, a.accreditation_id))
+        granted = [a for a in ordered if a.granted_on <= day]
+        if not granted:
+            continue
+        latest = granted[-1]
+        renewed = len(granted) < len(ordered)
+        if latest.ended_on is None or latest.ended_on > day or renewed:
+            yield latest, renewed
+
+
+def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[PlanStep]:
+    """Renewal steps for everything that expires, earliest start first. Leavers have no plan."""
+    if facts.left_on is not None and facts.left_on <= day:
+        return []
+    lead = policy.lead_times
+    steps: list[PlanStep] = []
+    for accreditation, renewed in _current_accreditations(facts, day):
+        steps.append(_step(Kind.ACCREDITATION, accreditation.number, "Apply for re-accreditation (with evidence)",
+                           accreditation.expires_on, lead.accreditation, renewed, day, policy))
+    clearances = [c for c in facts.clearances if c.granted_on <= day and _before(day, c.ended_on)
+                  and c.level_code in policy.accepted_vetting_levels]
+    if clearances:
+        clearance = max(clearances, key=lambda c: c.expires_on)
+        steps.append(_step(Kind.VETTING, clearance.level_code, "Submit vetting renewal", clearance.expires_on,
+                           lead.vetting, clearance.renewal_requested_on is not None, day, policy))
+    for code in sorted(facts.modules):
+        module = facts.modules[code]
+        if module.expires_on is None or module.completed_on > day:
+            continue
+        if code in (policy.core_module, policy.traffic_module):
+            title, lead_days = "Book CSAS refresher course", lead.csas_course
+        else:
+            title, lead_days = f"Renew {code.replace('_', ' ').lower()} training", lead.module
+        steps.append(_step(Kind.TRAINING, code, title, module.expires_on, lead_days, module.renewal_in_hand,
+                           day, policy))
+    for item in facts.kit:
+        if item.kit_type_code in policy.kit_without_steps or item.issued_on > day or not _before(day, item.returned_on):
+            continue
+        if item.expires_on is not None:
+            steps.append(_step(Kind.KIT, item.kit_type_code, "Replace kit", item.expires_on, lead.kit, False,
+                               day, policy))
+        if item.next_inspection_due_on is not None:
+            steps.append(_step(Kind.KIT, item.kit_type_code, "Inspect kit", item.next_inspection_due_on, lead.kit,
+                               False, day, policy))
+    if facts.employer.review_due_on is not None and is_arrangement_in_force(facts, day):
+        steps.append(_step(Kind.EMPLOYER, "ARRANGEMENT_REVIEW", "Review the employer's scheme arrangement",
+                           facts.employer.review_due_on, lead.employer, False, day, policy))
+    return sorted(steps, key=lambda s: (s.start_by, s.expires_on, s.kind.value, s.code))
