@@ -369,10 +369,15 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
             title, lead_days = f"Renew {code.replace('_', ' ').lower()} training", lead.module
         steps.append(_step(Kind.TRAINING, code, title, module.expires_on, lead_days, module.renewal_in_hand,
                            day, policy))
+    accreditation_expiries = {a.expires_on for a, _ in _current_accreditations(facts, day)}
     for item in facts.kit:
-        if item.kit_type_code in policy.kit_without_steps or item.issued_on > day or not _before(day, item.returned_on):
+        if item.issued_on > day or not _before(day, item.returned_on):
             continue
-        if item.expires_on is not None:
+        # A card or badge that expires with the current accreditation is renewed by re-accreditation; one left
+        # over from an earlier accreditation needs replacing on its own.
+        covered = item.kit_type_code in policy.kit_without_steps and (
+            item.expires_on is None or item.expires_on in accreditation_expiries)
+        if item.expires_on is not None and not covered:
             steps.append(_step(Kind.KIT, item.kit_type_code, "Replace kit", item.expires_on, lead.kit, False,
                                day, policy))
         if item.next_inspection_due_on is not None:

@@ -1,1 +1,66 @@
-"""Tables of this domain."""
+"""The policy, the sweep's claims and runs, lapse events and calendar feeds."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Date, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class PolicySetting(Table):
+    """One row per policy section (e.g. 'lead_times'), JSON valued; absent sections take domain.md defaults."""
+
+    id: Serial
+    key = Varchar(length=64, null=False, default="", unique=True)
+    value = JSON(null=False, default="{}")
+    updated_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class ReminderClaim(Table):
+    """One row per reminder trigger ever handled: the unique key makes each trigger fire exactly once, across
+    re-runs, missed days and concurrent instances (INSERT … ON CONFLICT DO NOTHING)."""
+
+    id: Serial
+    key = Varchar(length=255, null=False, default="", unique=True,
+                  help_text="recipient|officer|item|trigger|date")
+    officer_id = Integer(null=False, default=0, index=True)
+    recipient_email = Varchar(length=254, null=False, default="")
+    due_on = Date(null=False, default=None, help_text="The sweep day that handled it.")
+    notification_id = Integer(null=True, default=None, help_text="The digest it went out in.")
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class LapseEvent(Table):
+    """A designated power became unusable: recorded once per officer, power and day, for reporting."""
+
+    id: Serial
+    key = Varchar(length=255, null=False, default="", unique=True)
+    officer_id = Integer(null=False, default=0, index=True)
+    power_code = Varchar(length=64, null=False, default="")
+    lapsed_on = Date(null=False, default=None, index=True)
+    binding_kind = Varchar(length=32, null=False, default="")
+    binding_code = Varchar(length=64, null=False, default="")
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class SweepRun(Table):
+    id: Serial
+    as_of = Date(null=False, default=None, index=True)
+    started_at = Timestamptz(null=False, default=TimestamptzNow())
+    finished_at = Timestamptz(null=True, default=None)
+    status = Varchar(length=16, null=False, default="running", help_text="running, succeeded, failed")
+    dry_run = Integer(null=False, default=0, help_text="1 when nothing was written but the run record.")
+    officers = Integer(null=False, default=0)
+    messages = Integer(null=False, default=0)
+    lapses = Integer(null=False, default=0)
+    error = Text(null=False, default="")
+
+
+class CalendarFeed(Table):
+    id: Serial
+    token_hash = Varchar(length=64, null=False, default="", unique=True, index=True)
+    scope = Varchar(length=16, null=False, default="officer", help_text="officer, team or organisation")
+    scope_id = Integer(null=False, default=0)
+    created_by_user_id = Integer(null=True, default=None)
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)
