@@ -25,6 +25,7 @@ from core.controllers import AuthController, HealthController
 from core.http import EXCEPTION_HANDLERS, optional_principal, provide_principal, provide_today
 from core.lifecycle import close_database, open_database
 from core.settings import get_settings, require_secret_key
+from scheduler.jobs import start_scheduler
 
 logger = logging.getLogger("csas")
 
@@ -37,9 +38,12 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         from demo import load_demo_if_empty
 
         await load_demo_if_empty()
+    jobs = start_scheduler(settings) if settings.scheduler_on else None
     try:
         yield
     finally:
+        if jobs is not None:
+            jobs.shutdown(wait=False)
         await close_database()
 
 

@@ -12,10 +12,10 @@ from core.lifecycle import close_database, open_database
 
 # "package.module" paths exposing `async def seed() -> None` (idempotent: insert what is missing, never overwrite
 # values people edited), in dependency order. Add a domain's line when it has catalogues.
-SEEDERS: list[str] = ["register.seed"]
+SEEDERS: list[str] = ["register.seed", "vetting.seed", "training.seed"]
 
 # "package.module" paths exposing `def install() -> None`, which registers a domain's hooks (e.g. register.hooks).
-HOOK_INSTALLERS: list[str] = []
+HOOK_INSTALLERS: list[str] = ["training.hooks"]
 
 
 class MigrationFailed(RuntimeError):

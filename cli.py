@@ -137,3 +137,25 @@ def token_create(username: str, name: str) -> None:
 
     row = run(lambda: create_token(CLI_ACTOR, username, name))
     click.echo(row["token"])
+
+
+@main.command()
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The sweep day (other than today only with CSAS_CLOCK_OVERRIDE=on).")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; change nothing.")
+def sweep(as_of: Any, dry_run: bool) -> None:
+    """Run the daily sweep now: reminders, escalations, lapse notices, delivery."""
+    from core.clock import business_today, now_utc
+    from core.settings import get_settings
+    from scheduler.sweep import run_sweep
+
+    day = as_of.date() if as_of else business_today()
+    if day != business_today() and not get_settings().clock_override:
+        click.echo("error (clock_override_off): --as-of other than today needs CSAS_CLOCK_OVERRIDE=on", err=True)
+        sys.exit(2)
+    result = run(lambda: run_sweep(day, dry_run=dry_run, now=now_utc()))
+    verb = "would queue" if dry_run else "queued"
+    click.echo(f"Sweep {day.isoformat()}: {result.officers} officers, {result.lapses} lapses, "
+               f"{verb} {result.messages} messages, delivered {result.delivered}.")
+    for digest in result.digests:
+        click.echo(f"  {digest['recipient_email']}: {digest['subject']}")

@@ -10,6 +10,8 @@ from core.settings import get_settings
 from register import demo as register_demo
 from register import services as register_services
 from register.tables import Force
+from training import demo as training_demo
+from vetting import demo as vetting_demo
 
 DEMO_ACTOR = Principal.system("demo")
 
@@ -28,6 +30,9 @@ async def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
         raise DemoModeRequired("The demo force loads only in demo mode (CSAS_DEMO=on).")
     today = today or business_today()
     people = await register_demo.load(DEMO_ACTOR, today)
+    await register_demo.load_records(DEMO_ACTOR, people, today)
+    await vetting_demo.load(DEMO_ACTOR, people, today)
+    await training_demo.load(DEMO_ACTOR, people, today)
     lapse = people.lapse_borough
     accounts = [
         ("admin", Role.ADMIN, {}),

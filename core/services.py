@@ -179,3 +179,11 @@ async def create_token(actor: Principal, username: str, name: str = "") -> dict[
                            {"username": username, "name": name})
     return {"id": row["id"], "username": username, "name": name, "token": token,
             "created_at": row["created_at"]}
+
+
+async def active_users_with_roles(roles: list[Role]) -> list[tuple[Principal, str]]:
+    """(principal, email) of every active user holding one of the roles: the recipients of reminders."""
+    rows = await User.select(*(getattr(User, c) for c in _USER_COLUMNS), User.email).where(
+        User.role.is_in([r.value for r in roles]) & (User.is_active == True)  # noqa: E712
+    )
+    return [(principal_from_row(row), row["email"]) for row in rows]

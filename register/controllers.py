@@ -9,6 +9,8 @@ from core.roles import Role
 from core.schemas import UserRead
 from core.services import list_users
 from register import services
+from register.accreditation_controllers import AccreditationController
+from register.kit_controllers import KitIssueController, KitTypeController, OfficerRecordController
 from register.schemas import (
     ForceCreate,
     ForceRead,
@@ -165,4 +167,5 @@ class UserController(Controller):
 
 ROUTE_HANDLERS = [
     ForceController, OrganisationController, TeamController, OfficerController, PowerController, UserController,
+    AccreditationController, KitTypeController, KitIssueController, OfficerRecordController,
 ]

@@ -1,8 +1,13 @@
-"""Catalogue seeds for register: the Schedule 5 powers (domain.md §4). Inserts what is missing, edits nothing."""
+"""Catalogue seeds for register: the Schedule 5 powers (domain.md §4) and the kit catalogue (§7).
+
+Inserts what is missing, edits nothing.
+"""
 
 from __future__ import annotations
 
-from register.tables import Power
+from typing import Any
+
+from register.tables import KitType, Power
 
 # (code, title, statute, in_force, is_traffic)
 POWERS: tuple[tuple[str, str, str, bool, bool], ...] = (
@@ -38,7 +43,38 @@ POWERS: tuple[tuple[str, str, str, bool, bool], ...] = (
 )
 
 
+# Kit catalogue (domain.md §7). The RADIO "periodic audit" is taken as a 12-month inspection interval.
+KIT_TYPES: tuple[dict[str, Any], ...] = (
+    {"code": "ID_CARD", "title": "Police-issued ID and powers card", "tracks_serial": True,
+     "expires_with_accreditation": True, "recover_when_powers_end": True},
+    {"code": "CSAS_BADGE", "title": "National CSAS badge", "recover_when_powers_end": True},
+    {"code": "HI_VIS_JACKET", "title": "High-visibility jacket", "tracks_size": True},
+    {"code": "UNIFORM", "title": "Uniform set", "tracks_size": True},
+    {"code": "STAB_VEST", "title": "Body armour KR1/SP1 (HO Body Armour Standard 2017)", "tracks_size": True,
+     "tracks_serial": True, "tracks_manufacture_date": True, "service_life_months": 120,
+     "inspection_interval_months": 12},
+    {"code": "BODY_WORN_VIDEO", "title": "Body-worn video camera", "tracks_serial": True,
+     "requires_module_code": "BODY_WORN_VIDEO"},
+    {"code": "RADIO", "title": "Radio (e.g. Airwave)", "tracks_serial": True, "inspection_interval_months": 12,
+     "requires_module_code": "RADIO"},
+    {"code": "NOTEBOOK", "title": "Pocket notebook", "tracks_serial": True},
+    {"code": "FPN_DEVICE", "title": "Penalty notice book / handheld device", "tracks_serial": True},
+)
+
+
 async def seed() -> None:
+    await seed_powers()
+    await seed_kit_types()
+
+
+async def seed_kit_types() -> None:
+    existing = {row["code"] for row in await KitType.select(KitType.code)}
+    missing = [KitType(**values) for values in KIT_TYPES if values["code"] not in existing]
+    if missing:
+        await KitType.insert(*missing)
+
+
+async def seed_powers() -> None:
     existing = {row["code"] for row in await Power.select(Power.code)}
     missing = [
         Power(code=code, title=title, statute=statute, in_force=in_force, is_traffic=is_traffic)

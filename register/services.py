@@ -296,7 +296,10 @@ async def update_officer(actor: Principal, officer_id: int, changes: dict[str, A
 
 
 async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) -> dict[str, Any]:
-    """Marks the officer as leaving on left_on. Accreditations and kit recovery follow (issue 3 hooks)."""
+    """Marks the officer as leaving on left_on. In the same transaction their accreditations end that day and
+    recovery of their ID card and badge opens."""
+    from register import accreditations, kit  # they build on this module
+
     before = await get_officer(actor, officer_id)
     await _require_manageable(actor, before["organisation"])
     if before["left_on"] is not None:
@@ -305,6 +308,8 @@ async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) ->
     raise_if_violations(check_leaving(before["started_on"], left_on, before["left_on"]))
     async with write_transaction():
         await Officer.update({Officer.left_on: left_on}).where(Officer.id == officer_id)
+        await accreditations.end_for_leaving(actor, officer_id, left_on)
+        await kit.open_recovery_tasks(actor, officer_id, left_on, accreditations.LEFT_REASON)
         after = await _load_officer(officer_id)
         await record_audit(actor, "officer.leave", "officer", officer_id, before, after)
     return after

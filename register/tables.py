@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, Date, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -58,3 +58,126 @@ class Power(Table):
     statute = Varchar(length=300, null=False, default="")
     in_force = Boolean(null=False, default=True, help_text="False once repealed: never newly designated.")
     is_traffic = Boolean(null=False, default=False, help_text="Traffic powers need the CSAS traffic course.")
+
+
+class Accreditation(Table):
+    """What the chief officer granted an officer, for a fixed period (domain.md §3.5).
+
+    Expired and lapsed are derived from the dates; explicit changes live in AccreditationEvent. The *_on
+    columns below mirror the latest events for querying and are updated in the same transaction.
+    """
+
+    id: Serial
+    officer = ForeignKey(references=Officer, null=False, index=True)
+    force = ForeignKey(references=Force, null=False, index=True, help_text="The accrediting force.")
+    number = Varchar(length=64, null=False, default="")
+    granted_on = Date(null=False, default=None)
+    expires_on = Date(null=False, default=None, help_text="First day no longer valid.")
+    conditions = Text(null=False, default="", help_text="Conditions stated on it, e.g. the area.")
+    suspended_on = Date(null=True, default=None, help_text="Start of the current suspension; null if none.")
+    withdrawn_on = Date(null=True, default=None, help_text="First day withdrawn; null unless withdrawn.")
+    ended_on = Date(
+        null=True, default=None, help_text="First day ended other than by withdrawal (leaving, superseded)."
+    )
+    ended_reason = Varchar(length=300, null=False, default="")
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class DesignatedPower(Table):
+    """A power designated on an accreditation. A withdrawn and re-designated power gets a new row."""
+
+    id: Serial
+    accreditation = ForeignKey(references=Accreditation, null=False, index=True)
+    power = ForeignKey(references=Power, null=False, index=True)
+    granted_on = Date(null=False, default=None)
+    withdrawn_on = Date(null=True, default=None, help_text="First day the power is no longer designated.")
+    withdrawn_reason = Varchar(length=500, null=False, default="")
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class AccreditationEvent(Table):
+    """History of an accreditation, never overwritten: who, when (the day it takes effect) and why."""
+
+    id: Serial
+    accreditation = ForeignKey(references=Accreditation, null=False, index=True)
+    kind = Varchar(
+        length=32, null=False, default="",
+        help_text="granted, renewed, suspended, reinstated, withdrawn, ended, power_granted, power_withdrawn",
+    )
+    effective_on = Date(null=False, default=None, help_text="The day the change takes effect.")
+    reason = Varchar(length=500, null=False, default="")
+    power_code = Varchar(length=64, null=False, default="", help_text="For power_granted/power_withdrawn.")
+    actor = Varchar(length=150, null=False, default="")
+    actor_user_id = Integer(null=True, default=None)
+    recorded_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class KitType(Table):
+    """Uniform and kit catalogue (domain.md §7). Policy values are data: edit them here, not in code."""
+
+    id: Serial
+    code = Varchar(length=64, null=False, default="", unique=True)
+    title = Varchar(length=200, null=False, default="")
+    tracks_size = Boolean(null=False, default=False)
+    tracks_serial = Boolean(null=False, default=False, help_text="A serial number is required on issue.")
+    tracks_manufacture_date = Boolean(null=False, default=False)
+    service_life_months = Integer(null=True, default=None, help_text="From manufacture (or issue): expiry.")
+    inspection_interval_months = Integer(null=True, default=None)
+    expires_with_accreditation = Boolean(null=False, default=False)
+    recover_when_powers_end = Boolean(null=False, default=False)
+    requires_module_code = Varchar(
+        length=64, null=True, default=None, help_text="Training module needed before issue (checked by training)."
+    )
+
+
+class KitIssue(Table):
+    """An item issued to an officer. The serial is unique among items still out (partial unique index)."""
+
+    id: Serial
+    officer = ForeignKey(references=Officer, null=False, index=True)
+    kit_type = ForeignKey(references=KitType, null=False, index=True)
+    issued_on = Date(null=False, default=None)
+    issued_by = Varchar(length=150, null=False, default="")
+    serial_number = Varchar(length=100, null=True, default=None)
+    size = Varchar(length=32, null=False, default="")
+    manufactured_on = Date(null=True, default=None)
+    expires_on = Date(null=True, default=None, help_text="First day no longer valid; null if it does not expire.")
+    condition = Varchar(length=16, null=False, default="new", help_text="new, serviceable, damaged, condemned, lost")
+    last_inspected_on = Date(null=True, default=None)
+    next_inspection_due_on = Date(null=True, default=None)
+    needs_replacement = Boolean(null=False, default=False, help_text="Condemned on inspection.")
+    returned_on = Date(null=True, default=None)
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class KitInspection(Table):
+    id: Serial
+    kit_issue = ForeignKey(references=KitIssue, null=False, index=True)
+    inspected_on = Date(null=False, default=None)
+    condition = Varchar(length=16, null=False, default="serviceable")
+    inspected_by = Varchar(length=150, null=False, default="")
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class KitEvent(Table):
+    """History of a kit issue (issued, inspected, returned, recovery opened), never overwritten."""
+
+    id: Serial
+    kit_issue = ForeignKey(references=KitIssue, null=False, index=True)
+    kind = Varchar(length=32, null=False, default="")
+    effective_on = Date(null=False, default=None)
+    note = Varchar(length=500, null=False, default="")
+    actor = Varchar(length=150, null=False, default="")
+    actor_user_id = Integer(null=True, default=None)
+    recorded_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class KitRecoveryTask(Table):
+    """An ID card or badge to recover because the officer's powers ended. Closed when the item is returned."""
+
+    id: Serial
+    kit_issue = ForeignKey(references=KitIssue, null=False, index=True)
+    opened_on = Date(null=False, default=None)
+    reason = Varchar(length=300, null=False, default="")
+    closed_on = Date(null=True, default=None)
+    created_at = Timestamptz(null=False, default=TimestamptzNow())

@@ -1,3 +1,156 @@
-"""HTTP routes of this domain."""
+"""Compliance, plans, the forecast, the policy, the sweep, the outbox and scheduler health."""
 
-ROUTE_HANDLERS: list[type] = []
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from core.clock import business_today, now_utc
+from core.errors import Conflict, CoreErrorCode, Violation, raise_if_violations
+from core.http import AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.roles import Role
+from core.settings import get_settings
+from register.employment import scoped_officer_ids
+from register.scope import require_role
+from scheduler import calendars, services
+from scheduler.delivery import list_notifications
+from scheduler.policy_store import policy_document, update_policy
+from scheduler.schemas import (
+    BindingRead,
+    CalendarCreate,
+    CalendarRead,
+    ComplianceRead,
+    DigestRead,
+    ForecastItem,
+    PlanRead,
+    PolicyUpdate,
+    StepRead,
+    SweepRead,
+    SweepRequest,
+)
+from scheduler.status import scheduler_health
+from scheduler.sweep import run_sweep
+
+
+FromDay = Annotated[dt.date | None, QueryParameter(name="from", description="First day of the window.")]
+ToDay = Annotated[dt.date | None, QueryParameter(name="to", description="Last day of the window.")]
+
+
+class ComplianceController(Controller):
+    tags = ["compliance"]
+
+    @get("/api/officers/{officer_id:int}/compliance")
+    async def compliance(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
+                         as_of: AsOf = None) -> ComplianceRead:
+        day = as_of or today
+        return ComplianceRead.of(await services.officer_compliance(principal, officer_id, day))
+
+    @get("/api/officers/{officer_id:int}/plan")
+    async def plan(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
+                   as_of: AsOf = None) -> PlanRead:
+        day = as_of or today
+        steps = await services.officer_plan(principal, officer_id, day)
+        return PlanRead(officer_id=officer_id, as_of=day, steps=[StepRead.of(s) for s in steps])
+
+    @get("/api/compliance/forecast")
+    async def forecast(
+        self, principal: CurrentPrincipal, today: Today,
+        from_: FromDay = None,
+        to: ToDay = None,
+        organisation_id: FromQuery[int | None] = None,
+        team_id: FromQuery[int | None] = None,
+    ) -> Page[ForecastItem]:
+        start = from_ or today
+        end = to or start + dt.timedelta(days=365)
+        if end < start:
+            raise_if_violations([Violation("date_order", "to must not be before from.", "to")])
+        rows = await services.forecast(principal, start, end, organisation_id, team_id)
+        items = [ForecastItem(officer_id=r["officer_id"], name=r["name"], code=r["code"],
+                              usable_until=r["usable_until"], binding=BindingRead.of(r["binding"])) for r in rows]
+        return Page(items=items, total=len(items))
+
+
+class PolicyController(Controller):
+    path = "/api/policy"
+    tags = ["policy"]
+
+    @get("/")
+    async def get_policy(self, principal: CurrentPrincipal) -> dict[str, Any]:
+        require_role(principal, Role.CSAS_COORDINATOR, action="read the policy")
+        return await policy_document()
+
+    @put("/")
+    async def put_policy(self, principal: CurrentPrincipal, data: JSONBody[PolicyUpdate]) -> dict[str, Any]:
+        return await update_policy(principal, data.changes())
+
+
+def _sweep_day(requested: dt.date | None) -> dt.date:
+    today = business_today()
+    if requested is not None and requested != today and not get_settings().clock_override:
+        raise Conflict(CoreErrorCode.CLOCK_OVERRIDE_OFF,
+                       "as_of other than today needs the clock override (CSAS_CLOCK_OVERRIDE=on).")
+    return requested or today
+
+
+class SweepController(Controller):
+    tags = ["scheduler"]
+
+    @post("/api/sweep", status_code=200)
+    async def sweep(self, principal: CurrentPrincipal, data: JSONBody[SweepRequest | None] = None) -> SweepRead:
+        require_role(principal, Role.CSAS_COORDINATOR, action="run the sweep")
+        request = data or SweepRequest()
+        result = await run_sweep(_sweep_day(request.as_of), dry_run=request.dry_run, now=now_utc())
+        return SweepRead(as_of=result.as_of, dry_run=result.dry_run, officers=result.officers,
+                         lapses=result.lapses, messages=result.messages, delivered=result.delivered,
+                         digests=[DigestRead(**d) for d in result.digests])
+
+    @get("/api/scheduler/health")
+    async def health(self, principal: CurrentPrincipal) -> dict[str, Any]:
+        require_role(principal, Role.CSAS_COORDINATOR, action="see scheduler health")
+        return await scheduler_health()
+
+    @get("/api/notifications")
+    async def notifications(
+        self, principal: CurrentPrincipal,
+        officer_id: FromQuery[int | None] = None,
+        recipient: FromQuery[str | None] = None,
+        from_: FromDay = None,
+        to: ToDay = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[dict[str, Any]]:
+        allowed = None if principal.is_admin else frozenset(await scoped_officer_ids(principal))
+        items, total = await list_notifications(
+            officer_id=officer_id, recipient=recipient, from_on=from_, to_on=to, limit=limit, offset=offset,
+            allowed_officer_ids=allowed, recipient_user_id=None if principal.is_admin else principal.user_id,
+        )
+        return Page(items=items, total=total)
+
+
+class CalendarController(Controller):
+    path = "/api/calendars"
+    tags = ["calendars"]
+
+    @post("/", status_code=201)
+    async def create(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                     data: JSONBody[CalendarCreate]) -> CalendarRead:
+        feed = await calendars.create_feed(principal, data.scope, data.id)
+        url = f"{str(request.base_url).rstrip('/')}/api/calendars/{feed['token']}.ics"
+        return CalendarRead(url=url, token=feed["token"], scope=feed["scope"], id=feed["id"])
+
+    # Path parameters are whole segments, so the feed's "TOKEN.ics" is one segment, split here.
+    @get("/{feed_file:str}", media_type="text/calendar")
+    async def feed(self, feed_file: FromPath[str]) -> Response[bytes]:
+        token = feed_file.removesuffix(".ics") if feed_file.endswith(".ics") else ""
+        return Response(await calendars.feed_ics(token), media_type="text/calendar; charset=utf-8",
+                        headers={"Cache-Control": "private, max-age=300"})
+
+    @delete("/{feed_file:str}", status_code=204)
+    async def revoke(self, principal: CurrentPrincipal, feed_file: FromPath[str]) -> None:
+        await calendars.revoke_feed(principal, feed_file.removesuffix(".ics"))
+
+
+ROUTE_HANDLERS: list[type] = [ComplianceController, PolicyController, SweepController, CalendarController]

@@ -22,13 +22,11 @@ from collections.abc import AsyncIterator  # noqa: E402
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 from litestar import Litestar  # noqa: E402
-from piccolo.conf.apps import Finder  # noqa: E402
-from piccolo.table import sort_table_classes  # noqa: E402
 
-from bootstrap import migrate, seed_catalogues, wire  # noqa: E402
-from core.db import get_engine, is_sqlite  # noqa: E402
+from bootstrap import migrate, wire  # noqa: E402
 from core.lifecycle import close_database, open_database  # noqa: E402
 from core.settings import get_settings  # noqa: E402
+from tests.db import reset_database  # noqa: E402
 from tests.factories import World, build_world  # noqa: E402
 
 
@@ -52,24 +50,9 @@ async def database() -> AsyncIterator[None]:
     await close_database()
 
 
-async def _empty_all_tables() -> None:
-    tables = sort_table_classes(Finder().get_table_classes())
-    names = [t._meta.tablename for t in tables]
-    engine = get_engine()
-    if is_sqlite():
-        for name in reversed(names):
-            await engine.run_ddl(f'DELETE FROM "{name}"')
-        if await engine.run_ddl("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'"):
-            await engine.run_ddl("DELETE FROM sqlite_sequence")
-    else:
-        quoted = ", ".join(f'"{n}"' for n in names)
-        await engine.run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-
-
 @pytest.fixture(autouse=True)
 async def clean_database(database: None) -> AsyncIterator[None]:
-    await _empty_all_tables()
-    await seed_catalogues()
+    await reset_database()
     yield
 
 

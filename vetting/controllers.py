@@ -1,3 +1,168 @@
-"""HTTP routes of this domain."""
+"""HTTP routes of vetting: parse → service → schema. Case notes leave only through the audited detail read."""
 
-ROUTE_HANDLERS: list[type] = []
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from core.http import AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from vetting import services
+from vetting.schemas import (
+    ApplicationCreate,
+    ApplicationDetail,
+    ApplicationRead,
+    DeclarationAcknowledge,
+    DeclarationCreate,
+    DeclarationRead,
+    EventCreate,
+    LevelRead,
+    LevelUpdate,
+    QueueItem,
+    VettingEventRead,
+)
+
+
+def _read(row: dict[str, Any], as_of: Any) -> ApplicationRead:
+    return ApplicationRead.of(row, services.read_status(row, as_of))
+
+
+class LevelController(Controller):
+    path = "/api/vetting/levels"
+    tags = ["vetting"]
+
+    @get("/")
+    async def list(self, principal: CurrentPrincipal) -> Page[LevelRead]:
+        rows = await services.list_levels()
+        return Page(items=[LevelRead.of(r) for r in rows], total=len(rows))
+
+    @patch("/{code:str}")
+    async def update(self, principal: CurrentPrincipal, code: FromPath[str], data: JSONBody[LevelUpdate]) -> LevelRead:
+        return LevelRead.of(await services.update_level(principal, code, data.changes()))
+
+
+class ApplicationController(Controller):
+    path = "/api/vetting/applications"
+    tags = ["vetting"]
+
+    @post("/")
+    async def create(
+        self, principal: CurrentPrincipal, today: Today, data: JSONBody[ApplicationCreate]
+    ) -> ApplicationRead:
+        row = await services.create_application(
+            principal, officer_id=data.officer_id, level_code=data.level_code, requested_on=data.requested_on,
+            renews_application_id=data.renews_application_id, today=today,
+        )
+        return _read(row, today)
+
+    @get("/")
+    async def list(
+        self,
+        principal: CurrentPrincipal,
+        today: Today,
+        officer_id: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
+        organisation_id: FromQuery[int | None] = None,
+        as_of: AsOf = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[ApplicationRead]:
+        day = as_of or today
+        rows, total = await services.list_applications(
+            principal, as_of=day, officer_id=officer_id, status=status, organisation_id=organisation_id,
+            limit=limit, offset=offset,
+        )
+        return Page(items=[_read(r, day) for r in rows], total=total)
+
+    @get("/{application_id:int}")
+    async def get(
+        self, principal: CurrentPrincipal, today: Today, application_id: FromPath[int], as_of: AsOf = None
+    ) -> ApplicationDetail:
+        row, events, notes_visible = await services.get_application(principal, application_id)
+        timeline = [
+            VettingEventRead(id=e["id"], status=e["status"], on=e["occurred_on"], actor=e["actor"],
+                             created_at=e["created_at"], **({"note": e["note"]} if notes_visible else {}))
+            for e in events
+        ]
+        return ApplicationDetail(application=_read(row, as_of or today), events=timeline,
+                                 notes_visible=notes_visible)
+
+    @post("/{application_id:int}/events")
+    async def record_event(
+        self, principal: CurrentPrincipal, today: Today, application_id: FromPath[int], data: JSONBody[EventCreate]
+    ) -> ApplicationRead:
+        row = await services.record_event(
+            principal, application_id, status=data.status, on=data.on, force_reference=data.force_reference,
+            expires_on=data.expires_on, expiry_override_reason=data.expiry_override_reason, note=data.note,
+            today=today,
+        )
+        return _read(row, today)
+
+
+class QueueController(Controller):
+    path = "/api/vetting/queue"
+    tags = ["vetting"]
+
+    @get("/")
+    async def list(
+        self,
+        principal: CurrentPrincipal,
+        today: Today,
+        status: FromQuery[str | None] = None,
+        organisation_id: FromQuery[int | None] = None,
+        as_of: AsOf = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[QueueItem]:
+        day = as_of or today
+        rows, total = await services.vetting_queue(
+            principal, as_of=day, status=status, organisation_id=organisation_id, limit=limit, offset=offset,
+        )
+        items = [
+            QueueItem(application=_read(r, day), officer_name=f"{r['given_name']} {r['family_name']}",
+                      organisation_name=r["organisation_name"], days_waiting=r["days_waiting"],
+                      last_event_on=r["last_event_on"])
+            for r in rows
+        ]
+        return Page(items=items, total=total)
+
+
+class DeclarationController(Controller):
+    path = "/api/vetting/declarations"
+    tags = ["vetting"]
+
+    @post("/")
+    async def create(
+        self, principal: CurrentPrincipal, today: Today, data: JSONBody[DeclarationCreate]
+    ) -> DeclarationRead:
+        row = await services.create_declaration(
+            principal, officer_id=data.officer_id, kind=data.kind, made_on=data.made_on,
+            categories=data.categories, today=today,
+        )
+        return DeclarationRead.of(row)
+
+    @get("/")
+    async def list(
+        self,
+        principal: CurrentPrincipal,
+        officer_id: FromQuery[int | None] = None,
+        acknowledged: FromQuery[bool | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[DeclarationRead]:
+        rows, total = await services.list_declarations(
+            principal, officer_id=officer_id, acknowledged=acknowledged, limit=limit, offset=offset,
+        )
+        return Page(items=[DeclarationRead.of(r) for r in rows], total=total)
+
+    @post("/{declaration_id:int}/acknowledge", status_code=200)
+    async def acknowledge(
+        self, principal: CurrentPrincipal, today: Today, declaration_id: FromPath[int],
+        data: JSONBody[DeclarationAcknowledge],
+    ) -> DeclarationRead:
+        return DeclarationRead.of(await services.acknowledge_declaration(principal, declaration_id, on=data.on,
+                                                                          today=today))
+
+
+ROUTE_HANDLERS: list[type] = [LevelController, ApplicationController, QueueController, DeclarationController]

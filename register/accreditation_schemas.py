@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+
+class AccreditationCreate(msgspec.Struct):
+    officer_id: int
+    force_id: int
+    number: str
+    granted_on: dt.date
+    expires_on: dt.date
+    power_codes: list[str] = msgspec.field(default_factory=list)
+    conditions: str = ""
+
+
+class AccreditationChange(msgspec.Struct):
+    """Suspend, reinstate or withdraw: the day it takes effect, and why."""
+
+    on: dt.date
+    reason: str
+
+
+class PowerDesignate(msgspec.Struct):
+    code: str
+    granted_on: dt.date
+
+
+class DesignatedPowerRead(msgspec.Struct):
+    code: str
+    title: str
+    granted_on: dt.date
+    withdrawn_on: dt.date | None
+    withdrawn_reason: str
+    in_force: bool
+
+
+class AccreditationEventRead(msgspec.Struct):
+    kind: str
+    on: dt.date
+    reason: str
+    power_code: str
+    actor: str
+    recorded_at: dt.datetime
+
+
+class AccreditationRead(msgspec.Struct):
+    id: int
+    officer_id: int
+    force_id: int
+    number: str
+    granted_on: dt.date
+    expires_on: dt.date
+    conditions: str
+    suspended_on: dt.date | None
+    withdrawn_on: dt.date | None
+    ended_on: dt.date | None
+    ended_reason: str
+    status: str
+    powers: list[DesignatedPowerRead]
+    events: list[AccreditationEventRead]

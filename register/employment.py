@@ -1,0 +1,60 @@
+"""Batch reads of officers with their employer, for the scheduler's judgements (no N+1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.roles import Principal
+from register.scope import officer_filter
+from register.tables import Officer, Power
+
+EMPLOYMENT_COLUMNS = (
+    Officer.id,
+    Officer.given_name,
+    Officer.family_name,
+    Officer.email,
+    Officer.team,
+    Officer.left_on,
+    Officer.organisation,
+    Officer.organisation.name.as_alias("organisation_name"),
+    Officer.organisation.force.as_alias("force_id"),
+    Officer.organisation.arrangement_approved_on.as_alias("arrangement_approved_on"),
+    Officer.organisation.arrangement_ended_on.as_alias("arrangement_ended_on"),
+    Officer.organisation.arrangement_review_due_on.as_alias("arrangement_review_due_on"),
+)
+
+
+async def employment_facts(officer_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """officer id -> the officer's name, email, team, leaving day and employer arrangement dates."""
+    if not officer_ids:
+        return {}
+    rows = await Officer.select(*EMPLOYMENT_COLUMNS).where(Officer.id.is_in(list(officer_ids)))
+    return {row["id"]: row for row in rows}
+
+
+async def scoped_officer_ids(
+    actor: Principal, organisation_id: int | None = None, team_id: int | None = None,
+    active_on: dt.date | None = None,
+) -> list[int]:
+    """Ids of the officers the actor may see, optionally narrowed to an employer or a team, or to officers
+    still serving on `active_on`."""
+    query = Officer.select(Officer.id).order_by(Officer.id)
+    clauses: list[Any] = [officer_filter(actor)]
+    if organisation_id is not None:
+        clauses.append(Officer.organisation == organisation_id)
+    if team_id is not None:
+        clauses.append(Officer.team == team_id)
+    if active_on is not None:
+        clauses.append(Officer.left_on.is_null() | (Officer.left_on > active_on))
+    where = None
+    for clause in clauses:
+        if clause is not None:
+            where = clause if where is None else where & clause
+    if where is not None:
+        query = query.where(where)
+    return [row["id"] for row in await query]
+
+
+async def traffic_power_codes() -> frozenset[str]:
+    return frozenset(row["code"] for row in await Power.select(Power.code).where(Power.is_traffic.eq(True)))

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from register.accreditation_schemas import AccreditationRead
+
+
+class KitTypeRead(msgspec.Struct):
+    code: str
+    title: str
+    tracks_size: bool
+    tracks_serial: bool
+    tracks_manufacture_date: bool
+    service_life_months: int | None
+    inspection_interval_months: int | None
+    expires_with_accreditation: bool
+    recover_when_powers_end: bool
+    requires_module_code: str | None
+
+
+class KitIssueCreate(msgspec.Struct):
+    officer_id: int
+    kit_type_code: str
+    issued_on: dt.date
+    serial_number: str | None = None
+    size: str = ""
+    manufactured_on: dt.date | None = None
+    condition: str = "new"
+
+
+class KitReturn(msgspec.Struct):
+    returned_on: dt.date
+    condition: str
+
+
+class KitInspectionCreate(msgspec.Struct):
+    inspected_on: dt.date
+    condition: str
+
+
+class KitInspectionRead(msgspec.Struct):
+    inspected_on: dt.date
+    condition: str
+    inspected_by: str
+
+
+class RecoveryTaskRead(msgspec.Struct):
+    id: int
+    opened_on: dt.date
+    reason: str
+    closed_on: dt.date | None
+
+
+class KitIssueRead(msgspec.Struct):
+    id: int
+    officer_id: int
+    kit_type_code: str
+    kit_type_title: str
+    issued_on: dt.date
+    issued_by: str
+    serial_number: str | None
+    size: str
+    manufactured_on: dt.date | None
+    expires_on: dt.date | None
+    condition: str
+    last_inspected_on: dt.date | None
+    next_inspection_due_on: dt.date | None
+    needs_replacement: bool
+    returned_on: dt.date | None
+    inspections: list[KitInspectionRead]
+    recovery_tasks: list[RecoveryTaskRead]
+
+
+class OpenRecoveryTaskRead(msgspec.Struct):
+    id: int
+    kit_issue_id: int
+    kit_type_code: str
+    serial_number: str | None
+    opened_on: dt.date
+    reason: str
+
+
+class RecordEventRead(msgspec.Struct):
+    on: dt.date
+    kind: str
+    subject: str
+    reason: str
+    actor: str
+    recorded_at: dt.datetime
+
+
+class OfficerRecordRead(msgspec.Struct):
+    """Register's part of the officer's record."""
+
+    officer_id: int
+    name: str
+    status: str
+    left_on: dt.date | None
+    as_of: dt.date
+    accreditations: list[AccreditationRead]
+    kit_issues: list[KitIssueRead]
+    open_recovery_tasks: list[OpenRecoveryTaskRead]
+    events: list[RecordEventRead]
+

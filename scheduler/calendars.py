@@ -1,0 +1,100 @@
+"""Tokenised, revocable iCalendar feeds of expiries, start-by dates and lapses for an officer, team or employer.
+
+The token is the only credential a calendar app can send, so it is random, shown once, stored as a keyed hash,
+and revoked by deleting the feed. What a feed shows was in its creator's scope when it was made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from core.audit import record_audit
+from core.clock import business_today, now_utc
+from core.db import write_transaction
+from core.errors import Forbidden, NotFound, Violation, raise_if_violations
+from core.roles import Principal
+from core.security import hash_token, new_token
+from register import services as register_services
+from register.employment import scoped_officer_ids
+from scheduler.ical import CalendarOfficer, build_calendar
+from scheduler.policy_store import load_policy
+from scheduler.rules import compute_compliance, compute_plan
+from scheduler.services import load_facts
+from scheduler.tables import CalendarFeed
+
+FEED_READER = Principal.system("calendar-feed")
+
+
+class FeedScope(StrEnum):
+    OFFICER = "officer"
+    TEAM = "team"
+    ORGANISATION = "organisation"
+
+
+async def _feed_name(actor: Principal, scope: FeedScope, scope_id: int) -> str:
+    """Checks the actor may see what the feed would show, and names it."""
+    if scope is FeedScope.OFFICER:
+        officer = await register_services.get_officer(actor, scope_id)
+        return f"CSAS: {officer['given_name']} {officer['family_name']}"
+    if scope is FeedScope.TEAM:
+        team = await register_services.get_team(scope_id)
+        if scope_id not in {t["id"] for t in await register_services.list_teams(actor)}:
+            raise Forbidden("out_of_scope", "That team is outside your scope.")
+        return f"CSAS: {team['name']}"
+    organisation = await register_services.get_organisation(actor, scope_id)
+    return f"CSAS: {organisation['name']}"
+
+
+async def create_feed(actor: Principal, scope: str, scope_id: int) -> dict[str, Any]:
+    allowed = ", ".join(s.value for s in FeedScope)
+    raise_if_violations([] if scope in FeedScope.__members__.values() else [
+        Violation("invalid_choice", f"scope must be one of: {allowed}.", "scope")])
+    feed_scope = FeedScope(scope)
+    await _feed_name(actor, feed_scope, scope_id)
+    token = new_token()
+    async with write_transaction():
+        row = (await CalendarFeed.insert(CalendarFeed(
+            token_hash=hash_token(token), scope=feed_scope.value, scope_id=scope_id,
+            created_by_user_id=actor.user_id)).returning(CalendarFeed.id))[0]
+        await record_audit(actor, "calendar.create", "calendar_feed", row["id"], None,
+                           {"scope": feed_scope.value, "scope_id": scope_id})
+    return {"token": token, "scope": feed_scope.value, "id": scope_id}
+
+
+async def _live_feed(token: str) -> dict[str, Any]:
+    row = await CalendarFeed.select().where(CalendarFeed.token_hash == hash_token(token)).first()
+    if row is None or row["revoked_at"] is not None:
+        raise NotFound("calendar_not_found", "No calendar feed with that token (it may have been revoked).")
+    return row
+
+
+async def feed_ics(token: str, today: dt.date | None = None) -> bytes:
+    feed = await _live_feed(token)
+    day = today or business_today()
+    scope = FeedScope(feed["scope"])
+    name = await _feed_name(FEED_READER, scope, feed["scope_id"])
+    if scope is FeedScope.OFFICER:
+        ids = [feed["scope_id"]]
+    else:
+        ids = await scoped_officer_ids(
+            FEED_READER, organisation_id=feed["scope_id"] if scope is FeedScope.ORGANISATION else None,
+            team_id=feed["scope_id"] if scope is FeedScope.TEAM else None, active_on=day)
+    policy = await load_policy()
+    entries = []
+    for facts in (await load_facts(ids, day)).values():
+        compliance = compute_compliance(facts, day, policy)
+        entries.append(CalendarOfficer(facts.officer_id, facts.name, tuple(compute_plan(facts, day, policy)),
+                                       compliance.powers))
+    return build_calendar(name, entries, now_utc())
+
+
+async def revoke_feed(actor: Principal, token: str) -> None:
+    feed = await _live_feed(token)
+    if not actor.is_admin and feed["created_by_user_id"] != actor.user_id:
+        raise Forbidden("not_feed_owner", "Only whoever created a feed (or an administrator) can revoke it.")
+    async with write_transaction():
+        await CalendarFeed.update({CalendarFeed.revoked_at: now_utc()}).where(CalendarFeed.id == feed["id"])
+        await record_audit(actor, "calendar.revoke", "calendar_feed", feed["id"], {"revoked_at": None},
+                           {"revoked_at": now_utc()})

@@ -1,0 +1,132 @@
+"""The policy as stored: the scheduler's own values in PolicySetting, the rest owned by the domains (vetting
+levels' renewal periods and CSAS acceptance, module validity, power prerequisites). GET/PUT /api/policy
+show and change all of it in one place."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+from typing import Any
+
+from core.audit import record_audit
+from core.db import write_transaction
+from core.errors import Violation, raise_if_violations
+from core.roles import Principal, Role
+from register.scope import require_role
+from scheduler.policy import LeadTimes, Policy
+from scheduler.tables import PolicySetting
+from training import services as training_services
+from vetting import services as vetting_services
+
+SCHEDULER_KEY = "scheduler"
+SCALARS = ("warning_days", "overdue_after_days", "manager_repeat_days", "coordinator_alert_days")
+MAX_DAYS = 3660
+
+
+async def _stored() -> dict[str, Any]:
+    row = await PolicySetting.select(PolicySetting.value).where(PolicySetting.key == SCHEDULER_KEY).first()
+    if row is None:
+        return {}
+    value = row["value"]
+    loaded: dict[str, Any] = json.loads(value) if isinstance(value, str) else dict(value)
+    return loaded
+
+
+async def load_policy() -> Policy:
+    stored = await _stored()
+    levels = await vetting_services.list_levels()
+    prerequisites = await training_services.prerequisites()
+    lead_times = LeadTimes(**{**asdict(LeadTimes()), **stored.get("lead_times", {})})
+    return Policy(
+        **{k: stored[k] for k in SCALARS if k in stored},
+        officer_reminder_days=tuple(stored.get("officer_reminder_days", Policy().officer_reminder_days)),
+        lead_times=lead_times,
+        accepted_vetting_levels=frozenset(level["code"] for level in levels if level.get("accepted_for_csas")),
+        prerequisites={power: tuple(modules) for power, modules in prerequisites.items()},
+    )
+
+
+async def policy_document() -> dict[str, Any]:
+    policy = await load_policy()
+    levels = await vetting_services.list_levels()
+    modules = await training_services.list_modules()
+    return {
+        **{k: getattr(policy, k) for k in SCALARS},
+        "lead_times": asdict(policy.lead_times),
+        "officer_reminder_days": list(policy.officer_reminder_days),
+        "required_vetting_levels": sorted(policy.accepted_vetting_levels),
+        "vetting_levels": [
+            {"code": lv["code"], "renewal_months": lv["renewal_months"], "has_annual_review": lv["has_annual_review"],
+             "accepted_for_csas": lv["accepted_for_csas"]}
+            for lv in levels
+        ],
+        "module_validity": [{"code": m["code"], "validity_months": m["validity_months"]} for m in modules],
+        "power_prerequisites": await training_services.list_prerequisites(),
+    }
+
+
+def _check_days(name: str, value: Any) -> list[Violation]:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DAYS:
+        return [Violation("invalid_value", f"{name} must be a whole number of days from 0 to {MAX_DAYS}.", name)]
+    return []
+
+
+def check_scheduler_changes(changes: dict[str, Any]) -> list[Violation]:
+    out: list[Violation] = []
+    for name in SCALARS:
+        if name in changes:
+            out += _check_days(name, changes[name])
+    if "manager_repeat_days" in changes and changes["manager_repeat_days"] == 0:
+        out.append(Violation("invalid_value", "manager_repeat_days must be at least 1.", "manager_repeat_days"))
+    lead_names = {f.name for f in fields(LeadTimes)}
+    for name, value in (changes.get("lead_times") or {}).items():
+        if name not in lead_names:
+            out.append(Violation("unknown_field", f"Unknown lead time '{name}'.", f"lead_times.{name}"))
+        else:
+            out += _check_days(f"lead_times.{name}", value)
+    if "officer_reminder_days" in changes:
+        days = changes["officer_reminder_days"]
+        if not isinstance(days, list):
+            out.append(Violation("invalid_value", "officer_reminder_days must be a list of days.",
+                                 "officer_reminder_days"))
+        else:
+            for value in days:
+                out += _check_days("officer_reminder_days", value)
+    return out
+
+
+async def update_policy(actor: Principal, changes: dict[str, Any]) -> dict[str, Any]:
+    """Applies every section given, all or nothing, each change audited by the service that owns it."""
+    require_role(actor, Role.CSAS_COORDINATOR, action="change the policy")
+    raise_if_violations(check_scheduler_changes(changes))
+    before = await policy_document()
+    async with write_transaction():
+        own = {k: v for k, v in changes.items() if k in (*SCALARS, "officer_reminder_days", "lead_times")}
+        if own:
+            stored = await _stored()
+            merged = {**stored, **{k: v for k, v in own.items() if k != "lead_times"}}
+            if "lead_times" in own:
+                merged["lead_times"] = {**stored.get("lead_times", {}), **own["lead_times"]}
+            if await PolicySetting.exists().where(PolicySetting.key == SCHEDULER_KEY):
+                await PolicySetting.update({PolicySetting.value: json.dumps(merged)}).where(
+                    PolicySetting.key == SCHEDULER_KEY)
+            else:
+                await PolicySetting.insert(PolicySetting(key=SCHEDULER_KEY, value=json.dumps(merged)))
+            await record_audit(actor, "policy.update", "policy", None, {k: before.get(k) for k in own}, own)
+        if "required_vetting_levels" in changes:
+            wanted = set(changes["required_vetting_levels"] or [])
+            known = {lv["code"] for lv in before["vetting_levels"]}
+            raise_if_violations([Violation("unknown_level", f"No vetting level '{c}'.", "required_vetting_levels")
+                                 for c in sorted(wanted - known)])
+            for level in before["vetting_levels"]:
+                if level["accepted_for_csas"] != (level["code"] in wanted):
+                    await vetting_services.update_level(actor, level["code"],
+                                                        {"accepted_for_csas": level["code"] in wanted})
+        for level in changes.get("vetting_levels") or []:
+            await vetting_services.update_level(actor, level["code"], {k: v for k, v in level.items() if k != "code"})
+        for module in changes.get("module_validity") or []:
+            await training_services.update_module_validity(actor, module["code"], module.get("validity_months"))
+        if changes.get("power_prerequisites") is not None:
+            pairs = [(p["power_code"], p["module_code"]) for p in changes["power_prerequisites"]]
+            await training_services.replace_prerequisites(actor, pairs)
+    return await policy_document()

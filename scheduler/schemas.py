@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from scheduler.rules import Compliance, Dependency, PlanStep
+
+
+class BindingRead(msgspec.Struct):
+    kind: str
+    code: str
+    expires_on: dt.date
+
+    @classmethod
+    def of(cls, dep: Dependency | None) -> BindingRead | None:
+        return cls(kind=dep.kind.value, code=dep.code, expires_on=dep.expires_on) if dep else None
+
+
+class BlockerRead(msgspec.Struct):
+    kind: str
+    code: str
+    message: str
+
+
+class PowerRead(msgspec.Struct):
+    code: str
+    usable: bool
+    usable_until: dt.date | None
+    blocked_by: list[BlockerRead]
+    binding: BindingRead | None
+
+
+class ComplianceRead(msgspec.Struct):
+    officer_id: int
+    as_of: dt.date
+    status: str
+    powers_usable_until: dt.date | None
+    binding: BindingRead | None
+    powers: list[PowerRead]
+
+    @classmethod
+    def of(cls, c: Compliance) -> ComplianceRead:
+        return cls(
+            officer_id=c.officer_id, as_of=c.as_of, status=c.status.value,
+            powers_usable_until=c.powers_usable_until, binding=BindingRead.of(c.binding),
+            powers=[
+                PowerRead(code=p.code, usable=p.usable, usable_until=p.usable_until,
+                          blocked_by=[BlockerRead(b.kind.value, b.code, b.message) for b in p.blocked_by],
+                          binding=BindingRead.of(p.binding))
+                for p in c.powers
+            ],
+        )
+
+
+class StepRead(msgspec.Struct):
+    kind: str
+    code: str
+    title: str
+    expires_on: dt.date
+    start_by: dt.date
+    status: str
+
+    @classmethod
+    def of(cls, s: PlanStep) -> StepRead:
+        return cls(kind=s.kind.value, code=s.code, title=s.title, expires_on=s.expires_on, start_by=s.start_by,
+                   status=s.status.value)
+
+
+class PlanRead(msgspec.Struct):
+    officer_id: int
+    as_of: dt.date
+    steps: list[StepRead]
+
+
+class ForecastItem(msgspec.Struct):
+    officer_id: int
+    name: str
+    code: str
+    usable_until: dt.date
+    binding: BindingRead | None
+
+
+class SweepRequest(msgspec.Struct):
+    as_of: dt.date | None = None
+    dry_run: bool = False
+
+
+class DigestRead(msgspec.Struct):
+    recipient_email: str
+    subject: str
+    officer_ids: list[int]
+    body: str
+
+
+class SweepRead(msgspec.Struct):
+    as_of: dt.date
+    dry_run: bool
+    officers: int
+    lapses: int
+    messages: int
+    delivered: int
+    digests: list[DigestRead]
+
+
+class LeadTimesUpdate(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
+    vetting: int | msgspec.UnsetType = msgspec.UNSET
+    csas_course: int | msgspec.UnsetType = msgspec.UNSET
+    accreditation: int | msgspec.UnsetType = msgspec.UNSET
+    module: int | msgspec.UnsetType = msgspec.UNSET
+    kit: int | msgspec.UnsetType = msgspec.UNSET
+    employer: int | msgspec.UnsetType = msgspec.UNSET
+
+
+class LevelPolicy(msgspec.Struct, omit_defaults=True):
+    code: str
+    renewal_months: int | msgspec.UnsetType = msgspec.UNSET
+    has_annual_review: bool | msgspec.UnsetType = msgspec.UNSET
+    accepted_for_csas: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class ModulePolicy(msgspec.Struct):
+    code: str
+    validity_months: int | None
+
+
+class PrerequisitePolicy(msgspec.Struct):
+    power_code: str
+    module_code: str
+
+
+class PolicyUpdate(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
+    warning_days: int | msgspec.UnsetType = msgspec.UNSET
+    overdue_after_days: int | msgspec.UnsetType = msgspec.UNSET
+    manager_repeat_days: int | msgspec.UnsetType = msgspec.UNSET
+    coordinator_alert_days: int | msgspec.UnsetType = msgspec.UNSET
+    officer_reminder_days: list[int] | msgspec.UnsetType = msgspec.UNSET
+    lead_times: LeadTimesUpdate | msgspec.UnsetType = msgspec.UNSET
+    required_vetting_levels: list[str] | msgspec.UnsetType = msgspec.UNSET
+    vetting_levels: list[LevelPolicy] | msgspec.UnsetType = msgspec.UNSET
+    module_validity: list[ModulePolicy] | msgspec.UnsetType = msgspec.UNSET
+    power_prerequisites: list[PrerequisitePolicy] | msgspec.UnsetType = msgspec.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        out: dict[str, Any] = msgspec.to_builtins(self)
+        return out
+
+
+class SweepRunRead(msgspec.Struct):
+    id: int
+    as_of: dt.date
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: str
+    dry_run: bool
+    officers: int
+    messages: int
+    lapses: int
+    error: str
+
+
+class SchedulerHealth(msgspec.Struct):
+    scheduler_on: bool
+    sweep_at: str
+    last_run: SweepRunRead | None
+    last_success: SweepRunRead | None
+    recent_runs: list[SweepRunRead]
+    pending_messages: int
+    failed_messages: int
+
+
+class CalendarCreate(msgspec.Struct):
+    scope: str
+    id: int
+
+
+class CalendarRead(msgspec.Struct):
+    url: str
+    token: str
+    scope: str
+    id: int

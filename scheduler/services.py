@@ -1,0 +1,156 @@
+"""Loading the facts, judging compliance, planning and forecasting for officers in the caller's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.roles import Principal
+from register import accreditations as register_accreditations
+from register import kit as register_kit
+from register import services as register_services
+from register.employment import employment_facts, scoped_officer_ids, traffic_power_codes
+from scheduler.facts import (
+    AccreditationFact,
+    ClearanceFact,
+    DesignatedPowerFact,
+    EmployerFact,
+    KitFact,
+    ModuleFact,
+    OfficerFacts,
+)
+from scheduler.policy import Policy
+from scheduler.policy_store import load_policy
+from scheduler.rules import Compliance, PlanStep, compute_compliance, compute_plan
+from training import services as training_services
+from vetting import services as vetting_services
+
+BATCH = 500
+
+
+def _min_date(*dates: dt.date | None) -> dt.date | None:
+    present = [d for d in dates if d is not None]
+    return min(present) if present else None
+
+
+def _accreditation(row: dict[str, Any], traffic: frozenset[str]) -> AccreditationFact:
+    return AccreditationFact(
+        accreditation_id=row["id"],
+        force_id=row["force_id"],
+        number=row["number"],
+        granted_on=row["granted_on"],
+        expires_on=row["expires_on"],
+        ended_on=_min_date(row["withdrawn_on"], row["ended_on"]),
+        suspensions=tuple((start, end) for start, end in row["suspensions"]),
+        powers=tuple(
+            DesignatedPowerFact(p["code"], p["granted_on"], p["withdrawn_on"], p["code"] in traffic)
+            for p in row["powers"]
+        ),
+    )
+
+
+def _clearance(fact: Any) -> ClearanceFact | None:
+    if fact.expires_on is None:
+        return None
+    return ClearanceFact(
+        application_id=fact.application_id,
+        level_code=fact.level_code,
+        granted_on=fact.granted_on,
+        expires_on=fact.expires_on,
+        next_review_due_on=fact.next_review_due_on,
+        ended_on=fact.ended_on,
+        renewal_requested_on=fact.renewal_requested_on,
+    )
+
+
+def _kit(row: dict[str, Any]) -> KitFact:
+    return KitFact(
+        issue_id=row["id"],
+        kit_type_code=row["kit_type_code"],
+        issued_on=row["issued_on"],
+        returned_on=row["returned_on"],
+        expires_on=row["expires_on"],
+        next_inspection_due_on=row["next_inspection_due_on"],
+        condition=row["condition"] or "serviceable",
+    )
+
+
+async def load_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, OfficerFacts]:
+    """Everything compliance needs for these officers, a handful of queries per batch of 500."""
+    traffic = await traffic_power_codes()
+    out: dict[int, OfficerFacts] = {}
+    for start in range(0, len(officer_ids), BATCH):
+        ids = officer_ids[start:start + BATCH]
+        people = await employment_facts(ids)
+        accreditations = await register_accreditations.accreditation_facts(ids)
+        kit = await register_kit.kit_facts(ids)
+        clearances = await vetting_services.clearance_facts(ids, as_of)
+        modules = await training_services.training_facts(ids, as_of)
+        for officer_id in ids:
+            person = people.get(officer_id)
+            if person is None:
+                continue
+            out[officer_id] = OfficerFacts(
+                officer_id=officer_id,
+                name=f"{person['given_name']} {person['family_name']}",
+                team_id=person["team"],
+                employer=EmployerFact(
+                    organisation_id=person["organisation"],
+                    name=person["organisation_name"],
+                    approved_on=person["arrangement_approved_on"],
+                    ended_on=person["arrangement_ended_on"],
+                    review_due_on=person["arrangement_review_due_on"],
+                ),
+                left_on=person["left_on"],
+                accreditations=tuple(_accreditation(a, traffic) for a in accreditations.get(officer_id, [])),
+                clearances=tuple(c for c in (_clearance(f) for f in clearances.get(officer_id, [])) if c),
+                modules={
+                    code: ModuleFact(code, m.completed_on, m.expires_on, m.renewal_in_hand)
+                    for code, m in modules.get(officer_id, {}).items()
+                },
+                kit=tuple(_kit(k) for k in kit.get(officer_id, [])),
+            )
+    return out
+
+
+async def _one(actor: Principal, officer_id: int, as_of: dt.date) -> tuple[OfficerFacts, Policy]:
+    await register_services.get_officer(actor, officer_id)
+    facts = await load_facts([officer_id], as_of)
+    return facts[officer_id], await load_policy()
+
+
+async def officer_compliance(actor: Principal, officer_id: int, as_of: dt.date) -> Compliance:
+    facts, policy = await _one(actor, officer_id, as_of)
+    return compute_compliance(facts, as_of, policy)
+
+
+async def officer_plan(actor: Principal, officer_id: int, as_of: dt.date) -> list[PlanStep]:
+    facts, policy = await _one(actor, officer_id, as_of)
+    return compute_plan(facts, as_of, policy)
+
+
+async def compliance_for(
+    actor: Principal, as_of: dt.date, organisation_id: int | None = None, team_id: int | None = None,
+) -> list[tuple[OfficerFacts, Compliance]]:
+    """Compliance of every officer in scope still serving on as_of (team readiness, reports)."""
+    ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=as_of)
+    facts = await load_facts(ids, as_of)
+    policy = await load_policy()
+    return [(f, compute_compliance(f, as_of, policy)) for f in facts.values()]
+
+
+async def forecast(
+    actor: Principal, from_on: dt.date, to_on: dt.date, organisation_id: int | None = None,
+    team_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Powers usable on from_on that become unusable on a day up to to_on, earliest first."""
+    rows = []
+    for facts, compliance in await compliance_for(actor, from_on, organisation_id, team_id):
+        for power in compliance.powers:
+            if power.usable and power.usable_until is not None and power.usable_until < to_on:
+                rows.append({
+                    "officer_id": facts.officer_id, "name": facts.name, "code": power.code,
+                    "usable_until": power.usable_until, "binding": power.binding,
+                })
+    return sorted(rows, key=lambda r: (r["usable_until"], r["name"], r["officer_id"], r["code"]))
+

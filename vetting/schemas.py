@@ -1,0 +1,153 @@
+"""Vetting's request and response shapes. Case notes appear only in VettingEventWithNote (vetting staff)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+
+class LevelRead(msgspec.Struct):
+    code: str
+    title: str
+    renewal_months: int
+    has_annual_review: bool
+    accepted_for_csas: bool
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> LevelRead:
+        return cls(code=row["code"], title=row["title"], renewal_months=row["renewal_months"],
+                   has_annual_review=row["has_annual_review"], accepted_for_csas=row["accepted_for_csas"])
+
+
+class LevelUpdate(msgspec.Struct, omit_defaults=True):
+    renewal_months: int | msgspec.UnsetType = msgspec.UNSET
+    has_annual_review: bool | msgspec.UnsetType = msgspec.UNSET
+    accepted_for_csas: bool | msgspec.UnsetType = msgspec.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        return {f: v for f in self.__struct_fields__ if (v := getattr(self, f)) is not msgspec.UNSET}
+
+
+class ApplicationCreate(msgspec.Struct):
+    officer_id: int
+    level_code: str
+    requested_on: dt.date
+    renews_application_id: int | None = None
+
+
+class EventCreate(msgspec.Struct):
+    status: str
+    on: dt.date
+    force_reference: str | None = None
+    expires_on: dt.date | None = None
+    expiry_override_reason: str | None = None
+    note: str | None = None
+
+
+class ApplicationRead(msgspec.Struct):
+    """What every role in scope may see: level, status, force reference and dates. Never case notes."""
+
+    id: int
+    officer_id: int
+    organisation_id: int
+    level_code: str
+    status: str
+    requested_on: dt.date
+    force_reference: str | None
+    submitted_on: dt.date | None
+    decided_on: dt.date | None
+    granted_on: dt.date | None
+    expires_on: dt.date | None
+    expiry_override_reason: str | None
+    next_review_due_on: dt.date | None
+    closed_on: dt.date | None
+    renews_application_id: int | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any], status: str) -> ApplicationRead:
+        return cls(
+            id=row["id"], officer_id=row["officer"], organisation_id=row["organisation_id"],
+            level_code=row["level_code"], status=status, requested_on=row["requested_on"],
+            force_reference=row["force_reference"], submitted_on=row["submitted_on"],
+            decided_on=row["decided_on"], granted_on=row["granted_on"], expires_on=row["expires_on"],
+            expiry_override_reason=row["expiry_override_reason"], next_review_due_on=row["next_review_due_on"],
+            closed_on=row["closed_on"], renews_application_id=row["renews"],
+        )
+
+
+class VettingEventRead(msgspec.Struct, omit_defaults=True):
+    """One timeline entry. `note` is present only for vetting officers and admins (the read is audited); for
+    every other role the key is absent, not null."""
+
+    id: int
+    status: str
+    on: dt.date
+    actor: str
+    created_at: dt.datetime
+    note: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class ApplicationDetail(msgspec.Struct):
+    application: ApplicationRead
+    events: list[VettingEventRead]
+    notes_visible: bool
+
+
+class QueueItem(msgspec.Struct):
+    application: ApplicationRead
+    officer_name: str
+    organisation_name: str
+    days_waiting: int
+    last_event_on: dt.date | None
+
+
+class DeclarationCreate(msgspec.Struct):
+    officer_id: int
+    kind: str
+    made_on: dt.date
+    categories: list[str] = msgspec.field(default_factory=list)
+
+
+class DeclarationAcknowledge(msgspec.Struct):
+    on: dt.date
+
+
+class DeclarationRead(msgspec.Struct):
+    id: int
+    officer_id: int
+    kind: str
+    categories: list[str]
+    made_on: dt.date
+    acknowledged_on: dt.date | None
+    acknowledged_by: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> DeclarationRead:
+        cats = row["categories"]
+        if isinstance(cats, str):
+            cats = msgspec.json.decode(cats)
+        return cls(id=row["id"], officer_id=row["officer"], kind=row["kind"], categories=list(cats),
+                   made_on=row["made_on"], acknowledged_on=row["acknowledged_on"],
+                   acknowledged_by=row["acknowledged_by"])
+
+
+class ClearanceFact(msgspec.Struct, frozen=True):
+    """One clearance as it stood on `as_of`, for the scheduler (vetting.services.clearance_facts).
+
+    Only what was recorded on or before as_of counts: a later revocation or renewal request is absent.
+    """
+
+    application_id: int
+    officer_id: int
+    level_code: str
+    accepted_for_csas: bool
+    has_annual_review: bool
+    granted_on: dt.date
+    expires_on: dt.date | None
+    next_review_due_on: dt.date | None
+    ended_on: dt.date | None
+    ended_status: str | None
+    renewal_application_id: int | None
+    renewal_requested_on: dt.date | None
