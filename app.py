@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 import admin_ui.controllers
+import admin_ui.report_controllers
 import register.controllers
 import scheduler.controllers
 import training.controllers
@@ -60,6 +61,7 @@ def create_app() -> Litestar:
             *training.controllers.ROUTE_HANDLERS,
             *scheduler.controllers.ROUTE_HANDLERS,
             *admin_ui.controllers.ROUTE_HANDLERS,
+            *admin_ui.report_controllers.ROUTE_HANDLERS,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         dependencies={
