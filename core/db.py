@@ -72,3 +72,12 @@ def contains_text(column: Any, text: str) -> Any:
     escaped = text.replace("\\", "").replace("%", "").replace("_", "")
     pattern = f"%{escaped}%"
     return column.like(pattern) if is_sqlite() else column.ilike(pattern)
+
+
+def all_of(*clauses: Any) -> Any:
+    """The AND of the where clauses given, skipping None (no limit); None when nothing limits."""
+    out = None
+    for clause in clauses:
+        if clause is not None:
+            out = clause if out is None else (out & clause)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.db import all_of
 from core.roles import Principal
 from register.scope import officer_filter
 from register.tables import Officer, Power
@@ -47,10 +48,7 @@ async def scoped_officer_ids(
         clauses.append(Officer.team == team_id)
     if active_on is not None:
         clauses.append(Officer.left_on.is_null() | (Officer.left_on > active_on))
-    where = None
-    for clause in clauses:
-        if clause is not None:
-            where = clause if where is None else where & clause
+    where = all_of(*clauses)
     if where is not None:
         query = query.where(where)
     return [row["id"] for row in await query]

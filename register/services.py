@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from core.audit import record_audit
-from core.db import contains_text, is_unique_violation, write_transaction
+from core.db import all_of, contains_text, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from core.rules import check_required_text
@@ -48,15 +48,6 @@ OFFICER_COLUMNS = (
 
 def officer_status(row: dict[str, Any], day: dt.date) -> str:
     return compute_officer_status(row["left_on"], day).value
-
-
-def _and(*clauses: Any) -> Any:
-    out = None
-    for clause in clauses:
-        if clause is None:
-            continue
-        out = clause if out is None else (out & clause)
-    return out
 
 
 # --- forces -------------------------------------------------------------------------------------------
@@ -138,7 +129,7 @@ async def get_organisation(actor: Principal | None, organisation_id: int) -> dic
 
 
 async def list_organisations(actor: Principal, force_id: int | None = None) -> list[dict[str, Any]]:
-    where = _and(organisation_filter(actor), Organisation.force == force_id if force_id is not None else None)
+    where = all_of(organisation_filter(actor), Organisation.force == force_id if force_id is not None else None)
     query = Organisation.select(*ORGANISATION_COLUMNS).order_by(Organisation.name)
     if where is not None:
         query = query.where(where)
@@ -171,7 +162,7 @@ async def get_team(team_id: int) -> dict[str, Any]:
 
 
 async def list_teams(actor: Principal, organisation_id: int | None = None) -> list[dict[str, Any]]:
-    where = _and(team_filter(actor), Team.organisation == organisation_id if organisation_id else None)
+    where = all_of(team_filter(actor), Team.organisation == organisation_id if organisation_id else None)
     query = Team.select(*TEAM_COLUMNS).order_by(Team.name)
     if where is not None:
         query = query.where(where)
@@ -343,7 +334,7 @@ async def list_officers(
             contains_text(Officer.given_name, text) | contains_text(Officer.family_name, text)
             | contains_text(Officer.staff_number, text) | contains_text(Officer.email, text)
         )
-    where = _and(*clauses)
+    where = all_of(*clauses)
     query = Officer.select(*OFFICER_COLUMNS).order_by(Officer.family_name).order_by(Officer.given_name) \
         .order_by(Officer.id).limit(limit).offset(offset)
     count = Officer.count()

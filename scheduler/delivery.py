@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from core.audit import record_audit
-from core.db import write_transaction
+from core.db import all_of, write_transaction
 from core.roles import Principal
 from core.settings import Settings, get_settings
 from scheduler.outbox_tables import Notification, NotificationOfficer
@@ -199,7 +199,7 @@ async def list_notifications(
         if scope is None:
             return [], 0
         clauses.append(scope)
-    where = _and(clauses)
+    where = all_of(*clauses)
 
     query = Notification.select(
         Notification.id, Notification.recipient_email, Notification.subject, Notification.body,
@@ -223,13 +223,6 @@ def _scope_clause(allowed: set[int] | frozenset[int]) -> Any:
         NotificationOfficer.officer_id.not_in(sorted(allowed))
     )
     return about_someone & Notification.id.not_in(about_outsider)
-
-
-def _and(clauses: list[Any]) -> Any:
-    out = None
-    for clause in clauses:
-        out = clause if out is None else (out & clause)
-    return out
 
 
 def _item(row: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from core.audit import record_audit
-from core.db import is_unique_violation, write_transaction
+from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from core.tables import AuditEvent
@@ -49,15 +49,6 @@ POLICY_ROLES = (Role.CSAS_COORDINATOR,)
 KIT_TRAINING_REQUIREMENTS: dict[str, str] = {"BODY_WORN_VIDEO": "BODY_WORN_VIDEO", "RADIO": "RADIO"}
 
 PREREQUISITES_AUDIT_ACTION = "training_prerequisites.replace"
-
-
-def _and(*clauses: Any) -> Any:
-    out = None
-    for clause in clauses:
-        if clause is None:
-            continue
-        out = clause if out is None else (out & clause)
-    return out
 
 
 # --- modules ------------------------------------------------------------------------------------------
@@ -240,7 +231,7 @@ async def list_records(
     """Records in the caller's scope, newest first, each marked is_counting / is_in_date as of as_of."""
     if officer_id is not None:
         await register_services.get_officer(actor, officer_id)
-    where = _and(
+    where = all_of(
         officer_filter(actor, TrainingRecord.officer),
         TrainingRecord.officer == officer_id if officer_id is not None else None,
         TrainingRecord.module.code == module_code if module_code else None,
@@ -327,7 +318,7 @@ async def list_bookings(
     if status is not None and status not in BookingStatus.__members__.values():
         allowed = ", ".join(s.value for s in BookingStatus)
         raise_if_violations([Violation("invalid_choice", f"status must be one of: {allowed}.", "status")])
-    where = _and(
+    where = all_of(
         officer_filter(actor, TrainingBooking.officer),
         TrainingBooking.officer == officer_id if officer_id is not None else None,
         TrainingBooking.status == status if status is not None else None,
