@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 
-from core.http import SESSION_COOKIE, CurrentPrincipal, optional_principal
+from core.http import SESSION_COOKIE, CurrentPrincipal, client_address, optional_principal
 from core.schemas import Health, LoginRequest, Me, TokenCreate, TokenRead
 from core.services import SESSION_LIFETIME, create_token, sign_in, sign_out
 from core.tables import User
@@ -44,7 +44,7 @@ class AuthController(Controller):
 
     @post("/login", status_code=200)
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> Response[Me]:
-        token, principal = await sign_in(data.username, data.password)
+        token, principal = await sign_in(data.username, data.password, client_address(request))
         return Response(me_of(principal),
                         cookies=[session_cookie(request, token, int(SESSION_LIFETIME.total_seconds()))])
 

@@ -57,6 +57,7 @@ class DomainError(Exception):
         self.code = str(code)
         self.detail = detail
         self.violations = violations or []
+        self.headers: dict[str, str] = {}
 
 
 class NotAuthenticated(DomainError):
@@ -87,6 +88,10 @@ class Invalid(DomainError):
 class TooManyRequests(DomainError):
     status = 429
     title = "Too many requests"
+
+    def __init__(self, code: str, detail: str, retry_after: int) -> None:
+        super().__init__(code, detail)
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 def invalid(violations: list[Violation], detail: str = "The request has invalid fields.") -> Invalid:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
@@ -61,17 +62,28 @@ def problem_response(
 
 
 def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
-    return problem_response(exc.status, exc.title, exc.detail, exc.code, exc.violations)
+    return problem_response(exc.status, exc.title, exc.detail, exc.code, exc.violations, headers=exc.headers or None)
+
+
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+_AT_PATH = re.compile(r"at `\$\.([A-Za-z0-9_.\[\]]+)`")
+
+
+def _violation_field(item: dict[str, Any]) -> str | None:
+    """Names the body field itself: msgspec reports a whole-body problem against the parameter ('data')."""
+    message = str(item.get("message", ""))
+    key = str(item["key"]) if item.get("key") else None
+    if key in (None, "data", "body"):
+        found = _MISSING_FIELD.search(message) or _AT_PATH.search(message)
+        if found:
+            return found.group(1)
+    return key
 
 
 def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     violations = [
-        Violation(
-            "invalid_value",
-            str(item.get("message", "Invalid value.")),
-            str(item["key"]) if item.get("key") else None,
-        )
+        Violation("invalid_value", str(item.get("message", "Invalid value.")), _violation_field(item))
         for item in extra
         if isinstance(item, dict)
     ]
@@ -119,6 +131,10 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     HTTPException: _http_error,
     Exception: _unhandled,
 }
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else ""
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:

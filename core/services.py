@@ -9,13 +9,26 @@ from typing import Any
 from core.audit import record_audit
 from core.clock import now_utc
 from core.db import is_unique_violation, write_transaction
-from core.errors import Conflict, CoreErrorCode, Forbidden, NotAuthenticated, NotFound, raise_if_violations
+from core.errors import (
+    Conflict,
+    CoreErrorCode,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    TooManyRequests,
+    raise_if_violations,
+)
 from core.roles import Principal, Role
 from core.rules import check_email, check_password, check_role_scope, check_username
 from core.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
-from core.tables import ApiToken, User, UserSession
+from core.tables import ApiToken, SignInAttempt, User, UserSession
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
+# Guessing is throttled per username and per client address over a sliding window; a success resets the count
+# for the username. Attempts are rows, so every app instance sees the same count.
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_USERNAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
 
 
 def _team_ids(raw: Any) -> frozenset[int]:
@@ -111,15 +124,44 @@ async def list_users(actor: Principal) -> list[dict[str, Any]]:
     return [user_public(r) for r in await User.select().order_by(User.username)]
 
 
-async def sign_in(username: str, password: str) -> tuple[str, Principal]:
+async def _recent_failures(clause: Any, since: dt.datetime) -> int:
+    last_success = await SignInAttempt.select(SignInAttempt.at).where(
+        clause & (SignInAttempt.succeeded == True) & (SignInAttempt.at >= since)  # noqa: E712
+    ).order_by(SignInAttempt.at, ascending=False).first()
+    start = max(since, last_success["at"]) if last_success else since
+    count: int = await SignInAttempt.count().where(
+        clause & (SignInAttempt.succeeded == False) & (SignInAttempt.at >= start)  # noqa: E712
+    )
+    return count
+
+
+async def _check_throttle(username: str, client_ip: str, now: dt.datetime) -> None:
+    since = now - THROTTLE_WINDOW
+    by_name = await _recent_failures(SignInAttempt.username == username, since)
+    by_address = await _recent_failures(SignInAttempt.client_ip == client_ip, since) if client_ip else 0
+    if by_name >= MAX_FAILURES_PER_USERNAME or by_address >= MAX_FAILURES_PER_ADDRESS:
+        raise TooManyRequests(
+            CoreErrorCode.TOO_MANY_REQUESTS,
+            f"Too many failed sign-ins. Try again in {int(THROTTLE_WINDOW.total_seconds() // 60)} minutes.",
+            retry_after=int(THROTTLE_WINDOW.total_seconds()),
+        )
+
+
+async def sign_in(username: str, password: str, client_ip: str = "") -> tuple[str, Principal]:
     """Returns a fresh session token (a new one at every sign-in) and who signed in."""
+    now = now_utc()
+    await _check_throttle(username, client_ip, now)
     row = await User.select().where(User.username == username).first()
     valid = verify_password(row["password_hash"] if row else None, password)
     if row is None or not valid or not row["is_active"]:
+        async with write_transaction():
+            await SignInAttempt.insert(SignInAttempt(username=username[:150], client_ip=client_ip[:64], at=now,
+                                                     succeeded=False))
         raise NotAuthenticated(CoreErrorCode.BAD_CREDENTIALS, "Unknown username or wrong password.")
     token = new_token()
-    now = now_utc()
     async with write_transaction():
+        await SignInAttempt.insert(SignInAttempt(username=username, client_ip=client_ip[:64], at=now, succeeded=True))
+        await SignInAttempt.delete().where(SignInAttempt.at < now - THROTTLE_WINDOW)
         if password_needs_rehash(row["password_hash"]):
             await User.update({User.password_hash: hash_password(password)}).where(User.id == row["id"])
         await UserSession.insert(

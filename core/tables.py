@@ -51,3 +51,13 @@ class AuditEvent(Table):
     entity_id = Integer(null=True, default=None, index=True)
     before = JSON(null=True, default=None)
     after = JSON(null=True, default=None)
+
+
+class SignInAttempt(Table):
+    """Recent sign-in attempts, kept to throttle guessing (429) across every app instance."""
+
+    id: Serial
+    username = Varchar(length=150, null=False, default="", index=True)
+    client_ip = Varchar(length=64, null=False, default="", index=True)
+    at = Timestamptz(null=False, default=TimestamptzNow(), index=True)
+    succeeded = Boolean(null=False, default=False)

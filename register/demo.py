@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from core.dates import add_months
+from core.dates import add_months, add_years
 from core.roles import Principal
 from register import accreditations, kit, services
 
@@ -44,10 +44,10 @@ async def load(actor: Principal, today: dt.date) -> DemoRegister:
     demo = DemoRegister(force_id=force["id"])
     person = 0
     for index, borough in enumerate(BOROUGHS):
-        approved = today.replace(year=today.year - 2) - dt.timedelta(days=40 * index)
+        approved = add_years(today, -2) - dt.timedelta(days=40 * index)
         organisation = await services.create_organisation(
             actor, name=f"{borough} Borough Council", force_id=force["id"], kind="council",
-            arrangement_approved_on=approved, arrangement_review_due_on=approved.replace(year=approved.year + 3),
+            arrangement_approved_on=approved, arrangement_review_due_on=add_years(approved, 3),
         )
         team = await services.create_team(actor, name=f"{borough} Joint Enforcement Team",
                                           organisation_id=organisation["id"])

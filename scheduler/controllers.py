@@ -34,7 +34,6 @@ from scheduler.schemas import (
 from scheduler.status import scheduler_health
 from scheduler.sweep import run_sweep
 
-
 FromDay = Annotated[dt.date | None, QueryParameter(name="from", description="First day of the window.")]
 ToDay = Annotated[dt.date | None, QueryParameter(name="to", description="Last day of the window.")]
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any, cast
 
 from core.audit import record_audit
-from core.db import write_transaction
+from core.db import all_of, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register.scope import officer_filter, require_role
@@ -60,14 +60,6 @@ DECLARATION_COLUMNS = (
 
 def can_read_notes(actor: Principal) -> bool:
     return actor.role in NOTE_READERS
-
-
-def _and(*clauses: Any) -> Any:
-    out = None
-    for clause in clauses:
-        if clause is not None:
-            out = clause if out is None else (out & clause)
-    return out
 
 
 # --- levels -------------------------------------------------------------------------------------------
@@ -190,7 +182,7 @@ async def list_applications(
     (so 'expired' finds grants whose expiry has come by as_of)."""
     if status is not None:
         raise_if_violations(rules.parse_status(status, allow_expired=True))
-    where = _and(
+    where = all_of(
         officer_filter(actor, VettingApplication.officer),
         VettingApplication.officer == officer_id if officer_id is not None else None,
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
@@ -312,7 +304,7 @@ async def vetting_queue(
             raise_if_violations([Violation("invalid_choice", f"status must be one of: {', '.join(statuses)}.",
                                            "status")])
         statuses = [status]
-    where = _and(
+    where = all_of(
         officer_filter(actor, VettingApplication.officer),
         VettingApplication.status.is_in(statuses),
         VettingApplication.requested_on <= as_of,
@@ -374,7 +366,7 @@ async def list_declarations(
 ) -> tuple[list[dict[str, Any]], int]:
     """Declarations in scope for vetting staff, hr and the officer; coordinators and managers see none."""
     require_role(actor, Role.OFFICER, Role.HR, Role.VETTING_OFFICER, action="see declarations")
-    where = _and(
+    where = all_of(
         officer_filter(actor, Declaration.officer),
         Declaration.officer == officer_id if officer_id is not None else None,
         None if acknowledged is None else (

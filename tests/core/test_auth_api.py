@@ -70,3 +70,23 @@ async def test_health_and_readiness_and_openapi(client: AsyncClient) -> None:
     assert (await client.get("/health/ready")).json() == {"status": "ok"}
     schema = (await client.get("/schema/openapi.json")).json()
     assert "/api/officers" in schema["paths"]
+
+
+async def test_repeated_failures_are_throttled_with_429(client: AsyncClient, world: World) -> None:
+    for _ in range(5):
+        wrong = await client.post("/api/auth/login", json={"username": "hr_a1", "password": "not the password"})
+        assert wrong.status_code == 401
+    throttled = await client.post("/api/auth/login", json={"username": "hr_a1", "password": PASSWORD})
+    assert throttled.status_code == 429 and throttled.json()["code"] == "too_many_requests"
+    assert int(throttled.headers["retry-after"]) > 0
+    other = await client.post("/api/auth/login", json={"username": "mgr_a1a", "password": PASSWORD})
+    assert other.status_code == 200  # another account from the same address is still let in
+
+
+async def test_a_success_resets_the_failure_count(client: AsyncClient, world: World) -> None:
+    for _ in range(4):
+        await client.post("/api/auth/login", json={"username": "hr_a1", "password": "not the password"})
+    assert (await client.post("/api/auth/login", json={"username": "hr_a1", "password": PASSWORD})).status_code == 200
+    for _ in range(4):
+        await client.post("/api/auth/login", json={"username": "hr_a1", "password": "not the password"})
+    assert (await client.post("/api/auth/login", json={"username": "hr_a1", "password": PASSWORD})).status_code == 200

@@ -53,6 +53,7 @@ async def test_missing_field_is_422(client: AsyncClient, world: World) -> None:
     del body["family_name"]
     response = await client.post("/api/officers", json=body, headers=world.auth("hr_a1"))
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
+    assert [v["field"] for v in response.json()["violations"]] == ["family_name"]
 
 
 async def test_malformed_json_is_400_problem(client: AsyncClient, world: World) -> None:
