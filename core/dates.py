@@ -27,3 +27,8 @@ def last_valid_day(expires_on: dt.date) -> dt.date:
 
 def is_in_date(valid_from: dt.date, expires_on: dt.date | None, day: dt.date) -> bool:
     return valid_from <= day and (expires_on is None or day < expires_on)
+
+
+def long_date(day: dt.date) -> str:
+    """'6 January 2027': how dates are written for people (GOV.UK style), in pages, messages and PDFs."""
+    return f"{day.day} {day.strftime('%B %Y')}"

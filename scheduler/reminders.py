@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.dates import long_date
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
 from scheduler.rules import Compliance, PlanStep, StepStatus, compute_compliance
@@ -58,8 +59,8 @@ def step_item(step: PlanStep) -> str:
 
 
 def _step_line(facts: OfficerFacts, step: PlanStep, action: str) -> str:
-    return (f"{facts.name}: {step.title} ({step.kind.value} {step.code}) - expires {step.expires_on.isoformat()}, "
-            f"start by {step.start_by.isoformat()}. {action}")
+    return (f"{facts.name}: {step.title} ({step.kind.value} {step.code}) - expires {long_date(step.expires_on)}, "
+            f"start by {long_date(step.start_by)}. {action}")
 
 
 def officer_step_reminders(facts: OfficerFacts, step: PlanStep, day: dt.date, policy: Policy) -> list[Reminder]:
@@ -83,7 +84,7 @@ def manager_step_reminders(facts: OfficerFacts, step: PlanStep, day: dt.date, po
     first = step.start_by + dt.timedelta(days=policy.overdue_after_days + 1)
     weeks = (day - first).days // policy.manager_repeat_days
     latest = first + dt.timedelta(days=weeks * policy.manager_repeat_days)
-    action = f"Overdue since {first.isoformat()}: make sure it is started."
+    action = f"Overdue since {long_date(first)}: make sure it is started."
     return [Reminder(Audience.MANAGER, facts.officer_id, step_item(step), Trigger.OVERDUE, latest,
                      _step_line(facts, step, action))]
 
@@ -107,7 +108,7 @@ def coordinator_power_warnings(
     out = []
     for lapse_on, codes in sorted(by_lapse.items()):
         trigger_on = lapse_on - dt.timedelta(days=policy.coordinator_alert_days)
-        line = (f"{facts.name}: powers {', '.join(sorted(codes))} become unusable on {lapse_on.isoformat()} "
+        line = (f"{facts.name}: powers {', '.join(sorted(codes))} become unusable on {long_date(lapse_on)} "
                 f"({binding_of[lapse_on]} expires). Next action: confirm the renewal is in hand.")
         out.append(Reminder(Audience.COORDINATOR, facts.officer_id, f"powers:{lapse_on.isoformat()}",
                             Trigger.POWER_WARNING, trigger_on, line))
@@ -140,7 +141,7 @@ def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Polic
 
 
 def lapse_reminders(facts: OfficerFacts, lapse: Lapse) -> list[Reminder]:
-    line = (f"{facts.name}: LAPSED on {lapse.lapsed_on.isoformat()} - powers {', '.join(lapse.power_codes)} can no "
+    line = (f"{facts.name}: LAPSED on {long_date(lapse.lapsed_on)} - powers {', '.join(lapse.power_codes)} can no "
             f"longer be used ({lapse.binding_kind} {lapse.binding_code}). Next action: stop using these powers and "
             f"renew {lapse.binding_kind} {lapse.binding_code}.")
     item = f"lapse:{lapse.lapsed_on.isoformat()}"

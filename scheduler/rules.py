@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.dates import last_valid_day
+from core.dates import last_valid_day, long_date
 from scheduler.facts import (
     AccreditationFact,
     ClearanceFact,
@@ -167,7 +167,7 @@ def _officer_and_employer(facts: OfficerFacts, day: dt.date) -> tuple[list[Depen
     deps: list[Dependency] = []
     blockers: list[Blocker] = []
     if facts.left_on is not None and facts.left_on <= day:
-        blockers.append(Blocker(Kind.OFFICER, "LEFT", f"Left the employer on {facts.left_on.isoformat()}."))
+        blockers.append(Blocker(Kind.OFFICER, "LEFT", f"Left the employer on {long_date(facts.left_on)}."))
     elif facts.left_on is not None:
         deps.append(Dependency(Kind.OFFICER, "LEFT", facts.left_on))
     if not is_arrangement_in_force(facts, day):
@@ -201,9 +201,9 @@ def _why_no_accreditation(facts: OfficerFacts, code: str, day: dt.date) -> str:
         return "No accreditation has been granted."
     latest = granted[-1]
     if latest.ended_on is not None and latest.ended_on <= day:
-        return f"Accreditation {latest.number} ended on {latest.ended_on.isoformat()}."
+        return f"Accreditation {latest.number} ended on {long_date(latest.ended_on)}."
     if latest.expires_on <= day:
-        return f"Accreditation {latest.number} expired on {latest.expires_on.isoformat()}."
+        return f"Accreditation {latest.number} expired on {long_date(latest.expires_on)}."
     if any(start <= day and _before(day, end) for start, end in latest.suspensions):
         return f"Accreditation {latest.number} is suspended."
     return f"Power {code} is not designated on accreditation {latest.number}."
@@ -225,12 +225,12 @@ def _vetting_dependency(
                              f"{latest.level_code} is not a vetting level accepted for CSAS.")
     if latest.ended_on is not None and latest.ended_on <= day:
         return None, Blocker(Kind.VETTING, latest.level_code,
-                             f"{latest.level_code} clearance ended on {latest.ended_on.isoformat()}.")
+                             f"{latest.level_code} clearance ended on {long_date(latest.ended_on)}.")
     if latest.next_review_due_on is not None and latest.next_review_due_on <= day < latest.expires_on:
         return None, Blocker(Kind.VETTING, latest.level_code,
-                             f"{latest.level_code} annual review was due on {latest.next_review_due_on.isoformat()}.")
+                             f"{latest.level_code} annual review was due on {long_date(latest.next_review_due_on)}.")
     return None, Blocker(Kind.VETTING, latest.level_code,
-                         f"{latest.level_code} clearance expired on {latest.expires_on.isoformat()}.")
+                         f"{latest.level_code} clearance expired on {long_date(latest.expires_on)}.")
 
 
 def _training_dependencies(
@@ -247,7 +247,7 @@ def _training_dependencies(
         elif module is None or module.completed_on > day:
             blockers.append(Blocker(Kind.TRAINING, module_code, f"{module_code} has not been passed."))
         else:
-            expired = module.expires_on.isoformat() if module.expires_on else "?"
+            expired = long_date(module.expires_on) if module.expires_on else "?"
             blockers.append(Blocker(Kind.TRAINING, module_code, f"{module_code} expired on {expired}."))
     return deps, blockers
 

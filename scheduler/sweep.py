@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.clock import now_utc
+from core.dates import long_date
 from core.db import write_transaction
 from core.roles import Principal, Role
 from core.services import active_users_with_roles
@@ -86,9 +87,9 @@ async def _recipients_by_officer(facts: dict[int, OfficerFacts]) -> dict[tuple[i
 def _digest(as_of: dt.date, recipient: Recipient, reminders: list[Reminder]) -> OutgoingMessage:
     lapsed = any(r.trigger is Trigger.LAPSE for r in reminders)
     count = len(reminders)
-    subject = (f"{'POWERS LAPSED - ' if lapsed else ''}CSAS Register: {count} item{'s' if count != 1 else ''} "
-               f"need attention ({as_of.isoformat()})")
-    lines = [f"CSAS Register reminders for {as_of.strftime('%A %d %B %Y')}.", ""]
+    items = "1 item needs" if count == 1 else f"{count} items need"
+    subject = f"{'POWERS LAPSED - ' if lapsed else ''}CSAS Register: {items} attention ({long_date(as_of)})"
+    lines = [f"CSAS Register reminders for {as_of.strftime('%A')} {long_date(as_of)}.", ""]
     lines += [f"- {r.line}" for r in sorted(reminders, key=lambda r: (r.trigger is not Trigger.LAPSE, r.line))]
     lines += ["", "You receive at most one message a day. Reminders stop as soon as each renewal is recorded."]
     officer_ids = sorted({r.officer_id for r in reminders})

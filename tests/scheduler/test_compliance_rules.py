@@ -74,14 +74,14 @@ def test_expired_vetting_blocks_every_power_and_is_named() -> None:
     assert result.status is Rag.RED and result.powers_usable_until is None
     for p in result.powers:
         assert not p.usable and [b.kind for b in p.blocked_by] == [Kind.VETTING]
-        assert "expired on 2026-11-22" in p.blocked_by[0].message
+        assert "expired on 22 November 2026" in p.blocked_by[0].message
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"level_code": "NPPV1"}, "not a vetting level accepted"),
-        ({"ended_on": D(2026, 11, 1)}, "ended on 2026-11-01"),
+        ({"ended_on": D(2026, 11, 1)}, "ended on 1 November 2026"),
         ({"next_review_due_on": D(2026, 11, 22)}, "annual review was due"),
         ({"granted_on": D(2026, 11, 23)}, "No vetting clearance"),  # granted after the day: does not count
     ],
@@ -166,7 +166,7 @@ def test_no_accreditation_is_red_with_no_powers() -> None:
 def test_lapsed_accreditation_still_shows_the_lost_powers() -> None:
     result = compute_compliance(officer(), D(2027, 6, 1), POLICY)
     assert {p.code for p in result.powers} == {"FPN_LITTER", "ALCOHOL_UNDER_18"}
-    assert all("expired on 2027-06-01" in p.blocked_by[0].message for p in result.powers)
+    assert all("expired on 1 June 2027" in p.blocked_by[0].message for p in result.powers)
 
 
 def test_renewal_takes_over_on_its_grant_day() -> None:

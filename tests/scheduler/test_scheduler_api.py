@@ -3,7 +3,7 @@ from httpx import AsyncClient
 
 from core.settings import get_settings
 from scheduler.tables import SweepRun
-from tests.scheduler.scenario import CORE_EXPIRES, D, build_team
+from tests.scheduler.scenario import CORE_EXPIRES, build_team
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ async def test_compliance_answers_as_of_any_day(client: AsyncClient) -> None:
     red = (await client.get(f"/api/officers/{officer_id}/compliance?as_of=2025-07-01", headers=auth)).json()
     assert red["status"] == "red" and red["powers_usable_until"] is None
     assert red["powers"][0]["blocked_by"] == [
-        {"kind": "training", "code": "CSAS_CORE", "message": "CSAS_CORE expired on 2025-07-01."}]
+        {"kind": "training", "code": "CSAS_CORE", "message": "CSAS_CORE expired on 1 July 2025."}]
     before_any = (await client.get(f"/api/officers/{officer_id}/compliance?as_of=2022-01-01", headers=auth)).json()
     assert before_any["status"] == "red" and before_any["powers"] == []  # records dated later do not count
 
