@@ -11,7 +11,8 @@ from register import accreditations, kit
 from register.scope import require_role
 from register.services import get_officer, officer_status
 
-RECORD_ROLES = (Role.CSAS_COORDINATOR, Role.HR, Role.MANAGER, Role.OFFICER)
+# Vetting staff read officers' records too (issue 7: they work from them); they change only vetting.
+RECORD_ROLES = (Role.CSAS_COORDINATOR, Role.VETTING_OFFICER, Role.HR, Role.MANAGER, Role.OFFICER)
 
 
 async def officer_record(actor: Principal, officer_id: int, today: dt.date) -> dict[str, Any]:
