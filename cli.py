@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -159,3 +160,160 @@ def sweep(as_of: Any, dry_run: bool) -> None:
                f"{verb} {result.messages} messages, delivered {result.delivered}.")
     for digest in result.digests:
         click.echo(f"  {digest['recipient_email']}: {digest['subject']}")
+
+
+# --- exports, imports and reports (issue 8) -------------------------------------------------------------
+
+class _Progress:
+    """A rich progress bar when stdout is a terminal; silent otherwise (scripts, pipes, tests)."""
+
+    def __init__(self, description: str, total: int | None = None) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+        if sys.stdout.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.task = self.bar.add_task(description, total=total)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def update(self, completed: int | None = None, total: int | None = None, description: str | None = None,
+               advance: int = 0) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=completed, total=total, description=description,
+                            advance=advance)
+
+
+def _format_of(path: str) -> str:
+    fmt = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if fmt not in ("csv", "xlsx"):
+        click.echo("error: FILE must end in .csv or .xlsx", err=True)
+        sys.exit(2)
+    return fmt
+
+
+@main.command("export")
+@click.argument("dataset", type=click.Choice(["officers", "accreditations", "vetting", "training", "kit",
+                                              "forecast"]))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export_cmd(dataset: str, file: str) -> None:
+    """Write DATASET to FILE as CSV or XLSX (from the extension)."""
+    from admin_ui import exports
+    from core.clock import business_today
+
+    fmt = _format_of(file)
+    today = business_today()
+    with _Progress(f"Exporting {dataset}", total=2) as progress:
+        rows = run(lambda: exports.load_rows(CLI_ACTOR, dataset, today))
+        progress.update(completed=1)
+        content = exports.render(dataset, fmt, rows)
+        progress.update(completed=2)
+    with open(file, "wb") as out:
+        out.write(content)
+    click.echo(f"Exported {len(rows)} {dataset} rows to {file}.")
+
+
+@main.command("import")
+@click.argument("dataset", type=click.Choice(["officers", "training", "vetting", "kit"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
+def import_cmd(dataset: str, file: str, dry_run: bool) -> None:
+    """Import DATASET from a CSV or XLSX FILE: every row is checked, then all are written or none."""
+    from admin_ui import imports
+    from core.clock import business_today
+    from core.errors import DomainError
+
+    with open(file, "rb") as handle:
+        content = handle.read()
+    try:
+        rows = imports.read_table(file, content)
+    except DomainError as exc:
+        click.echo(f"error ({exc.code}): {exc.detail}", err=True)
+        sys.exit(2)
+    with _Progress(f"Importing {dataset}", total=len(rows)) as progress:
+        result = run(lambda: imports.run_import(CLI_ACTOR, dataset, rows, today=business_today(), dry_run=dry_run,
+                                                progress=lambda n: progress.update(completed=n)))
+    if result.errors:
+        for error in result.errors:
+            column = f" [{error['column']}]" if error["column"] else ""
+            click.echo(f"row {error['row']}{column}: {error['message']}", err=True)
+        click.echo(f"error (import_invalid): {len(result.errors)} problem(s) in {result.rows} rows; "
+                   "nothing was imported.", err=True)
+        sys.exit(2)
+    verb = "would create" if dry_run else "created"
+    click.echo(f"{result.rows} rows: {verb} {result.created}, updated {result.updated}, "
+               f"unchanged {result.unchanged}." + (" Dry run: nothing was written." if dry_run else ""))
+
+
+@main.group()
+def report() -> None:
+    """Reports for people to read."""
+
+
+@report.command("pack")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--organisation", "organisation_id", type=int, default=None, help="One employer only.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+def report_pack(file: str, organisation_id: int | None, as_of: Any) -> None:
+    """Write the compliance pack for a performance meeting to FILE (PDF)."""
+    from admin_ui.reports import data, pack_pdf
+    from core.clock import business_today
+
+    today = business_today()
+    day = as_of.date() if as_of else today
+
+    async def load() -> tuple[str, dict[str, Any]]:
+        return (await data.pack_title(CLI_ACTOR, organisation_id),
+                await data.analytics(CLI_ACTOR, day, organisation_id))
+
+    steps = ["load", "charts", "cover", "readiness", "expiry cliff", "capability forecast", "vetting queue",
+             "officers at risk", "compliance trend"]
+    with _Progress("Compliance pack", total=len(steps)) as progress:
+        title, loaded = run(load)
+        progress.update(advance=1)
+        content = pack_pdf.render(title, loaded, today,
+                                  progress=lambda step: progress.update(advance=1, description=step))
+    with open(file, "wb") as out:
+        out.write(content)
+    click.echo(f"Wrote the compliance pack ({loaded['officers']} officers, as of {day.isoformat()}) to {file}.")
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent copy of the whole database to FILE (safe while the service runs)."""
+    from core.backup import BackupError, backup
+    from core.settings import get_settings
+
+    try:
+        backup(get_settings(), file)
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Backed up to {file}.")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the whole database with the backup in FILE. Stop the service first."""
+    from core.backup import BackupError, restore
+    from core.settings import get_settings
+
+    if not yes and not click.confirm("This replaces every record with the backup. Is the service stopped?"):
+        sys.exit(1)
+    try:
+        restore(get_settings(), file)
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Restored from {file}. Run `csas migrate` if the backup is older than this version.")
