@@ -1,0 +1,37 @@
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from core.settings import get_settings
+from scheduler.jobs import parse_sweep_at, start_scheduler, sweep_today
+from scheduler.tables import SweepRun
+
+
+async def test_the_scheduler_sweeps_at_start_then_daily_at_the_configured_time() -> None:
+    settings = replace(get_settings(), sweep_at="05:30", timezone="Europe/London")
+    scheduler = start_scheduler(settings)
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        daily = jobs["sweep-daily"].next_run_time
+        assert (daily.hour, daily.minute) == (5, 30) and str(daily.tzinfo) == "Europe/London"
+        assert jobs["deliver"].trigger.interval == dt.timedelta(minutes=1)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def test_a_scheduled_sweep_records_its_run() -> None:
+    await sweep_today()
+    run = await SweepRun.select().first()
+    assert run["status"] == "succeeded" and run["as_of"] <= dt.date.today() + dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("06:00", (6, 0)), ("6", (6, 0)), ("23:59", (23, 59))])
+def test_parse_sweep_at(value: str, expected: tuple[int, int]) -> None:
+    assert parse_sweep_at(value) == expected
+
+
+@pytest.mark.parametrize("value", ["24:00", "06:60", "six"])
+def test_bad_sweep_at_is_refused(value: str) -> None:
+    with pytest.raises(ValueError):
+        parse_sweep_at(value)
