@@ -3,6 +3,7 @@ from dataclasses import replace
 
 import pytest
 
+from core.clock import business_today
 from core.settings import get_settings
 from scheduler.jobs import parse_sweep_at, start_scheduler, sweep_today
 from scheduler.tables import SweepRun
@@ -23,7 +24,7 @@ async def test_the_scheduler_sweeps_at_start_then_daily_at_the_configured_time()
 async def test_a_scheduled_sweep_records_its_run() -> None:
     await sweep_today()
     run = await SweepRun.select().first()
-    assert run["status"] == "succeeded" and run["as_of"] <= dt.date.today() + dt.timedelta(days=1)
+    assert run["status"] == "succeeded" and run["as_of"] == business_today()
 
 
 @pytest.mark.parametrize(("value", "expected"), [("06:00", (6, 0)), ("6", (6, 0)), ("23:59", (23, 59))])
