@@ -27,5 +27,9 @@ async def open_database() -> None:
 async def close_database() -> None:
     global _opened
     _opened = max(0, _opened - 1)
-    if _opened == 0 and (engine := postgres_engine()) is not None:
+    if _opened > 0:
+        return
+    if (engine := postgres_engine()) is not None:
         await engine.close_connection_pool()
+    elif (close_readers := getattr(get_engine(), "close_readers", None)) is not None:
+        await close_readers()

@@ -1,0 +1,51 @@
+"""The shared read connection of piccolo_conf.SharedReadSQLiteEngine (it overrides a private Piccolo method)."""
+
+import asyncio
+import contextvars
+
+import pytest
+
+from core.db import get_engine, is_sqlite, write_transaction
+from register.tables import Force
+
+pytestmark = pytest.mark.skipif(not is_sqlite(), reason="the shared read connection is SQLite's")
+
+
+async def test_reads_share_one_connection_and_see_committed_writes() -> None:
+    engine = get_engine()
+    assert await Force.count() == 0
+    reader = await engine._reader()  # type: ignore[attr-defined]
+    async with write_transaction():
+        await Force.insert(Force(name="Kent Police", code="KENT"))
+    assert await Force.count() == 1  # the committed write is visible to the shared reader at once
+    assert await engine._reader() is reader  # type: ignore[attr-defined]
+
+
+async def test_reads_inside_a_transaction_see_its_own_uncommitted_writes() -> None:
+    async with write_transaction():
+        await Force.insert(Force(name="Essex Police", code="ESSEX"))
+        assert await Force.exists().where(Force.code == "ESSEX")
+        outside = asyncio.create_task(Force.count().run(), context=contextvars.Context())  # not in the transaction
+        assert await outside == 0  # WAL: others do not see it before the commit
+    assert await Force.count() == 1
+
+
+async def test_a_failed_transaction_leaves_nothing_for_readers() -> None:
+    with pytest.raises(RuntimeError):
+        async with write_transaction():
+            await Force.insert(Force(name="Doomed", code="DOOMED"))
+            raise RuntimeError("crash mid-write")
+    assert not await Force.exists().where(Force.code == "DOOMED")
+
+
+async def test_concurrent_reads_on_the_shared_connection() -> None:
+    async with write_transaction():
+        await Force.insert(*(Force(name=f"Force {n}", code=f"F{n}") for n in range(20)))
+    results = await asyncio.gather(*(Force.select().where(Force.code == f"F{n}").first() for n in range(20)))
+    assert [r["code"] for r in results] == [f"F{n}" for n in range(20)]
+
+
+async def test_writes_outside_transactions_still_use_their_own_connection() -> None:
+    await Force.insert(Force(name="Surrey Police", code="SURREY"))
+    await Force.update({Force.name: "Surrey Constabulary"}).where(Force.code == "SURREY")
+    assert (await Force.select(Force.name).first())["name"] == "Surrey Constabulary"
