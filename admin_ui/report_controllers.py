@@ -1,3 +1,166 @@
-"""HTTP routes for PDFs, exports and imports (issue 8)."""
+"""HTTP routes for PDFs, charts, exports and imports (issue 8). Data is loaded with the async services in the
+caller's scope; rendering (fpdf2, matplotlib, pandas/openpyxl) runs in a worker thread, off the event loop."""
 
-ROUTE_HANDLERS: list[type] = []
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from anyio import to_thread
+from litestar import Controller, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery, MultipartBody
+
+from core.errors import NotFound
+from core.http import PROBLEM_MEDIA_TYPE, AsOf, CurrentPrincipal, Today
+
+PDF = "application/pdf"
+PNG = "image/png"
+UPLOAD_LIMIT = 10 * 1024 * 1024 + 64 * 1024  # the file plus the multipart envelope
+
+
+def _attachment(filename: str, inline: bool = False) -> dict[str, str]:
+    return {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'}
+
+
+class OfficerReportController(Controller):
+    tags = ["reports"]
+
+    @get("/api/officers/{officer_id:int}/record.pdf", media_type=PDF)
+    async def record(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
+                     as_of: AsOf = None) -> Response[bytes]:
+        from admin_ui.reports import data
+
+        day = as_of or today
+        loaded = await data.officer_record_data(principal, officer_id, day)
+        pdf = await to_thread.run_sync(partial(_render_record, loaded, today))
+        name = f"record-{loaded['officer']['staff_number']}-{day.isoformat()}.pdf"
+        return Response(pdf, media_type=PDF, headers=_attachment(name, inline=True))
+
+    @get("/api/officers/{officer_id:int}/card.pdf", media_type=PDF)
+    async def card(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
+                   as_of: AsOf = None) -> Response[bytes]:
+        from admin_ui.reports import data
+
+        day = as_of or today
+        loaded = await data.card_data(principal, officer_id, day)
+        pdf = await to_thread.run_sync(partial(_render_card, loaded, today))
+        return Response(pdf, media_type=PDF,
+                        headers=_attachment(f"card-{loaded['officer']['staff_number']}.pdf", inline=True))
+
+
+def _render_record(loaded: dict[str, Any], today: Any) -> bytes:
+    from admin_ui.reports import officer_pdf
+
+    return officer_pdf.render(loaded, today)
+
+
+def _render_card(loaded: dict[str, Any], today: Any) -> bytes:
+    from admin_ui.reports import card_pdf
+
+    return card_pdf.render(loaded, today)
+
+
+def _render_pack(title: str, loaded: dict[str, Any], today: Any) -> bytes:
+    from admin_ui.reports import pack_pdf
+
+    return pack_pdf.render(title, loaded, today)
+
+
+def _render_chart(kind: str, loaded: dict[str, Any]) -> bytes:
+    from admin_ui.reports import pack_pdf
+
+    return pack_pdf.chart_pngs(loaded, only=kind)[kind]
+
+
+class PackController(Controller):
+    tags = ["reports"]
+
+    @get("/api/reports/compliance-pack.pdf", media_type=PDF)
+    async def pack(self, principal: CurrentPrincipal, today: Today, organisation_id: FromQuery[int | None] = None,
+                   as_of: AsOf = None) -> Response[bytes]:
+        from admin_ui.reports import data
+
+        day = as_of or today
+        loaded = await data.analytics(principal, day, organisation_id)
+        title = await data.pack_title(principal, organisation_id)
+        pdf = await to_thread.run_sync(partial(_render_pack, title, loaded, today))
+        return Response(pdf, media_type=PDF, headers=_attachment(f"compliance-pack-{day.isoformat()}.pdf"))
+
+
+CHARTS = {"expiry-cliff": "cliff", "capability-forecast": "capability", "compliance-trend": "trend"}
+
+
+class ChartController(Controller):
+    tags = ["reports"]
+
+    @get("/api/charts/{name:str}", media_type=PNG)
+    async def chart(self, principal: CurrentPrincipal, today: Today, name: FromPath[str],
+                    organisation_id: FromQuery[int | None] = None, team_id: FromQuery[int | None] = None,
+                    as_of: AsOf = None) -> Response[bytes]:
+        from admin_ui.reports import data
+
+        kind = CHARTS.get(name.removesuffix(".png")) if name.endswith(".png") else None
+        if kind is None:
+            raise NotFound("unknown_chart", f"No chart '{name}'. Charts: "
+                                            + ", ".join(f"{c}.png" for c in CHARTS) + ".")
+        loaded = await data.analytics(principal, as_of or today, organisation_id, team_id)
+        png = await to_thread.run_sync(partial(_render_chart, kind, loaded))
+        return Response(png, media_type=PNG, headers={"Cache-Control": "private, max-age=300"})
+
+
+def _split_export(filename: str) -> tuple[str, str]:
+    from admin_ui import exports
+
+    dataset, _, fmt = filename.rpartition(".")
+    if fmt not in exports.CONTENT_TYPES:
+        raise NotFound("unknown_export_format", "Exports are .csv or .xlsx.")
+    exports.require_dataset(dataset)
+    return dataset, fmt
+
+
+class ExportController(Controller):
+    tags = ["exports"]
+
+    @get("/api/exports/{filename:str}")
+    async def export(self, principal: CurrentPrincipal, today: Today, filename: FromPath[str]) -> Response[bytes]:
+        from admin_ui import exports
+
+        dataset, fmt = _split_export(filename)
+        rows = await exports.load_rows(principal, dataset, today)
+        body = await to_thread.run_sync(partial(exports.render, dataset, fmt, rows))
+        # Litestar adds "; charset=utf-8" to text/* itself.
+        media_type = exports.CONTENT_TYPES[fmt].split(";")[0]
+        return Response(body, media_type=media_type,
+                        headers=_attachment(f"{dataset}-{today.isoformat()}.{fmt}"))
+
+
+@dataclass
+class ImportForm:
+    file: UploadFile
+    dry_run: bool = False
+
+
+class ImportController(Controller):
+    tags = ["imports"]
+
+    @post("/api/imports/{dataset:str}", request_max_body_size=UPLOAD_LIMIT, status_code=200)
+    async def import_(self, principal: CurrentPrincipal, today: Today, dataset: FromPath[str],
+                      data: MultipartBody[ImportForm], dry_run: FromQuery[bool] = False) -> Response[dict[str, Any]]:
+        from admin_ui import imports
+
+        imports.require_import_role(principal, dataset)
+        content = await data.file.read()
+        rows = await to_thread.run_sync(partial(imports.read_table, data.file.filename or "", content))
+        result = await imports.run_import(principal, dataset, rows, today=today, dry_run=dry_run or data.dry_run)
+        body = result.as_dict()
+        if not result.errors:
+            return Response(body, status_code=200)
+        body |= {"status": 422, "title": "Invalid input", "code": "import_invalid",
+                 "detail": f"{len(result.errors)} problem(s) in {result.rows} rows; nothing was imported."}
+        return Response(body, status_code=422, media_type=PROBLEM_MEDIA_TYPE)
+
+
+ROUTE_HANDLERS: list[type] = [OfficerReportController, PackController, ChartController, ExportController,
+                              ImportController]

@@ -1,0 +1,147 @@
+"""Spreadsheets of every dataset in api.md, scoped to the caller, with readable and stable columns.
+
+load_rows() reads through the domain services (async); to_csv()/to_xlsx() turn the rows into bytes (CPU work,
+run off the event loop). Vetting case notes are never exported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+from typing import Any
+
+from core.errors import NotFound
+from core.roles import Principal
+
+EVERYTHING = 1_000_000
+FORECAST_DAYS = 365
+
+COLUMNS: dict[str, list[str]] = {
+    "officers": ["staff_number", "given_name", "family_name", "email", "organisation", "team", "started_on",
+                 "left_on", "status"],
+    "accreditations": ["staff_number", "organisation", "number", "force", "granted_on", "expires_on", "status",
+                       "powers"],
+    "vetting": ["staff_number", "organisation", "level", "status", "requested_on", "granted_on", "expires_on",
+                "force_reference"],
+    "training": ["staff_number", "organisation", "module", "completed_on", "result", "provider",
+                 "certificate_ref", "expires_on"],
+    "kit": ["staff_number", "organisation", "kit_type", "serial_number", "size", "issued_on", "returned_on",
+            "condition", "expires_on", "next_inspection_due_on"],
+    "forecast": ["name", "staff_number", "organisation", "power", "usable_until", "binding_kind", "binding_code",
+                 "binding_expires_on"],
+}
+DATASETS = tuple(COLUMNS)
+
+
+def require_dataset(dataset: str) -> None:
+    if dataset not in COLUMNS:
+        raise NotFound("unknown_dataset", f"No dataset '{dataset}'. Datasets: {', '.join(DATASETS)}.")
+
+
+async def _officers(actor: Principal, today: dt.date) -> dict[int, dict[str, Any]]:
+    from register import services
+
+    rows, _ = await services.list_officers(actor, today=today, limit=EVERYTHING)
+    return {r["id"]: r for r in rows}
+
+
+async def load_rows(actor: Principal, dataset: str, today: dt.date) -> list[dict[str, Any]]:
+    """The dataset's rows as plain dicts keyed by COLUMNS[dataset], in the caller's scope."""
+    from register import accreditations, kit, services
+    from scheduler import services as scheduler_services
+    from training import services as training_services
+    from vetting import services as vetting_services
+
+    require_dataset(dataset)
+    people = await _officers(actor, today)
+
+    def who(officer_id: int) -> dict[str, Any]:
+        person = people.get(officer_id)
+        return {"staff_number": person["staff_number"] if person else "",
+                "organisation": person["organisation_name"] if person else ""}
+
+    if dataset == "officers":
+        return [{"staff_number": r["staff_number"], "given_name": r["given_name"], "family_name": r["family_name"],
+                 "email": r["email"], "organisation": r["organisation_name"], "team": r["team_name"] or "",
+                 "started_on": r["started_on"], "left_on": r["left_on"],
+                 "status": services.officer_status(r, today)} for r in people.values()]
+    if dataset == "accreditations":
+        accs, _ = await accreditations.list_accreditations(actor, today=today, limit=EVERYTHING)
+        forces: dict[int, str] = {}
+        for acc in accs:
+            if acc["force_id"] not in forces:
+                forces[acc["force_id"]] = (await services.get_force(acc["force_id"]))["name"]
+        return [who(a["officer_id"]) | {
+            "number": a["number"], "force": forces[a["force_id"]], "granted_on": a["granted_on"],
+            "expires_on": a["expires_on"], "status": a["status"],
+            "powers": ";".join(p["code"] for p in a["powers"] if p["withdrawn_on"] is None)} for a in accs]
+    if dataset == "vetting":
+        apps, _ = await vetting_services.list_applications(actor, as_of=today, limit=EVERYTHING)
+        return [who(v["officer"]) | {
+            "level": v["level_code"], "status": vetting_services.read_status(v, today),
+            "requested_on": v["requested_on"], "granted_on": v["granted_on"], "expires_on": v["expires_on"],
+            "force_reference": v["force_reference"] or ""} for v in reversed(apps)]
+    if dataset == "training":
+        records, _ = await training_services.list_records(actor, as_of=today, limit=EVERYTHING)
+        return [who(t["officer"]) | {
+            "module": t["module_code"], "completed_on": t["completed_on"], "result": t["result"],
+            "provider": t["provider"], "certificate_ref": t["certificate_ref"], "expires_on": t["expires_on"]}
+            for t in reversed(records)]
+    if dataset == "kit":
+        issues, _ = await kit.list_kit_issues(actor, limit=EVERYTHING)
+        return [who(k["officer_id"]) | {
+            "kit_type": k["kit_type_code"], "serial_number": k["serial_number"] or "", "size": k["size"],
+            "issued_on": k["issued_on"], "returned_on": k["returned_on"], "condition": k["condition"],
+            "expires_on": k["expires_on"], "next_inspection_due_on": k["next_inspection_due_on"]} for k in issues]
+    items = await scheduler_services.forecast(actor, today, today + dt.timedelta(days=FORECAST_DAYS))
+    return [who(f["officer_id"]) | {
+        "name": f["name"], "power": f["code"], "usable_until": f["usable_until"],
+        "binding_kind": f["binding"].kind.value if f["binding"] else "",
+        "binding_code": f["binding"].code if f["binding"] else "",
+        "binding_expires_on": f["binding"].expires_on if f["binding"] else None} for f in items]
+
+
+def frame(dataset: str, rows: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=COLUMNS[dataset])
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_csv(dataset: str, rows: list[dict[str, Any]]) -> bytes:
+    data = frame(dataset, [{k: _text(v) for k, v in r.items()} for r in rows])
+    return str(data.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+
+
+def to_xlsx(dataset: str, rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl.utils import get_column_letter
+
+    data = frame(dataset, [{k: _text(v) for k, v in r.items()} for r in rows])
+    buffer = BytesIO()
+    import pandas as pd
+
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        data.to_excel(writer, sheet_name=dataset, index=False)
+        sheet = writer.sheets[dataset]
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(data.columns, start=1):
+            longest = max([len(str(column)), *(len(str(v)) for v in data[column].head(500))])
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, longest + 2), 60)
+    return buffer.getvalue()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def render(dataset: str, fmt: str, rows: list[dict[str, Any]]) -> bytes:
+    return to_csv(dataset, rows) if fmt == "csv" else to_xlsx(dataset, rows)

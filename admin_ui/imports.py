@@ -1,0 +1,493 @@
+"""Imports of officers, training records, vetting clearances and kit issues from CSV or XLSX sheets.
+
+The sheet's columns are the fields of the matching POST (api.md); a readable column may stand in for an id or a
+code: `organisation` and `team` (names), `officer` or `staff_number` (staff number), `module`, `level`,
+`kit_type` (codes). Every row goes through the same domain services as the API, inside ONE write transaction:
+every row is tried, each failure becomes a per-row error `{row, column, message}` (row = the spreadsheet's row
+number, the header being row 1), and the transaction is rolled back when any row failed or on a dry run. So an
+import commits all or nothing. Rows already on the register are skipped (or, for officers, updated only when a
+value changed), so importing the same sheet twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.db import write_transaction
+from core.errors import DomainError, Invalid, Violation
+from core.roles import Principal, Role
+from register.scope import require_role
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000
+EVERYTHING = 1_000_000
+DATASETS = ("officers", "training", "vetting", "kit")
+IMPORT_ROLES: dict[str, tuple[Role, ...]] = {
+    "officers": (Role.CSAS_COORDINATOR, Role.HR),
+    "training": (Role.CSAS_COORDINATOR, Role.HR, Role.MANAGER),
+    "kit": (Role.CSAS_COORDINATOR, Role.HR, Role.MANAGER),
+    "vetting": (Role.VETTING_OFFICER,),
+}
+# Each required field, with the columns that may carry it (first found wins).
+REQUIRED: dict[str, dict[str, tuple[str, ...]]] = {
+    "officers": {"organisation": ("organisation", "organisation_id"), "staff_number": ("staff_number",),
+                 "given_name": ("given_name",), "family_name": ("family_name",), "email": ("email",),
+                 "started_on": ("started_on",)},
+    "training": {"officer": ("officer", "staff_number", "officer_id"), "module": ("module", "module_code"),
+                 "completed_on": ("completed_on",), "result": ("result",)},
+    "vetting": {"officer": ("officer", "staff_number", "officer_id"), "level": ("level", "level_code"),
+                "requested_on": ("requested_on",), "granted_on": ("granted_on",)},
+    "kit": {"officer": ("officer", "staff_number", "officer_id"), "kit_type": ("kit_type", "kit_type_code"),
+            "issued_on": ("issued_on",)},
+}
+OPTIONAL: dict[str, dict[str, tuple[str, ...]]] = {
+    "officers": {"team": ("team", "team_id")},
+    "training": {"organisation": ("organisation", "organisation_id")},
+    "vetting": {"organisation": ("organisation", "organisation_id")},
+    "kit": {"organisation": ("organisation", "organisation_id")},
+}
+# Vetting rows exported with a status that is not a clearance (drafts, refusals…) are passed over.
+CLEARANCE_STATUSES = frozenset({"", "granted", "overturned", "expired"})
+# Service field names → the logical field of the sheet.
+FIELD_ALIASES = {"organisation_id": "organisation", "team_id": "team", "officer_id": "officer",
+                 "module_code": "module", "level_code": "level", "kit_type_code": "kit_type"}
+
+
+class ImportFileError(Invalid):
+    """The file as a whole cannot be imported (not CSV/XLSX, unreadable, empty, missing columns, too big)."""
+
+
+def file_error(detail: str, code: str = "import_file_invalid") -> ImportFileError:
+    return ImportFileError(code, detail)
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "dry_run": self.dry_run, "errors": self.errors}
+
+
+class _Rollback(Exception):
+    pass
+
+
+# --- reading the file (CPU work: run it off the event loop) ----------------------------------------------
+
+def _header(name: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
+
+
+def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
+    """The sheet's rows as dicts of stripped strings keyed by normalised headers ('Staff number' → staff_number)."""
+    import pandas as pd
+
+    if len(content) > MAX_BYTES:
+        raise file_error(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", "import_too_large")
+    if not content.strip():
+        raise file_error("The file is empty.")
+    is_xlsx = content[:4] == b"PK\x03\x04"
+    if filename.lower().endswith((".xlsx", ".xlsm")) and not is_xlsx:
+        raise file_error("The file is named .xlsx but is not an Excel workbook.")
+    try:
+        if is_xlsx:
+            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False, engine="openpyxl")
+        else:
+            text = content.decode("utf-8-sig")
+            if "\x00" in text:
+                raise ValueError("binary")
+            dialect = csv.excel
+            try:
+                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
+            except csv.Error:
+                pass
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=dialect.delimiter,
+                                skipinitialspace=True)
+    except UnicodeDecodeError as exc:
+        raise file_error("The file is neither an Excel workbook (.xlsx) nor UTF-8 CSV text.") from exc
+    except Exception as exc:  # pandas and openpyxl raise many kinds for a damaged file
+        raise file_error("The file could not be read as CSV or XLSX.") from exc
+    frame.columns = [_header(c) for c in frame.columns]
+    if len(frame) > MAX_ROWS:
+        raise file_error(f"The file has {len(frame)} rows; the most one import takes is {MAX_ROWS}.",
+                         "import_too_large")
+    rows = [{k: ("" if v is None else str(v)).strip() for k, v in record.items()}
+            for record in frame.to_dict(orient="records")]
+    rows = [r for r in rows if any(r.values())]
+    if not rows:
+        raise file_error("The file has a header row but no data rows.")
+    return rows
+
+
+def check_columns(dataset: str, rows: list[dict[str, str]]) -> dict[str, str]:
+    """Which column carries each field; a missing required column refuses the whole file."""
+    present = set(rows[0])
+    chosen: dict[str, str] = {}
+    missing = []
+    for name, options in REQUIRED[dataset].items():
+        found = next((c for c in options if c in present), None)
+        if found is None:
+            missing.append(" or ".join(options))
+        else:
+            chosen[name] = found
+    if missing:
+        raise file_error(f"Missing required column(s): {'; '.join(missing)}.", "import_missing_columns")
+    for name, options in OPTIONAL[dataset].items():
+        found = next((c for c in options if c in present), None)
+        if found is not None:
+            chosen[name] = found
+    return chosen
+
+
+# --- parsing values --------------------------------------------------------------------------------------
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_date(text: str) -> dt.date:
+    text = text.strip()
+    iso = text[:10]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso) and (len(text) == 10 or text[10:].strip() in ("00:00:00", "")
+                                                    or text[10] in " T"):
+        return dt.date.fromisoformat(iso)
+    if m := _DMY.match(text):  # councils' sheets: day first (UK)
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    raise ValueError(text)
+
+
+class _RowErrors(Exception):
+    def __init__(self, errors: list[tuple[str | None, str]]) -> None:
+        super().__init__("row errors")
+        self.errors = errors
+
+
+@dataclass
+class _Context:
+    actor: Principal
+    today: dt.date
+    columns: dict[str, str]
+    organisations: dict[str, dict[str, Any]] = field(default_factory=dict)   # lower name → row
+    organisation_ids: dict[int, dict[str, Any]] = field(default_factory=dict)
+    teams: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
+    team_ids: dict[int, dict[str, Any]] = field(default_factory=dict)
+    officers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    by_staff: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    codes: dict[str, Any] = field(default_factory=dict)
+    existing: set[tuple[Any, ...]] = field(default_factory=set)
+
+    def column(self, name: str) -> str:
+        return self.columns.get(name, name)
+
+
+def _value(ctx: _Context, row: dict[str, str], name: str) -> str:
+    return row.get(ctx.columns.get(name, name), "").strip()
+
+
+def _required(ctx: _Context, row: dict[str, str], name: str, errors: list[tuple[str | None, str]]) -> str:
+    value = _value(ctx, row, name)
+    if not value:
+        errors.append((ctx.column(name), "A value is required."))
+    return value
+
+
+def _date(ctx: _Context, row: dict[str, str], name: str, errors: list[tuple[str | None, str]],
+          required: bool = True) -> dt.date | None:
+    text = _required(ctx, row, name, errors) if required else _value(ctx, row, name)
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        errors.append((ctx.column(name), f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)."))
+        return None
+
+
+def _organisation(ctx: _Context, row: dict[str, str], errors: list[tuple[str | None, str]],
+                  required: bool) -> dict[str, Any] | None:
+    text = _required(ctx, row, "organisation", errors) if required else _value(ctx, row, "organisation")
+    if not text:
+        return None
+    if ctx.column("organisation") == "organisation_id":
+        found = ctx.organisation_ids.get(int(text)) if text.isdigit() else None
+    else:
+        found = ctx.organisations.get(text.lower())
+    if found is None:
+        errors.append((ctx.column("organisation"), f"No organisation '{text}' in your scope."))
+    return found
+
+
+def _officer(ctx: _Context, row: dict[str, str], errors: list[tuple[str | None, str]]) -> dict[str, Any] | None:
+    text = _required(ctx, row, "officer", errors)
+    if not text:
+        return None
+    column = ctx.column("officer")
+    if column == "officer_id":
+        found = ctx.officers.get(int(text)) if text.isdigit() else None
+        if found is None:
+            errors.append((column, f"No officer with id {text} in your scope."))
+        return found
+    candidates = ctx.by_staff.get(text.lower(), [])
+    organisation = _organisation(ctx, row, errors, required=False) if "organisation" in ctx.columns else None
+    if organisation is not None:
+        candidates = [c for c in candidates if c["organisation"] == organisation["id"]]
+    if not candidates:
+        errors.append((column, f"No officer with staff number '{text}' in your scope."))
+        return None
+    if len(candidates) > 1:
+        errors.append((column, f"Staff number '{text}' is used by several employers: add an organisation column."))
+        return None
+    return candidates[0]
+
+
+def _code(ctx: _Context, row: dict[str, str], name: str, errors: list[tuple[str | None, str]]) -> str:
+    text = _required(ctx, row, name, errors)
+    if text and text.upper() not in ctx.codes[name]:
+        errors.append((ctx.column(name), f"No {name.replace('_', ' ')} with code '{text}'."))
+    return text.upper()
+
+
+# --- per-dataset loading and writing ---------------------------------------------------------------------
+
+async def _prepare(ctx: _Context, dataset: str) -> None:
+    from register import kit, services
+    from training import services as training_services
+    from vetting import services as vetting_services
+
+    for org in await services.list_organisations(ctx.actor):
+        ctx.organisations.setdefault(org["name"].lower(), org)
+        ctx.organisation_ids[org["id"]] = org
+    for team in await services.list_teams(ctx.actor):
+        ctx.teams[(team["organisation"], team["name"].lower())] = team
+        ctx.team_ids[team["id"]] = team
+    officers, _ = await services.list_officers(ctx.actor, today=ctx.today, limit=EVERYTHING)
+    for officer in officers:
+        ctx.officers[officer["id"]] = officer
+        ctx.by_staff.setdefault(officer["staff_number"].lower(), []).append(officer)
+    if dataset == "training":
+        ctx.codes["module"] = {m["code"] for m in await training_services.list_modules()}
+        records, _ = await training_services.list_records(ctx.actor, as_of=ctx.today, limit=EVERYTHING)
+        ctx.existing = {(r["officer"], r["module_code"], r["completed_on"], r["result"]) for r in records}
+    elif dataset == "vetting":
+        ctx.codes["level"] = {lv["code"]: lv for lv in await vetting_services.list_levels()}
+        apps, _ = await vetting_services.list_applications(ctx.actor, as_of=ctx.today, limit=EVERYTHING)
+        ctx.existing = {(a["officer"], a["level_code"], a["granted_on"]) for a in apps if a["granted_on"]}
+    elif dataset == "kit":
+        ctx.codes["kit_type"] = {k["code"] for k in await kit.list_kit_types()}
+        issues, _ = await kit.list_kit_issues(ctx.actor, limit=EVERYTHING)
+        for issue in issues:
+            ctx.existing.add(_kit_key(issue["officer_id"], issue["kit_type_code"], issue["serial_number"],
+                                      issue["issued_on"]))
+
+
+def _kit_key(officer_id: int, code: str, serial: str | None, issued_on: dt.date | None) -> tuple[Any, ...]:
+    return (officer_id, code, "serial", serial.strip().lower()) if serial and serial.strip() \
+        else (officer_id, code, "issued", issued_on)
+
+
+async def _officer_row(ctx: _Context, row: dict[str, str]) -> str:
+    from register import services
+
+    errors: list[tuple[str | None, str]] = []
+    organisation = _organisation(ctx, row, errors, required=True)
+    values = {name: _required(ctx, row, name, errors) for name in ("staff_number", "given_name", "family_name",
+                                                                     "email")}
+    started_on = _date(ctx, row, "started_on", errors)
+    team_id: int | None = None
+    team_text = _value(ctx, row, "team")
+    if team_text and organisation is not None:
+        if ctx.column("team") == "team_id":
+            team = ctx.team_ids.get(int(team_text)) if team_text.isdigit() else None
+        else:
+            team = ctx.teams.get((organisation["id"], team_text.lower()))
+        if team is None or team["organisation"] != organisation["id"]:
+            errors.append((ctx.column("team"), f"No team '{team_text}' in {organisation['name']}."))
+        else:
+            team_id = team["id"]
+    if errors:
+        raise _RowErrors(errors)
+    assert organisation is not None and started_on is not None
+    existing = next((o for o in ctx.by_staff.get(values["staff_number"].lower(), [])
+                     if o["organisation"] == organisation["id"]), None)
+    fields = {**values, "started_on": started_on, "team_id": team_id}
+    if existing is None:
+        created = await services.create_officer(
+            ctx.actor, organisation_id=organisation["id"], team_id=team_id, staff_number=values["staff_number"],
+            given_name=values["given_name"], family_name=values["family_name"], email=values["email"],
+            started_on=started_on)
+        ctx.by_staff.setdefault(created["staff_number"].lower(), []).append(created)
+        return "created"
+    current = {"staff_number": existing["staff_number"], "given_name": existing["given_name"],
+               "family_name": existing["family_name"], "email": existing["email"],
+               "started_on": existing["started_on"], "team_id": existing["team"]}
+    if not team_text:
+        fields["team_id"] = current["team_id"]
+    changes = {k: v for k, v in fields.items() if current[k] != v}
+    if not changes:
+        return "unchanged"
+    await services.update_officer(ctx.actor, existing["id"], changes)
+    return "updated"
+
+
+async def _training_row(ctx: _Context, row: dict[str, str]) -> str:
+    from training import services as training_services
+
+    errors: list[tuple[str | None, str]] = []
+    officer = _officer(ctx, row, errors)
+    module = _code(ctx, row, "module", errors)
+    completed_on = _date(ctx, row, "completed_on", errors)
+    result = _required(ctx, row, "result", errors).lower()
+    expires_on = _date(ctx, row, "expires_on", errors, required=False)
+    if errors:
+        raise _RowErrors(errors)
+    assert officer is not None and completed_on is not None
+    key = (officer["id"], module, completed_on, result)
+    if key in ctx.existing:
+        return "unchanged"
+    await training_services.record_completion(
+        ctx.actor, today=ctx.today, officer_id=officer["id"], module_code=module, completed_on=completed_on,
+        result=result, provider=_value(ctx, row, "provider"), certificate_ref=_value(ctx, row, "certificate_ref"),
+        qualification_title=_value(ctx, row, "qualification_title"), expires_on=expires_on,
+        expiry_override_reason=_value(ctx, row, "expiry_override_reason"),
+    )
+    ctx.existing.add(key)
+    return "created"
+
+
+async def _vetting_row(ctx: _Context, row: dict[str, str]) -> str:
+    from vetting import rules as vetting_rules
+    from vetting import services as vetting_services
+
+    if _value(ctx, row, "status").lower() not in CLEARANCE_STATUSES:
+        return "unchanged"
+    errors: list[tuple[str | None, str]] = []
+    officer = _officer(ctx, row, errors)
+    level = _code(ctx, row, "level", errors)
+    requested_on = _date(ctx, row, "requested_on", errors)
+    granted_on = _date(ctx, row, "granted_on", errors)
+    expires_on = _date(ctx, row, "expires_on", errors, required=False)
+    if requested_on and granted_on and granted_on < requested_on:
+        errors.append((ctx.column("granted_on"), "granted_on cannot be before requested_on."))
+    if granted_on and granted_on > ctx.today:
+        errors.append((ctx.column("granted_on"), "granted_on cannot be in the future."))
+    if errors:
+        raise _RowErrors(errors)
+    assert officer is not None and requested_on is not None and granted_on is not None
+    key = (officer["id"], level, granted_on)
+    if key in ctx.existing:
+        return "unchanged"
+    computed = vetting_rules.compute_expiry(granted_on, ctx.codes["level"][level]["renewal_months"])
+    reference = _value(ctx, row, "force_reference") or None
+    application = await vetting_services.create_application(
+        ctx.actor, officer_id=officer["id"], level_code=level, requested_on=requested_on, today=ctx.today)
+    await vetting_services.record_event(ctx.actor, application["id"], status="submitted", on=requested_on,
+                                        force_reference=reference, today=ctx.today)
+    await vetting_services.record_event(ctx.actor, application["id"], status="in_progress", on=requested_on,
+                                        today=ctx.today)
+    override = expires_on is not None and expires_on != computed
+    await vetting_services.record_event(
+        ctx.actor, application["id"], status="granted", on=granted_on, today=ctx.today,
+        expires_on=expires_on if override else None,
+        expiry_override_reason="expiry as recorded on the imported clearance" if override else None)
+    ctx.existing.add(key)
+    return "created"
+
+
+async def _kit_row(ctx: _Context, row: dict[str, str]) -> str:
+    from register import kit
+
+    errors: list[tuple[str | None, str]] = []
+    officer = _officer(ctx, row, errors)
+    kit_type = _code(ctx, row, "kit_type", errors)
+    issued_on = _date(ctx, row, "issued_on", errors)
+    manufactured_on = _date(ctx, row, "manufactured_on", errors, required=False)
+    if errors:
+        raise _RowErrors(errors)
+    assert officer is not None and issued_on is not None
+    serial = _value(ctx, row, "serial_number")
+    key = _kit_key(officer["id"], kit_type, serial, issued_on)
+    if key in ctx.existing:
+        return "unchanged"
+    await kit.issue_kit(ctx.actor, officer_id=officer["id"], kit_type_code=kit_type, issued_on=issued_on,
+                        serial_number=serial or None, size=_value(ctx, row, "size"),
+                        manufactured_on=manufactured_on)
+    ctx.existing.add(key)
+    return "created"
+
+
+ROW_HANDLERS = {"officers": _officer_row, "training": _training_row, "vetting": _vetting_row, "kit": _kit_row}
+
+
+def _errors_from(ctx: _Context, exc: DomainError) -> list[tuple[str | None, str]]:
+    if not exc.violations:
+        return [(None, exc.detail)]
+    out: list[tuple[str | None, str]] = []
+    for violation in exc.violations:
+        name = FIELD_ALIASES.get(violation.field or "", violation.field)
+        out.append((ctx.column(name) if name else None, violation.message))
+    return out
+
+
+def require_import_role(actor: Principal, dataset: str) -> None:
+    if dataset not in DATASETS:
+        from core.errors import NotFound
+
+        raise NotFound("unknown_dataset", f"No import for '{dataset}'. Imports: {', '.join(DATASETS)}.")
+    require_role(actor, *IMPORT_ROLES[dataset], action=f"import {dataset}")
+
+
+async def run_import(
+    actor: Principal, dataset: str, rows: list[dict[str, str]], *, today: dt.date, dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Tries every row in one transaction; commits only when no row failed and this is not a dry run."""
+    require_import_role(actor, dataset)
+    ctx = _Context(actor=actor, today=today, columns=check_columns(dataset, rows))
+    await _prepare(ctx, dataset)
+    handler = ROW_HANDLERS[dataset]
+    result = ImportResult(rows=len(rows), dry_run=dry_run)
+    try:
+        async with write_transaction():
+            for index, row in enumerate(rows):
+                try:
+                    outcome = await handler(ctx, row)
+                except _RowErrors as exc:
+                    problems = exc.errors
+                except DomainError as exc:
+                    problems = _errors_from(ctx, exc)
+                else:
+                    problems = []
+                    if outcome == "created":
+                        result.created += 1
+                    elif outcome == "updated":
+                        result.updated += 1
+                    else:
+                        result.unchanged += 1
+                for column, message in problems:
+                    result.errors.append({"row": index + 2, "column": column, "message": message})
+                if progress is not None:
+                    progress(index + 1)
+            if result.errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    if result.errors:
+        result.created = result.updated = 0
+    return result
+
+
+def violations_of(result: ImportResult) -> list[Violation]:
+    return [Violation("import_row_invalid", f"row {e['row']}: {e['message']}", e["column"])
+            for e in result.errors[:100]]

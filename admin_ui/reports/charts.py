@@ -1,0 +1,64 @@
+"""Charts as PNG bytes, drawn with matplotlib's Agg backend (no display): the expiry cliff, the capability forecast
+and the compliance trend. Each takes plain data (labels and counts) so pages, API and the pack share them."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+BAR = "#2b5d8c"
+WARN = "#b3541e"
+
+
+def _png(fig: Any) -> bytes:
+    buffer = BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def expiry_cliff(months: list[str], counts: list[int], title: str = "Items expiring per month") -> bytes:
+    fig, ax = plt.subplots(figsize=(7.5, 3.0))
+    bars = ax.bar(months, counts, color=BAR)
+    ax.bar_label(bars, fontsize=7)
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("items expiring", fontsize=8)
+    ax.tick_params(axis="both", labelsize=7)
+    ax.tick_params(axis="x", rotation=45)
+    ax.margins(y=0.15)
+    return _png(fig)
+
+
+def capability_forecast(months: list[str], series: dict[str, list[int]],
+                        title: str = "Officers able to use each power, at each month start") -> bytes:
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    for code, counts in series.items():
+        ax.step(months, counts, where="post", label=code, linewidth=1.2)
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("officers", fontsize=8)
+    ax.set_ylim(bottom=0)
+    ax.tick_params(axis="both", labelsize=7)
+    ax.tick_params(axis="x", rotation=45)
+    if series:
+        ax.legend(fontsize=6, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    return _png(fig)
+
+
+def compliance_trend(months: list[str], counts: list[int], title: str = "Powers lapsed per month") -> bytes:
+    fig, ax = plt.subplots(figsize=(7.5, 3.0))
+    ax.plot(months, counts, marker="o", color=WARN)
+    for x, y in zip(months, counts, strict=True):
+        ax.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 4), ha="center", fontsize=7)
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("lapses", fontsize=8)
+    ax.set_ylim(bottom=0, top=max([*counts, 1]) * 1.25)
+    ax.tick_params(axis="both", labelsize=7)
+    ax.tick_params(axis="x", rotation=45)
+    return _png(fig)

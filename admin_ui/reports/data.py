@@ -1,0 +1,201 @@
+"""Loading what the reports show, through the domain services and with the caller's scope. No rendering here:
+PDFs and charts are drawn from these plain dicts off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Any
+
+from core.dates import add_months
+from core.roles import Principal, Role
+from register import accreditations as register_accreditations
+from register import services as register_services
+from register.employment import employment_facts, scoped_officer_ids
+from register.record import officer_record
+from register.scope import require_role
+from scheduler import services as scheduler_services
+from scheduler.policy_store import load_policy
+from scheduler.rules import clearance_effective_expiry, compute_compliance, compute_plan
+from scheduler.tables import LapseEvent
+from training import services as training_services
+from vetting import services as vetting_services
+from vetting.rules import OPEN
+
+EVERYTHING = 1_000_000
+PACK_ROLES = (Role.CSAS_COORDINATOR, Role.HR, Role.MANAGER)
+CARD_ROLES = (Role.CSAS_COORDINATOR, Role.HR, Role.MANAGER)
+QUEUE_BUCKETS = ((0, 30, "0\u201330 days"), (31, 60, "31\u201360 days"), (61, 90, "61\u201390 days"),
+                 (91, 180, "91\u2013180 days"), (181, None, "over 180 days"))
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_label(day: dt.date) -> str:
+    return day.strftime("%b %Y")
+
+
+# --- the officer's record --------------------------------------------------------------------------------
+
+async def officer_record_data(actor: Principal, officer_id: int, as_of: dt.date) -> dict[str, Any]:
+    """Everything on the officer's record PDF as it stood on as_of. Never vetting case notes."""
+    record = await officer_record(actor, officer_id, as_of)  # role and scope first
+    # The reads below are independent: run them together. Compliance and plan share one load of the facts.
+    officer, facts, policy, (vetting, _), (training, _), powers = await asyncio.gather(
+        register_services.get_officer(actor, officer_id),
+        scheduler_services.load_facts([officer_id], as_of),
+        load_policy(),
+        vetting_services.list_applications(actor, as_of=as_of, officer_id=officer_id, limit=EVERYTHING),
+        training_services.list_records(actor, as_of=as_of, officer_id=officer_id, limit=EVERYTHING),
+        register_services.list_powers(),
+    )
+    compliance = compute_compliance(facts[officer_id], as_of, policy)
+    plan = compute_plan(facts[officer_id], as_of, policy)
+    titles = {p["code"]: p["title"] for p in powers}
+    return {
+        "officer": officer,
+        "as_of": as_of,
+        "status": record["status"],
+        "compliance": compliance,
+        "plan": plan,
+        "power_titles": titles,
+        "accreditations": [a for a in record["accreditations"] if a["granted_on"] <= as_of],
+        "vetting": [
+            {"level_code": v["level_code"], "status": vetting_services.read_status(v, as_of),
+             "requested_on": v["requested_on"], "granted_on": v["granted_on"], "expires_on": v["expires_on"],
+             "next_review_due_on": v["next_review_due_on"], "force_reference": v["force_reference"]}
+            for v in vetting if v["requested_on"] <= as_of
+        ],
+        "training": [t for t in training if t["completed_on"] <= as_of],
+        "kit": [k for k in record["kit_issues"] if k["issued_on"] <= as_of],
+        "events": [e for e in record["events"] if e["on"] <= as_of],
+    }
+
+
+# --- the ID and powers card ------------------------------------------------------------------------------
+
+async def card_data(actor: Principal, officer_id: int, as_of: dt.date) -> dict[str, Any]:
+    require_role(actor, *CARD_ROLES, action="print ID cards")
+    officer = await register_services.get_officer(actor, officer_id)
+    accs = await register_accreditations.list_for_officer(officer_id, as_of)
+    current = next((a for a in accs if a["status"] == "in_force"), None)
+    force = await register_services.get_force(current["force_id"] if current else officer["force_id"])
+    return {
+        "officer": officer, "as_of": as_of, "force": force, "accreditation": current,
+        "powers": [p for p in current["powers"] if p["in_force"]] if current else [],
+    }
+
+
+# --- the compliance pack and its charts ------------------------------------------------------------------
+
+def _expiring_items(facts: Any, as_of: dt.date) -> list[dt.date]:
+    out: list[dt.date] = []
+    for acc in facts.accreditations:
+        if acc.ended_on is None or acc.ended_on > as_of:
+            out.append(acc.expires_on)
+    for clearance in facts.clearances:
+        out.append(clearance_effective_expiry(clearance))
+    for module in facts.modules.values():
+        if module.expires_on is not None:
+            out.append(module.expires_on)
+    for kit in facts.kit:
+        if kit.returned_on is None and kit.expires_on is not None:
+            out.append(kit.expires_on)
+    return [d for d in out if d > as_of]
+
+
+async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | None = None,
+                    team_id: int | None = None) -> dict[str, Any]:
+    """Readiness, expiry cliff, capability forecast, vetting queue age, officers at risk and the lapse trend."""
+    require_role(actor, *PACK_ROLES, action="see compliance reports")
+    if organisation_id is not None:
+        await register_services.get_organisation(actor, organisation_id)
+    pairs = await scheduler_services.compliance_for(actor, as_of, organisation_id, team_id)
+    teams = {t["id"]: t["name"] for t in await register_services.list_teams(actor)}
+    pairs.sort(key=lambda p: (p[0].employer.name, teams.get(p[0].team_id or 0, ""), p[0].name))
+
+    readiness: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for facts, compliance in pairs:
+        readiness[(facts.employer.name, teams.get(facts.team_id or 0, "(no team)"))][compliance.status.value] += 1
+
+    first = month_start(as_of)
+    months = [add_months(first, i) for i in range(12)]
+    cliff = [0] * 12
+    for facts, _ in pairs:
+        for expiry in _expiring_items(facts, as_of):
+            index = (expiry.year - first.year) * 12 + expiry.month - first.month
+            if 0 <= index < 12:
+                cliff[index] += 1
+
+    starts = [as_of, *(add_months(first, i) for i in range(1, 12))]
+    codes = sorted({p.code for _, c in pairs for p in c.powers})
+    capability = {code: [0] * 12 for code in codes}
+    for _, compliance in pairs:
+        for power in compliance.powers:
+            if not power.usable:
+                continue
+            for i, start in enumerate(starts):
+                if power.usable_until is None or power.usable_until >= start:
+                    capability[power.code][i] += 1
+
+    queue: list[dict[str, Any]] = []
+    for status in sorted(s.value for s in OPEN):
+        rows, _ = await vetting_services.list_applications(actor, as_of=as_of, status=status,
+                                                           organisation_id=organisation_id, limit=EVERYTHING)
+        queue.extend(r for r in rows if r["requested_on"] <= as_of)
+    in_view = {f.officer_id for f, _ in pairs} if team_id is not None else None
+    queue = [r for r in queue if in_view is None or r["officer"] in in_view]
+    names = {f.officer_id: f.name for f, _ in pairs}
+    missing = sorted({r["officer"] for r in queue} - set(names))
+    for officer_id, person in (await employment_facts(missing)).items():
+        names[officer_id] = f"{person['given_name']} {person['family_name']}"
+    buckets = []
+    for low, high, label in QUEUE_BUCKETS:
+        waiting = [r for r in queue if (as_of - r["requested_on"]).days >= low
+                   and (high is None or (as_of - r["requested_on"]).days <= high)]
+        buckets.append((label, len(waiting)))
+    oldest = sorted(queue, key=lambda r: (r["requested_on"], r["id"]))[:15]
+
+    at_risk = [
+        {"name": f.name, "employer": f.employer.name, "team": teams.get(f.team_id or 0, ""),
+         "status": c.status.value, "usable_until": c.powers_usable_until,
+         "binding": c.binding}
+        for f, c in pairs if c.status.value in ("red", "amber")
+    ]
+    at_risk.sort(key=lambda r: (r["status"] != "red", r["usable_until"] or dt.date.min, r["name"]))
+
+    trend_months = [add_months(first, i) for i in range(-11, 1)]
+    ids = set(await scoped_officer_ids(actor, organisation_id, team_id))
+    trend = [0] * 12
+    lapses = await LapseEvent.select(LapseEvent.officer_id, LapseEvent.lapsed_on).where(
+        (LapseEvent.lapsed_on >= trend_months[0]) & (LapseEvent.lapsed_on <= as_of))
+    for lapse in lapses:
+        if lapse["officer_id"] in ids:
+            day: dt.date = lapse["lapsed_on"]
+            trend[(day.year - trend_months[0].year) * 12 + day.month - trend_months[0].month] += 1
+
+    return {
+        "as_of": as_of,
+        "officers": len(pairs),
+        "readiness": [(employer, team, counts["red"], counts["amber"], counts["green"])
+                      for (employer, team), counts in readiness.items()],
+        "cliff_months": [month_label(m) for m in months], "cliff": cliff,
+        "capability_starts": starts, "capability": capability,
+        "queue_buckets": buckets,
+        "queue_oldest": [{"name": names.get(r["officer"]) or f"officer {r['officer']}", "level": r["level_code"],
+                          "status": r["status"], "requested_on": r["requested_on"],
+                          "days": (as_of - r["requested_on"]).days} for r in oldest],
+        "queue_total": len(queue),
+        "at_risk": at_risk,
+        "trend_months": [month_label(m) for m in trend_months], "trend": trend,
+    }
+
+
+async def pack_title(actor: Principal, organisation_id: int | None) -> str:
+    if organisation_id is not None:
+        organisation = await register_services.get_organisation(actor, organisation_id)
+        return f"Compliance pack: {organisation['name']}"
+    return "Compliance pack"

@@ -1,0 +1,94 @@
+"""The compliance pack for a performance meeting: readiness, expiry cliff, capability forecast, vetting queue
+age, officers at risk and the compliance trend, each with a chart where one helps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from admin_ui.reports import charts
+from admin_ui.reports.data import month_label
+from admin_ui.reports.fonts import ReportPDF, day
+
+
+def chart_pngs(data: dict[str, Any], only: str | None = None) -> dict[str, bytes]:
+    """The pack's three charts as PNG bytes ("cliff", "capability", "trend"), or just `only`."""
+    makers: dict[str, Callable[[], bytes]] = {
+        "cliff": lambda: charts.expiry_cliff(data["cliff_months"], data["cliff"]),
+        "capability": lambda: charts.capability_forecast(
+            ["now"] + [month_label(d) for d in data["capability_starts"][1:]], data["capability"]),
+        "trend": lambda: charts.compliance_trend(data["trend_months"], data["trend"]),
+    }
+    return {name: make() for name, make in makers.items() if only is None or name == only}
+
+
+def render(title: str, data: dict[str, Any], generated_on: dt.date,
+           progress: Callable[[str], None] | None = None) -> bytes:
+    step = progress or (lambda _: None)
+    as_of: dt.date = data["as_of"]
+    pdf = ReportPDF(title, as_of, generated_on)
+    step("charts")
+    pngs = chart_pngs(data)
+
+    step("cover")
+    pdf.add_page()
+    pdf.h1(title)
+    pdf.para(f"For the performance meeting · as of {day(as_of)}", size=13)
+    pdf.ln(6)
+    totals = {"red": 0, "amber": 0, "green": 0}
+    for _, _, red, amber, green in data["readiness"]:
+        totals["red"] += red
+        totals["amber"] += amber
+        totals["green"] += green
+    pdf.para(f"{data['officers']} serving officers: {totals['red']} red (cannot use a designated power), "
+             f"{totals['amber']} amber (a power lapses within 90 days), {totals['green']} green.", size=11)
+    pdf.para(f"{sum(data['cliff'])} items expire in the next 12 months; {data['queue_total']} vetting "
+             f"applications are open; {sum(data['trend'])} powers lapsed in the last 12 months.", size=11)
+    pdf.ln(1)
+    pdf.para("Contents: 1 Readiness by employer and team · 2 Expiry cliff · 3 Capability forecast · "
+             "4 Vetting queue · 5 Officers at risk · 6 Compliance trend", size=9)
+
+    step("readiness")
+    pdf.h2("1  Readiness by employer and team")
+    pdf.table_of(["Employer", "Team", "Red (blocked)", "Amber (lapsing)", "Green (ready)", "Officers"],
+                 [[e, t, r, a, g, r + a + g] for e, t, r, a, g in data["readiness"]],
+                 widths=[50, 40, 24, 24, 24, 18], size=9, empty="No serving officers in scope.")
+
+    step("expiry cliff")
+    pdf.h2("2  Expiry cliff: items expiring per month")
+    pdf.image_png(pngs["cliff"], 180)
+    pdf.table_of(data["cliff_months"], [data["cliff"]], size=7)
+
+    step("capability forecast")
+    pdf.add_page()
+    pdf.h1("3  Capability forecast: officers able to use each power")
+    pdf.image_png(pngs["capability"], 180)
+    labels = ["Power", "Now"] + [d.strftime("%b %y") for d in data["capability_starts"][1:]]
+    pdf.table_of(labels, [[code, *counts] for code, counts in data["capability"].items()],
+                 widths=[37] + [11.8] * 12, size=6, empty="No designated powers in scope.")
+
+    step("vetting queue")
+    pdf.h2("4  Vetting queue: how long open applications have waited")
+    pdf.table_of(["Waiting", "Applications"], [[label, n] for label, n in data["queue_buckets"]],
+                 widths=[60, 30], size=9)
+    pdf.table_of(["Officer", "Level", "Status", "Requested", "Days waiting"],
+                 [[q["name"], q["level"], q["status"].replace("_", " "), day(q["requested_on"]), q["days"]]
+                  for q in data["queue_oldest"]],
+                 widths=[60, 25, 30, 30, 25], size=8, empty="No open applications.")
+
+    step("officers at risk")
+    pdf.add_page()
+    pdf.h1("5  Officers at risk")
+    pdf.table_of(["Officer", "Employer", "Team", "Status", "Usable until", "Binding item"],
+                 [[r["name"], r["employer"], r["team"], r["status"].upper(),
+                   day(r["usable_until"], "not usable"),
+                   f"{r['binding'].kind.value} {r['binding'].code} ({day(r['binding'].expires_on)})"
+                   if r["binding"] else "—"] for r in data["at_risk"]],
+                 widths=[36, 36, 26, 16, 24, 42], size=7, empty="No officer is amber or red.")
+
+    step("compliance trend")
+    pdf.h2("6  Compliance trend: powers lapsed per month, last 12 months")
+    pdf.image_png(pngs["trend"], 180)
+    pdf.table_of(data["trend_months"], [data["trend"]], size=7)
+    return bytes(pdf.output())

@@ -1,0 +1,112 @@
+"""The officer's record, the ID card and the compliance pack: rendered on the demo force and on an officer with
+nothing; their text read back with pdftotext."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from admin_ui.reports import card_pdf, data, officer_pdf, pack_pdf
+from core.dates import add_months
+from register import accreditations
+from register import services as register_services
+from register.demo import BOROUGHS
+from tests.admin_ui.reporting import SYSTEM, TODAY, load_demo_force, pdf_page_size_mm, pdf_pages, pdf_text
+from tests.factories import World
+from vetting.tables import VettingEvent
+
+
+def _day(d: dt.date) -> str:
+    return d.strftime("%d %b %Y")
+
+
+async def test_officer_record_on_the_demo_force_shows_usable_until_and_no_vetting_notes() -> None:
+    people = await load_demo_force()
+    officer_id = people.officer_ids[BOROUGHS[0]][0]  # the lapse team: accreditation expires in 45 days
+    loaded = await data.officer_record_data(SYSTEM, officer_id, TODAY)
+    text = pdf_text(officer_pdf.render(loaded, TODAY))
+    until = loaded["compliance"].powers_usable_until
+    assert until is not None and until < TODAY + dt.timedelta(days=46)
+    assert f"Powers usable until {_day(until)}" in text
+    officer = loaded["officer"]
+    assert officer["staff_number"] in text and officer["family_name"] in text
+    for heading in ("Designated powers", "Accreditations", "Vetting", "Training", "Kit", "Renewal plan", "History"):
+        assert heading in text
+    assert "FPN_LITTER" in text and "ID_CARD" in text
+    assert "page 1 of" in text and f"as of {_day(TODAY)}" in text
+    notes = [n["note"] for n in await VettingEvent.select(VettingEvent.note).where(VettingEvent.note.is_not_null())]
+    assert notes, "the demo force has vetting case notes"
+    for note in notes:
+        assert note[:30] not in text
+
+
+async def test_officer_record_as_of_a_past_day_shows_what_held_then() -> None:
+    people = await load_demo_force()
+    officer_id = people.officer_ids[BOROUGHS[0]][0]
+    accs = await accreditations.list_for_officer(officer_id, TODAY)
+    before_grant = min(a["granted_on"] for a in accs) - dt.timedelta(days=1)
+    loaded = await data.officer_record_data(SYSTEM, officer_id, before_grant)
+    text = pdf_text(officer_pdf.render(loaded, TODAY))
+    assert "No powers usable" in text
+    assert accs[0]["number"] not in text  # not yet granted on that day
+    assert f"as of {_day(before_grant)}" in text
+
+
+async def test_officer_record_of_an_officer_with_nothing(world: World) -> None:
+    loaded = await data.officer_record_data(SYSTEM, world.officers["B1a-2"], TODAY)
+    text = pdf_text(officer_pdf.render(loaded, TODAY))
+    assert "No powers usable" in text and "None recorded." in text and "No history recorded." in text
+
+
+async def test_id_card_is_cr80_front_and_back_with_powers() -> None:
+    people = await load_demo_force()
+    officer_id = people.officer_ids[BOROUGHS[1]][0]
+    loaded = await data.card_data(SYSTEM, officer_id, TODAY)
+    content = card_pdf.render(loaded, TODAY)
+    assert pdf_pages(content) == 2
+    assert pdf_page_size_mm(content) == (85.6, 54.0)
+    text = pdf_text(content)
+    assert "Community Safety Accreditation Scheme" in text
+    assert loaded["accreditation"]["number"] in text and loaded["officer"]["staff_number"] in text
+    power = await register_services.get_power("FPN_LITTER")
+    assert power["title"][:25] in " ".join(text.split())
+
+
+async def test_id_card_of_an_officer_with_nothing_says_not_valid(world: World) -> None:
+    loaded = await data.card_data(SYSTEM, world.officers["A1a-1"], TODAY)
+    text = pdf_text(card_pdf.render(loaded, TODAY))
+    assert "No accreditation in force" in text and "No designated powers in force." in text
+
+
+async def test_compliance_pack_on_the_demo_force() -> None:
+    people = await load_demo_force()
+    loaded = await data.analytics(SYSTEM, TODAY)
+    assert loaded["officers"] >= 35
+    # The lapse team's five accreditations expire 45-73 days out: in the cliff's first three months.
+    assert sum(loaded["cliff"][:3]) >= 5
+    assert loaded["capability"]["FPN_LITTER"][0] >= loaded["capability"]["FPN_LITTER"][-1]
+    content = pack_pdf.render("Compliance pack", loaded, TODAY)
+    text = pdf_text(content)
+    for heading in ("Readiness by employer and team", "Expiry cliff", "Capability forecast", "Vetting queue",
+                    "Officers at risk", "Compliance trend"):
+        assert heading in text
+    assert "Reigate and Banstead" in text and "FPN_LITTER" in text
+    assert pdf_pages(content) >= 4
+    lapsing = await register_services.get_officer(SYSTEM, people.officer_ids[BOROUGHS[0]][0])
+    assert lapsing["family_name"] in text  # amber: on the at-risk list
+
+
+async def test_compliance_pack_with_no_officers(world: World) -> None:
+    loaded = await data.analytics(SYSTEM, TODAY, world.orgs["A2"], team_id=None)
+    text = pdf_text(pack_pdf.render("Compliance pack: Council A2", loaded, TODAY))
+    assert "No officer is amber or red." in text or "RED" in text
+    assert "No open applications." in text
+
+
+async def test_cliff_counts_items_by_month() -> None:
+    people = await load_demo_force()
+    loaded = await data.analytics(SYSTEM, TODAY, team_id=people.team_ids[BOROUGHS[0]])
+    expiries = [a["expires_on"] for officer_id in people.officer_ids[BOROUGHS[0]]
+                for a in await accreditations.list_for_officer(officer_id, TODAY) if a["status"] == "in_force"]
+    first = TODAY.replace(day=1)
+    in_window = [d for d in expiries if d < add_months(first, 12)]
+    assert sum(loaded["cliff"]) >= len(in_window)
