@@ -54,10 +54,11 @@ async def load(actor: Principal, people: DemoRegister, today: dt.date) -> None:
 
     lapse = people.lapse_borough
     special = {borough: people.officer_ids[borough][5:] for borough in BOROUGHS[1:]}
-    # Everyone not reserved for a story below holds a clearance.
+    # Everyone holds a clearance but Guildford's last three, whose clearances end in the stories below; the
+    # other stories are second applications (renewals, upgrades) beside a clearance still in force.
     for b_index, borough in enumerate(BOROUGHS):
         for n, officer_id in enumerate(people.officer_ids[borough]):
-            if borough != lapse and n >= 5:
+            if borough == BOROUGHS[4] and n >= 5:
                 continue
             if borough == lapse and n < 5:
                 # The 2018 story: five clearances expiring within ~60 days, no renewal submitted.
