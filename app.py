@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -16,6 +17,7 @@ from litestar.template import TemplateConfig
 
 import admin_ui.controllers
 import admin_ui.report_controllers
+import admin_ui.templating
 import register.controllers
 import scheduler.controllers
 import training.controllers
@@ -71,7 +73,12 @@ def create_app() -> Litestar:
         },
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine,
+                                       engine_callback=admin_ui.templating.configure),
+        # Pages post forms with a token (cookie csas_csrf + hidden _csrf_token); the JSON API under /api is
+        # excluded: scripts use bearer tokens there.
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="csas_csrf", header_name="x-csrftoken",
+                               exclude=["^/api/"]),
         openapi_config=OpenAPIConfig(
             title="CSAS Register",
             version="0.1.0",

@@ -1,4 +1,5 @@
-"""Server-rendered pages. For now: sign in, see who you are, sign out."""
+"""Server-rendered pages: sign in, land on the page for your job, sign out. Each role's pages live in
+admin_ui/pages_*.py; ROUTE_HANDLERS is the registry of page controllers."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from admin_ui import pages_admin, pages_coordinator, pages_manager, pages_officer, pages_vetting
+from admin_ui.forms import PAGE_ERRORS
+from admin_ui.templating import ROLE_LABELS  # noqa: F401  (kept importable from here)
 from core.controllers import session_cookie
 from core.errors import NotAuthenticated
-from core.http import SESSION_COOKIE, Viewer
+from core.http import SESSION_COOKIE, Viewer, client_address
 from core.services import SESSION_LIFETIME, sign_in, sign_out
 
-ROLE_LABELS = {
-    "admin": "System administrator",
-    "csas_coordinator": "CSAS coordinator",
-    "vetting_officer": "Vetting officer",
-    "hr": "HR",
-    "manager": "Team manager",
-    "officer": "Accredited officer",
+LANDING = {
+    "admin": "/admin",
+    "csas_coordinator": "/forecast",
+    "vetting_officer": "/vetting",
+    "hr": "/vetting",
+    "manager": "/team",
+    "officer": "/me",
 }
 
 
@@ -32,12 +36,13 @@ class SignInForm(msgspec.Struct):
 
 class PagesController(Controller):
     include_in_schema = False
+    exception_handlers = PAGE_ERRORS
 
     @get("/")
-    async def home(self, viewer: Viewer) -> Template:
+    async def home(self, viewer: Viewer) -> Response[Any]:
         if viewer is None:
-            return Template("signin.html", context={"error": None, "username": ""})
-        return Template("home.html", context={"viewer": viewer, "role_label": ROLE_LABELS[viewer.role.value]})
+            return Template("signin.html", context={"error": None, "username": "", "title": "Sign in"})
+        return Redirect(LANDING.get(viewer.role.value, "/me"), status_code=303)
 
     @post("/login", status_code=200)
     async def login(
@@ -46,11 +51,12 @@ class PagesController(Controller):
         data: Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
         try:
-            token, _ = await sign_in(data.username, data.password)
+            token, _ = await sign_in(data.username, data.password, client_address(request))
         except NotAuthenticated:
             return Template(
                 "signin.html",
-                context={"error": "Unknown username or wrong password.", "username": data.username},
+                context={"error": "Unknown username or wrong password.", "username": data.username,
+                         "title": "Sign in"},
                 status_code=401,
             )
         return Redirect("/", status_code=303,
@@ -63,4 +69,7 @@ class PagesController(Controller):
         return Redirect("/", status_code=303, cookies=[session_cookie(request, "", 0)])
 
 
-ROUTE_HANDLERS: list[type] = [PagesController]
+ROUTE_HANDLERS: list[type] = [
+    PagesController, *pages_officer.ROUTES, *pages_manager.ROUTES, *pages_vetting.ROUTES,
+    *pages_coordinator.ROUTES, *pages_admin.ROUTES,
+]

@@ -12,7 +12,7 @@ async def test_a_user_signs_in_sees_their_role_and_signs_out(page: Page, world: 
     await page.get_by_label("Username").fill("mgr_a1a")
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_text("Team manager")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Team readiness")).to_be_visible()
     await page.get_by_role("button", name="Sign out").click()
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 

@@ -1,0 +1,213 @@
+"""The one way a page changes data: GET the form, POST it to check the answers, POST again with confirm=yes to
+act through the service. Violations from the service are shown next to the field they name; other domain
+errors (403, 404, 409) as an error summary on the page, never a stack trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.types import ExceptionHandlersMap
+
+from admin_ui.templating import long_date
+from core.errors import DomainError
+from core.roles import Principal
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, date, number, select, radios, checkboxes, textarea
+    options: list[tuple[str, str]] = field(default_factory=list)
+    hint: str = ""
+    required: bool = True
+    width: str = "govuk-input--width-20"
+
+
+@dataclass
+class Action:
+    title: str
+    fields: list[Field]
+    submit: str
+    back_url: str
+    caption: str = ""
+    intro: str = ""
+    confirm_title: str = "Check your answers"
+    confirm_button: str = "Confirm"
+    destructive: bool = False
+    warning: str = ""
+
+
+Values = dict[str, Any]
+Perform = Callable[[Values], Awaitable[Response[Any]]]
+
+
+def _parse(action: Action, raw: dict[str, Any]) -> tuple[Values, dict[str, str]]:
+    values: Values = {}
+    errors: dict[str, str] = {}
+    for f in action.fields:
+        if f.kind == "checkboxes":
+            got = raw.get(f.name, [])
+            values[f.name] = [v for v in (got if isinstance(got, list) else [got]) if v]
+            if f.required and not values[f.name]:
+                errors[f.name] = f"Select at least one option for {f.label.lower()}."
+            continue
+        text = raw.get(f.name, "")
+        text = (text[-1] if isinstance(text, list) and text else text) or ""
+        text = str(text).strip()
+        if not text:
+            values[f.name] = None
+            if f.required:
+                errors[f.name] = f"Enter {f.label.lower()}." if f.kind not in ("select", "radios") \
+                    else f"Select {f.label.lower()}."
+            continue
+        if f.kind == "date":
+            try:
+                values[f.name] = dt.date.fromisoformat(text)
+            except ValueError:
+                errors[f.name] = f"{f.label} must be a real date, like 2027-02-01."
+                values[f.name] = text
+        elif f.kind == "number":
+            try:
+                values[f.name] = int(text)
+            except ValueError:
+                errors[f.name] = f"{f.label} must be a whole number."
+                values[f.name] = text
+        elif f.kind in ("select", "radios") and f.options and text not in {v for v, _ in f.options}:
+            errors[f.name] = f"Select {f.label.lower()} from the list."
+            values[f.name] = text
+        else:
+            values[f.name] = text
+    return values, errors
+
+
+async def form_data(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    form = await request.form()
+    out: dict[str, Any] = {}
+    for key in form:
+        got = form.getall(key)
+        out[key] = got if len(got) > 1 else got[0]
+    return out
+
+
+def _display(f: Field, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "Not given"
+    labels = dict(f.options)
+    if f.kind == "checkboxes":
+        return ", ".join(labels.get(v, v) for v in value)
+    if f.kind in ("select", "radios"):
+        return labels.get(str(value), str(value))
+    if f.kind == "password":
+        return "(hidden)"
+    if f.kind == "date" and isinstance(value, dt.date):
+        return long_date(value)
+    return str(value)
+
+
+def _raw(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return value
+
+
+def render_form(viewer: Principal, action: Action, values: Values, errors: dict[str, str],
+                summary: list[str] | None = None, status_code: int = 200, **extra: Any) -> Template:
+    names = [f.name for f in action.fields]
+    error_list = [(name if name in names else (names[0] if names else ""), message)
+                  for name, message in errors.items()]
+    for message in summary or []:
+        error_list.append((names[0] if names else "", message))
+    return Template("pages/form.html", status_code=status_code, context={
+        "viewer": viewer, "action": action, "values": {k: _raw(v) for k, v in values.items()},
+        "errors": {k: v for k, v in errors.items() if k in names}, "error_list": error_list,
+        "title": action.title, "back_url": action.back_url, **extra,
+    })
+
+
+def violations_by_field(exc: DomainError, names: list[str]) -> tuple[dict[str, str], list[str]]:
+    errors: dict[str, str] = {}
+    summary: list[str] = []
+    for v in exc.violations or []:
+        key = (v.field or "").split(".")[0].split("[")[0]
+        full = (v.field or "").replace(".", "__")
+        if full in names:
+            key = full
+        if key in names and key not in errors:
+            errors[key] = v.message
+        else:
+            summary.append(v.message)
+    if not exc.violations:
+        summary.append(exc.detail or exc.title)
+    return errors, summary
+
+
+async def run_action(request: Request[Any, Any, Any], viewer: Principal, action: Action, perform: Perform,
+                     defaults: Values | None = None, **extra: Any) -> Response[Any]:
+    """GET: the form. POST: check the answers, then (confirm=yes) act; violations re-render the form."""
+    if request.method == "GET":
+        return render_form(viewer, action, defaults or {}, {}, **extra)
+    raw = await form_data(request)
+    values, errors = _parse(action, raw)
+    if errors:
+        return render_form(viewer, action, values, errors, status_code=422, **extra)
+    if raw.get("confirm") != "yes":
+        rows = [(f.label, _display(f, values.get(f.name))) for f in action.fields]
+        hidden: list[tuple[str, str]] = []
+        for f in action.fields:
+            value = values.get(f.name)
+            if isinstance(value, list):
+                hidden += [(f.name, str(v)) for v in value]
+            elif value is not None:
+                hidden.append((f.name, str(_raw(value))))
+        return Template("pages/confirm.html", context={
+            "viewer": viewer, "action": action, "rows": rows, "hidden": hidden, "title": action.confirm_title,
+            "post_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **extra,
+        })
+    try:
+        return await perform(values)
+    except DomainError as exc:
+        field_errors, summary = violations_by_field(exc, [f.name for f in action.fields])
+        status = exc.status if exc.status != 401 else 403
+        return render_form(viewer, action, values, field_errors, summary, status_code=status, **extra)
+
+
+def done(url: str, notice: str) -> Redirect:
+    """303 to the page that shows the result, with the success banner's key."""
+    sep = "&" if "?" in url else "?"
+    return Redirect(f"{url}{sep}done={notice}", status_code=303)
+
+
+def page(template: str, viewer: Principal | None, status_code: int = 200, **context: Any) -> Template:
+    return Template(template, status_code=status_code, context={"viewer": viewer, **context})
+
+
+def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Domain and HTTP errors on pages: an HTML page with the reason (sign-in page when not signed in)."""
+    if isinstance(exc, DomainError):
+        status, title, detail = exc.status, exc.title, exc.detail
+    elif isinstance(exc, HTTPException):
+        status, title, detail = exc.status_code, "There is a problem", str(exc.detail)
+    else:
+        raise exc
+    if status == 401:
+        return Redirect("/", status_code=303)
+    if status >= 500:
+        detail = "The service could not answer; the error was logged."
+    viewer = request.state.get("principal") if "principal" in request.state else None
+    return Template("pages/error.html", status_code=status,
+                    context={"viewer": viewer, "title": title, "detail": detail, "status": status})
+
+
+# Every page controller's exception_handlers: errors as HTML pages, never problem+json or a stack trace.
+PAGE_ERRORS: ExceptionHandlersMap = {
+    DomainError: page_error, HTTPException: page_error, ValidationException: page_error,
+}

@@ -1,0 +1,183 @@
+"""The administrator's pages: users, the policy (lead times, validity, prerequisites), the catalogues, the
+outbox and the scheduler's health."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from litestar import Controller, Request, Response, get, route
+from litestar.params import FromQuery
+
+from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from admin_ui.pages_officer import notice_for
+from core.errors import Forbidden
+from core.http import CurrentPrincipal
+from core.roles import Principal, Role
+from core.services import list_users
+from register.kit import list_kit_types
+from register.services import create_user, list_forces, list_organisations, list_powers, list_teams
+from scheduler.delivery import list_notifications
+from scheduler.policy import LeadTimes
+from scheduler.policy_store import policy_document, update_policy
+from scheduler.status import scheduler_health
+from training.services import list_modules
+from vetting.services import list_levels
+
+LEAD_LABELS = {
+    "vetting": "Vetting renewal", "csas_course": "CSAS course", "accreditation": "Re-accreditation",
+    "module": "Training module", "kit": "Kit replacement", "employer": "Employer arrangement review",
+}
+
+SCALAR_LABELS = {
+    "warning_days": "Warning period", "overdue_after_days": "Overdue after",
+    "manager_repeat_days": "Manager reminders repeat every", "coordinator_alert_days": "Coordinator alert",
+}
+
+
+def _require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Forbidden("forbidden", "Only administrators can see this page.")
+
+
+class AdminPages(Controller):
+    include_in_schema = False
+    exception_handlers = PAGE_ERRORS
+
+    @get("/admin")
+    async def users(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        rows = await list_users(principal)
+        return page("pages/admin_users.html", principal, title="Users", nav_active="/admin", rows=rows,
+                    notice=notice_for(request))
+
+    @route("/admin/users/new", http_method=["GET", "POST"])
+    async def new_user(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        _require_admin(principal)
+        forces = [(str(f["id"]), f["name"]) for f in await list_forces(principal)]
+        orgs = [(str(o["id"]), o["name"]) for o in await list_organisations(principal)]
+        org_names = dict(orgs)
+        teams = [(str(t["id"]), f"{t['name']} ({org_names.get(str(t['organisation']), '')})")
+                 for t in await list_teams(principal)]
+        action = Action(
+            title="Add a user", caption="Users", submit="Continue", back_url="/admin",
+            intro="Give the scope the role needs: a force (coordinator, vetting officer), an organisation (hr), "
+                  "teams (manager) or an officer's record (officer).",
+            confirm_title="Check the new user's details", confirm_button="Add user",
+            fields=[
+                Field("username", "Username"), Field("email", "Email address"),
+                Field("password", "Password", "password", hint="At least the length the policy requires."),
+                Field("role", "Role", "radios", [(r.value, r.value.replace("_", " ").capitalize()) for r in Role]),
+                Field("force_id", "Force", "select", forces, required=False),
+                Field("organisation_id", "Organisation", "select", orgs, required=False),
+                Field("team_ids", "Teams", "checkboxes", teams, required=False),
+                Field("officer_id", "Officer's record number", "number", required=False,
+                      width="govuk-input--width-5", hint="The number in the officer's page address."),
+            ],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            def number(name: str) -> int | None:
+                return int(v[name]) if v[name] not in (None, "") else None
+
+            await create_user(principal, username=v["username"], password=v["password"], email=v["email"],
+                              role=Role(v["role"]), force_id=number("force_id"),
+                              organisation_id=number("organisation_id"),
+                              team_ids=[int(t) for t in v["team_ids"]] or None, officer_id=number("officer_id"))
+            return done("/admin", "user")
+
+        return await run_action(request, principal, action, perform, nav_active="/admin")
+
+    @get("/admin/policy")
+    async def policy(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        _require_admin(principal)
+        return page("pages/admin_policy.html", principal, title="Policy", nav_active="/admin/policy",
+                    policy=await policy_document(), labels=LEAD_LABELS, notice=notice_for(request))
+
+    @route("/admin/policy/lead-times", http_method=["GET", "POST"])
+    async def lead_times(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        _require_admin(principal)
+        current = (await policy_document())["lead_times"]
+        names = [f.name for f in fields(LeadTimes)]
+        action = Action(
+            title="Change the lead times", caption="Policy", submit="Continue", back_url="/admin/policy",
+            intro="Days before an item's expiry by which its renewal must start.",
+            confirm_title="Are you sure you want to change the lead times?", confirm_button="Change lead times",
+            warning="Every officer's renewal plan and reminders follow the new values from the next sweep.",
+            fields=[Field(f"lead_times__{n}", f"{LEAD_LABELS.get(n, n)} (days)", "number",
+                          width="govuk-input--width-4") for n in names],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            changes = {n: v[f"lead_times__{n}"] for n in names if v[f"lead_times__{n}"] != current.get(n)}
+            if changes:
+                await update_policy(principal, {"lead_times": changes})
+            return done("/admin/policy", "policy")
+
+        return await run_action(request, principal, action, perform, nav_active="/admin/policy",
+                                defaults={f"lead_times__{n}": current.get(n) for n in names})
+
+    @route("/admin/policy/warnings", http_method=["GET", "POST"])
+    async def warnings(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        _require_admin(principal)
+        current = await policy_document()
+        action = Action(
+            title="Change warnings and reminders", caption="Policy", submit="Continue", back_url="/admin/policy",
+            confirm_title="Are you sure you want to change warnings and reminders?",
+            confirm_button="Change warnings and reminders",
+            fields=[Field(name, f"{label} (days)", "number", width="govuk-input--width-4")
+                    for name, label in SCALAR_LABELS.items()],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            changes = {n: v[n] for n in SCALAR_LABELS if v[n] != current.get(n)}
+            if changes:
+                await update_policy(principal, changes)
+            return done("/admin/policy", "policy")
+
+        return await run_action(request, principal, action, perform, nav_active="/admin/policy",
+                                defaults={n: current.get(n) for n in SCALAR_LABELS})
+
+    @route("/admin/policy/validity", http_method=["GET", "POST"])
+    async def validity(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        _require_admin(principal)
+        current = {m["code"]: m["validity_months"] for m in (await policy_document())["module_validity"]}
+        action = Action(
+            title="Change how long training stays valid", caption="Policy", submit="Continue",
+            back_url="/admin/policy", intro="Months each training module stays valid. Leave empty for no expiry.",
+            confirm_title="Are you sure you want to change training validity?", confirm_button="Change validity",
+            fields=[Field(f"module_validity__{code}", f"{code} (months)", "number", required=False,
+                          width="govuk-input--width-4") for code in current],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            changes = [{"code": code, "validity_months": v[f"module_validity__{code}"]} for code in current
+                       if v[f"module_validity__{code}"] != current[code]]
+            if changes:
+                await update_policy(principal, {"module_validity": changes})
+            return done("/admin/policy", "policy")
+
+        return await run_action(request, principal, action, perform, nav_active="/admin/policy",
+                                defaults={f"module_validity__{c}": m for c, m in current.items()})
+
+    @get("/admin/catalogues")
+    async def catalogues(self, principal: CurrentPrincipal) -> Response[Any]:
+        _require_admin(principal)
+        return page("pages/admin_catalogues.html", principal, title="Catalogues", nav_active="/admin/catalogues",
+                    powers=await list_powers(), levels=await list_levels(), modules=await list_modules(),
+                    kit_types=await list_kit_types())
+
+    @get("/admin/outbox")
+    async def outbox(self, principal: CurrentPrincipal, offset: FromQuery[int] = 0) -> Response[Any]:
+        _require_admin(principal)
+        rows, total = await list_notifications(limit=50, offset=max(offset, 0))
+        return page("pages/admin_outbox.html", principal, title="Outbox", nav_active="/admin/outbox", rows=rows,
+                    total=total, offset=max(offset, 0), limit=50)
+
+    @get("/admin/scheduler")
+    async def scheduler(self, principal: CurrentPrincipal) -> Response[Any]:
+        _require_admin(principal)
+        return page("pages/admin_scheduler.html", principal, title="Scheduler", nav_active="/admin/scheduler",
+                    health=await scheduler_health())
+
+
+ROUTES: list[type] = [AdminPages]

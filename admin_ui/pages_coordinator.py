@@ -1,0 +1,150 @@
+"""The CSAS coordinator's pages: the forecast across employers, accreditations to renew, and granting,
+suspending, reinstating and withdrawing accreditations and powers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Controller, Request, Response, get, route
+from litestar.params import FromPath, FromQuery
+
+from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from admin_ui.pages_officer import notice_for
+from core.http import CurrentPrincipal, Today
+from register import accreditations
+from register.services import get_officer, get_organisation, list_organisations, list_powers
+from scheduler.services import forecast
+
+RENEW_WINDOW_DAYS = 180
+
+
+def _parse_day(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+class CoordinatorPages(Controller):
+    include_in_schema = False
+    exception_handlers = PAGE_ERRORS
+
+    @get("/forecast")
+    async def forecast_page(self, principal: CurrentPrincipal, today: Today,
+                            from_: FromQuery[str | None] = None, to: FromQuery[str | None] = None,
+                            organisation_id: FromQuery[int | None] = None) -> Response[Any]:
+        start = _parse_day(from_, today)
+        end = _parse_day(to, start + dt.timedelta(days=90))
+        rows = await forecast(principal, start, end, organisation_id=organisation_id)
+        organisations = await list_organisations(principal)
+        return page("pages/forecast.html", principal, title="Forecast", nav_active="/forecast", rows=rows,
+                    start=start, end=end, organisations=organisations, organisation_id=organisation_id)
+
+    @get("/accreditations")
+    async def to_renew(self, principal: CurrentPrincipal, today: Today) -> Response[Any]:
+        rows, _ = await accreditations.list_accreditations(principal, today=today, limit=500)
+        horizon = today + dt.timedelta(days=RENEW_WINDOW_DAYS)
+        due = sorted((r for r in rows if r["status"] in ("in_force", "suspended") and r["expires_on"] <= horizon),
+                     key=lambda r: (r["expires_on"], r["number"]))
+        names = {}
+        for r in due:
+            if r["officer_id"] not in names:
+                o = await get_officer(principal, r["officer_id"])
+                names[r["officer_id"]] = f"{o['given_name']} {o['family_name']}"
+        return page("pages/accreditations.html", principal, title="Accreditations to renew",
+                    nav_active="/accreditations", rows=due, names=names, today=today, days=RENEW_WINDOW_DAYS)
+
+    @get("/accreditations/{accreditation_id:int}")
+    async def accreditation(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                            accreditation_id: FromPath[int]) -> Response[Any]:
+        acc = await accreditations.get_accreditation(principal, accreditation_id, today)
+        officer = await get_officer(principal, acc["officer_id"])
+        return page("pages/accreditation.html", principal, title=f"Accreditation {acc['number']}",
+                    nav_active="/accreditations", acc=acc, officer=officer, notice=notice_for(request),
+                    back_url=f"/officers/{officer['id']}")
+
+    @route("/accreditations/{accreditation_id:int}/{change:str}", http_method=["GET", "POST"])
+    async def change(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                     accreditation_id: FromPath[int], change: FromPath[str]) -> Response[Any]:
+        acc = await accreditations.get_accreditation(principal, accreditation_id, today)
+        services: dict[str, tuple[str, str, Callable[..., Awaitable[Any]], str]] = {
+            "suspend": ("Suspend", "suspended", accreditations.suspend_accreditation,
+                        "The officer's powers stop being usable from that day until it is reinstated."),
+            "reinstate": ("Reinstate", "reinstated", accreditations.reinstate_accreditation, ""),
+            "withdraw": ("Withdraw", "withdrawn", accreditations.withdraw_accreditation,
+                         "Withdrawal is final: the ID card and badge are to be recovered."),
+        }
+        if change not in services:
+            from litestar.exceptions import NotFoundException
+
+            raise NotFoundException("No such page.")
+        verb, key, service, warning = services[change]
+        back = f"/accreditations/{accreditation_id}"
+        action = Action(
+            title=f"{verb} accreditation {acc['number']}", submit="Continue", back_url=back,
+            confirm_title=f"Are you sure you want to {verb.lower()} accreditation {acc['number']}?",
+            confirm_button=f"{verb} accreditation", destructive=change != "reinstate", warning=warning,
+            fields=[Field("on", "From", "date", hint="For example, 1 February 2027."),
+                    Field("reason", "Reason", "textarea", hint="Give the reason in a few words. Do not record "
+                          "intelligence or personal details.")],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            await service(principal, accreditation_id, v["on"], v["reason"], today)
+            return done(back, key)
+
+        return await run_action(request, principal, action, perform, defaults={"on": today},
+                                nav_active="/accreditations")
+
+    @route("/accreditations/{accreditation_id:int}/powers/{code:str}/withdraw", http_method=["GET", "POST"])
+    async def withdraw_power(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                             accreditation_id: FromPath[int], code: FromPath[str]) -> Response[Any]:
+        acc = await accreditations.get_accreditation(principal, accreditation_id, today)
+        back = f"/accreditations/{accreditation_id}"
+        action = Action(
+            title=f"Withdraw power {code}", caption=f"Accreditation {acc['number']}", submit="Continue",
+            back_url=back, confirm_title=f"Are you sure you want to withdraw power {code}?",
+            confirm_button="Withdraw power", destructive=True,
+            fields=[Field("on", "From", "date", hint="For example, 1 February 2027."),
+                    Field("reason", "Reason", "textarea")],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            await accreditations.withdraw_power(principal, accreditation_id, code, v["on"], v["reason"], today)
+            return done(back, "power_withdrawn")
+
+        return await run_action(request, principal, action, perform, defaults={"on": today},
+                                nav_active="/accreditations")
+
+    @route("/officers/{officer_id:int}/accreditations/new", http_method=["GET", "POST"])
+    async def grant(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                    officer_id: FromPath[int]) -> Response[Any]:
+        officer = await get_officer(principal, officer_id)
+        powers = [(p["code"], f"{p['code']}: {p['title']}") for p in await list_powers()]
+        force_id = principal.force_id or (await get_organisation(principal, officer["organisation"]))["force"]
+        back = f"/officers/{officer_id}"
+        action = Action(
+            title="Grant an accreditation", caption=f"{officer['given_name']} {officer['family_name']}",
+            submit="Continue", back_url=back, confirm_button="Grant accreditation",
+            intro="If an accreditation from your force is in force on the grant date, this renews it.",
+            fields=[Field("number", "Accreditation number", width="govuk-input--width-10"),
+                    Field("granted_on", "Granted on", "date", hint="For example, 1 February 2027."),
+                    Field("expires_on", "Expires on", "date"),
+                    Field("power_codes", "Powers", "checkboxes", powers, required=False,
+                          hint="Leave empty when renewing to carry the current powers over."),
+                    Field("conditions", "Conditions", "textarea", required=False)],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            created = await accreditations.grant_accreditation(
+                principal, officer_id=officer_id, force_id=force_id, number=v["number"],
+                granted_on=v["granted_on"], expires_on=v["expires_on"], power_codes=v["power_codes"],
+                conditions=v["conditions"] or "", today=today)
+            return done(f"/accreditations/{created['id']}", "granted")
+
+        return await run_action(request, principal, action, perform, defaults={"granted_on": today})
+
+
+ROUTES: list[type] = [CoordinatorPages]

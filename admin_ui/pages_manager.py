@@ -1,0 +1,182 @@
+"""The manager's pages: team readiness, the expiry calendar, the training matrix; recording training and kit.
+Also the officers list every office role uses."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from litestar import Controller, Request, Response, get, route
+from litestar.params import FromPath, FromQuery
+
+from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from admin_ui.pages_officer import notice_for
+from core.http import CurrentPrincipal, Today
+from core.roles import Principal
+from register import kit
+from register.services import get_officer, list_officers, list_teams
+from scheduler.services import compliance_for, officer_plan
+from training.services import list_modules, record_completion, training_matrix
+
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+RESULTS = [("pass", "Pass"), ("fail", "Fail"), ("referred", "Referred")]
+RETURN_CONDITIONS = [("serviceable", "Serviceable"), ("damaged", "Damaged"), ("condemned", "Condemned"),
+                     ("new", "New"), ("lost", "Lost")]
+
+
+def _month(value: str | None, today: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{value}-01") if value else today.replace(day=1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+async def readiness(viewer: Principal, today: dt.date, team_id: int | None) -> list[dict[str, Any]]:
+    rows = []
+    for facts, comp in await compliance_for(viewer, today, team_id=team_id):
+        rows.append({"officer_id": facts.officer_id, "name": facts.name, "status": comp.status.value,
+                     "until": comp.powers_usable_until, "binding": comp.binding,
+                     "usable": sum(1 for p in comp.powers if p.usable), "powers": len(comp.powers)})
+    return sorted(rows, key=lambda r: (RAG_ORDER.get(r["status"], 3), r["until"] or dt.date.max, r["name"]))
+
+
+async def team_events(viewer: Principal, today: dt.date, team_id: int | None) -> list[dict[str, Any]]:
+    """Plan-step start-by dates, expiries and power lapses for every officer in scope."""
+    events: list[dict[str, Any]] = []
+    for facts, comp in await compliance_for(viewer, today, team_id=team_id):
+        name = facts.name
+        for step in await officer_plan(viewer, facts.officer_id, today):
+            events.append({"on": step.start_by, "kind": "Start by", "text": f"{name}: {step.title}",
+                           "officer_id": facts.officer_id})
+            events.append({"on": step.expires_on, "kind": "Expires",
+                           "text": f"{name}: {step.kind.value.replace('_', ' ')} {step.code}",
+                           "officer_id": facts.officer_id})
+        if comp.powers_usable_until is not None:
+            events.append({"on": comp.powers_usable_until, "kind": "Powers lapse", "text": f"{name}: powers lapse",
+                           "officer_id": facts.officer_id})
+    return sorted(events, key=lambda e: (e["on"], e["text"]))
+
+
+def month_grid(month: dt.date, events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        weeks.append([{"day": d, "in_month": d.month == month.month,
+                       "events": [e for e in events if e["on"] == d]} for d in week])
+    return weeks
+
+
+def _team_choice(viewer: Principal, team_id: int | None) -> int | None:
+    return team_id if team_id is not None else (next(iter(sorted(viewer.team_ids))) if len(viewer.team_ids) == 1
+                                                 else None)
+
+
+class ManagerPages(Controller):
+    include_in_schema = False
+    exception_handlers = PAGE_ERRORS
+
+    @get("/team")
+    async def team(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                   team_id: FromQuery[int | None] = None) -> Response[Any]:
+        rows = await readiness(principal, today, team_id)
+        counts = {k: sum(1 for r in rows if r["status"] == k) for k in ("red", "amber", "green")}
+        return page("pages/team.html", principal, title="Team readiness", nav_active="/team", rows=rows,
+                    counts=counts, today=today, notice=notice_for(request))
+
+    @get("/team/calendar")
+    async def team_calendar(self, principal: CurrentPrincipal, today: Today, month: FromQuery[str | None] = None,
+                            team_id: FromQuery[int | None] = None) -> Response[Any]:
+        first = _month(month, today)
+        events = await team_events(principal, today, team_id)
+        prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+        next_month = (first + dt.timedelta(days=32)).replace(day=1)
+        upcoming = [e for e in events if today <= e["on"] <= today + dt.timedelta(days=90)]
+        return page("pages/team_calendar.html", principal, title="Expiry calendar", nav_active="/team/calendar",
+                    weeks=month_grid(first, events), month=first, prev_month=prev_month, next_month=next_month,
+                    upcoming=upcoming, today=today, feed_team=_team_choice(principal, team_id))
+
+    @get("/team/training")
+    async def matrix(self, principal: CurrentPrincipal, today: Today,
+                     team_id: FromQuery[int | None] = None) -> Response[Any]:
+        teams = await list_teams(principal)
+        if team_id is None and teams:
+            team_id = teams[0]["id"]
+        data = await training_matrix(principal, as_of=today, team_id=team_id) if team_id is not None else None
+        return page("pages/training_matrix.html", principal, title="Training matrix", nav_active="/team/training",
+                    matrix=data, today=today, teams=teams, team_id=team_id)
+
+    @get("/officers")
+    async def officers(self, principal: CurrentPrincipal, today: Today, q: FromQuery[str | None] = None,
+                       offset: FromQuery[int] = 0) -> Response[Any]:
+        rows, total = await list_officers(principal, today=today, q=q or None, limit=50, offset=max(offset, 0))
+        return page("pages/officers.html", principal, title="Officers", nav_active="/officers", rows=rows,
+                    total=total, q=q or "", offset=max(offset, 0), limit=50)
+
+    @route("/officers/{officer_id:int}/training/new", http_method=["GET", "POST"])
+    async def record_training(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                              officer_id: FromPath[int]) -> Response[Any]:
+        officer = await get_officer(principal, officer_id)
+        modules = [(m["code"], f"{m['title']} ({m['code']})") for m in await list_modules()]
+        back = f"/officers/{officer_id}"
+        action = Action(
+            title="Record training", caption=f"{officer['given_name']} {officer['family_name']}",
+            submit="Continue", back_url=back, confirm_button="Save training record",
+            fields=[Field("module_code", "Module", "select", modules),
+                    Field("completed_on", "Date completed", "date", hint="For example, 1 February 2027."),
+                    Field("result", "Result", "radios", RESULTS),
+                    Field("provider", "Provider", required=False),
+                    Field("certificate_ref", "Certificate reference", required=False)],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            await record_completion(principal, today=today, officer_id=officer_id, module_code=v["module_code"],
+                                    completed_on=v["completed_on"], result=v["result"],
+                                    provider=v["provider"] or "", certificate_ref=v["certificate_ref"] or "")
+            return done(back, "training")
+
+        return await run_action(request, principal, action, perform, defaults={"completed_on": today})
+
+    @route("/officers/{officer_id:int}/kit/new", http_method=["GET", "POST"])
+    async def issue(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                    officer_id: FromPath[int]) -> Response[Any]:
+        officer = await get_officer(principal, officer_id)
+        types = [(t["code"], t["title"]) for t in await kit.list_kit_types()]
+        back = f"/officers/{officer_id}"
+        action = Action(
+            title="Issue kit", caption=f"{officer['given_name']} {officer['family_name']}", submit="Continue",
+            back_url=back, confirm_button="Issue kit",
+            fields=[Field("kit_type_code", "Kit", "select", types),
+                    Field("issued_on", "Date issued", "date", hint="For example, 1 February 2027."),
+                    Field("serial_number", "Serial number", required=False),
+                    Field("size", "Size", required=False, width="govuk-input--width-5")],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            await kit.issue_kit(principal, officer_id=officer_id, kit_type_code=v["kit_type_code"],
+                                issued_on=v["issued_on"], serial_number=v["serial_number"], size=v["size"] or "")
+            return done(back, "kit")
+
+        return await run_action(request, principal, action, perform, defaults={"issued_on": today})
+
+    @route("/kit/{issue_id:int}/return", http_method=["GET", "POST"])
+    async def return_kit(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                         issue_id: FromPath[int]) -> Response[Any]:
+        issue = await kit.get_kit_issue(principal, issue_id)
+        back = f"/officers/{issue['officer_id']}"
+        action = Action(
+            title="Record a kit return", caption=f"{issue['kit_type_title']} {issue['serial_number'] or ''}",
+            submit="Continue", back_url=back, confirm_title="Are you sure the kit was returned?",
+            confirm_button="Record the return", destructive=True,
+            warning="The item will no longer count as issued to the officer.",
+            fields=[Field("returned_on", "Date returned", "date", hint="For example, 1 February 2027."),
+                    Field("condition", "Condition", "radios", RETURN_CONDITIONS)],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            await kit.return_kit(principal, issue_id, v["returned_on"], v["condition"])
+            return done(back, "kit_returned")
+
+        return await run_action(request, principal, action, perform, defaults={"returned_on": today})
+
+
+ROUTES: list[type] = [ManagerPages]

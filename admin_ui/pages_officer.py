@@ -1,0 +1,168 @@
+"""An officer's record (any role, within scope) and the officer's own page: "My record", declarations,
+calendar subscription."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, route
+from litestar.params import FromPath
+
+from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from core.errors import Forbidden
+from core.http import CurrentPrincipal, Today
+from core.roles import Principal, Role
+from register.record import officer_record
+from register.services import get_officer, record_leaving
+from scheduler import calendars
+from scheduler.services import officer_compliance, officer_plan
+from training.services import list_records
+from vetting.rules import DECLARATION_CATEGORIES
+from vetting.services import list_applications, list_declarations
+
+NOTICES = {
+    "declaration": "Your declaration was submitted.",
+    "training": "The training record was saved.",
+    "kit": "The kit was issued.",
+    "kit_returned": "The kit return was recorded.",
+    "vetting": "The vetting application was requested.",
+    "event": "The application's status was changed.",
+    "suspended": "The accreditation was suspended.",
+    "reinstated": "The accreditation was reinstated.",
+    "withdrawn": "The accreditation was withdrawn.",
+    "power_withdrawn": "The power was withdrawn.",
+    "granted": "The accreditation was granted.",
+    "policy": "The policy was changed.",
+    "left": "The officer's leaving date was recorded.",
+    "acknowledged": "The declaration was acknowledged.",
+    "user": "The user was added.",
+}
+
+DECLARATION_KINDS = [("change_of_circumstances", "Change of circumstances"),
+                     ("annual_self_declaration", "Annual self-declaration")]
+
+
+def notice_for(request: Request[Any, Any, Any]) -> str | None:
+    return NOTICES.get(request.query_params.get("done", ""))
+
+
+async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict[str, Any]:
+    """Everything the record page shows, each part through the service that owns it (scope enforced there)."""
+    officer = await get_officer(viewer, officer_id)
+    compliance = await officer_compliance(viewer, officer_id, today)
+    plan = await officer_plan(viewer, officer_id, today)
+    try:
+        register = await officer_record(viewer, officer_id, today)
+    except Forbidden:  # vetting officers: the register's record is not theirs to read
+        register = None
+    applications, _ = await list_applications(viewer, as_of=today, officer_id=officer_id, limit=20)
+    training, _ = await list_records(viewer, as_of=today, officer_id=officer_id, limit=100)
+    declarations: list[dict[str, Any]] = []
+    if viewer.is_admin or viewer.role in (Role.OFFICER, Role.HR, Role.VETTING_OFFICER):
+        declarations, _ = await list_declarations(viewer, officer_id=officer_id, limit=20)
+    return {
+        "officer": officer, "compliance": compliance, "plan": plan, "register": register,
+        "applications": applications, "training": training, "declarations": declarations, "today": today,
+        "can_train": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
+        "can_kit": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
+        "can_request_vetting": viewer.is_admin or viewer.role in (Role.HR, Role.VETTING_OFFICER),
+        "can_grant": viewer.is_admin or viewer.role is Role.CSAS_COORDINATOR,
+        "can_leave": (viewer.is_admin or viewer.role is Role.HR) and officer["left_on"] is None,
+        "can_acknowledge": viewer.is_admin or viewer.role is Role.VETTING_OFFICER,
+    }
+
+
+def declaration_action(back: str) -> Action:
+    return Action(
+        title="Submit a declaration", caption="My record", submit="Continue", back_url=back,
+        intro="Tell the vetting unit that something has changed. Give the kind and the areas only: "
+              "no details are recorded here.",
+        fields=[
+            Field("kind", "Kind of declaration", "radios", DECLARATION_KINDS),
+            Field("made_on", "Date of the declaration", "date", hint="For example, 1 February 2027."),
+            Field("categories", "What has changed", "checkboxes",
+                  [(c, c.replace("_", " ").capitalize()) for c in DECLARATION_CATEGORIES],
+                  hint="Select all that apply."),
+        ],
+        confirm_button="Submit declaration",
+    )
+
+
+class OfficerPages(Controller):
+    include_in_schema = False
+    exception_handlers = PAGE_ERRORS
+
+    @get("/me")
+    async def me(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today) -> Response[Any]:
+        if principal.officer_id is None:
+            raise Forbidden("no_officer_record", "Your account is not linked to an officer's record.")
+        context = await record_context(principal, principal.officer_id, today)
+        return page("pages/record.html", principal, title="My record", nav_active="/me", own=True,
+                    notice=notice_for(request), **context)
+
+    @get("/officers/{officer_id:int}")
+    async def record(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                     officer_id: FromPath[int]) -> Response[Any]:
+        context = await record_context(principal, officer_id, today)
+        o = context["officer"]
+        return page("pages/record.html", principal, title=f"{o['given_name']} {o['family_name']}",
+                    nav_active="/officers", own=principal.officer_id == officer_id,
+                    notice=notice_for(request), **context)
+
+    @route("/me/declaration", http_method=["GET", "POST"])
+    async def declaration(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                          today: Today) -> Response[Any]:
+        from vetting.services import create_declaration
+
+        if principal.officer_id is None:
+            raise Forbidden("no_officer_record", "Your account is not linked to an officer's record.")
+        officer_id = principal.officer_id
+
+        async def perform(values: dict[str, Any]) -> Response[Any]:
+            await create_declaration(principal, officer_id=officer_id, kind=values["kind"],
+                                     made_on=values["made_on"], categories=values["categories"], today=today)
+            return done("/me", "declaration")
+
+        return await run_action(request, principal, declaration_action("/me"), perform,
+                                defaults={"made_on": today}, nav_active="/me")
+
+    @route("/officers/{officer_id:int}/leave", http_method=["GET", "POST"])
+    async def leave(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                    officer_id: FromPath[int]) -> Response[Any]:
+        officer = await get_officer(principal, officer_id)
+        back = f"/officers/{officer_id}"
+        action = Action(
+            title="Record that the officer is leaving", caption=f"{officer['given_name']} {officer['family_name']}",
+            submit="Continue", back_url=back, confirm_title="Are you sure the officer is leaving?",
+            confirm_button="Record leaving", destructive=True,
+            warning="Their accreditations end that day and recovery of their ID card and badge begins.",
+            fields=[Field("left_on", "Last day of employment", "date", hint="For example, 1 February 2027.")],
+        )
+
+        async def perform(values: dict[str, Any]) -> Response[Any]:
+            await record_leaving(principal, officer_id, values["left_on"])
+            return done(back, "left")
+
+        return await run_action(request, principal, action, perform, defaults={"left_on": today})
+
+    @route("/calendar/{feed_scope:str}/{scope_id:int}", http_method=["GET", "POST"])
+    async def subscribe(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, feed_scope: FromPath[str],
+                        scope_id: FromPath[int]) -> Response[Any]:
+        scope = feed_scope
+        back = "/me" if scope == "officer" and principal.officer_id == scope_id else (
+            "/team/calendar" if scope == "team" else f"/officers/{scope_id}")
+        action = Action(title="Subscribe to a calendar", submit="Continue", back_url=back, fields=[],
+                        intro="You will get a private address for your calendar app (Outlook, Google, Apple). "
+                              "Anyone with the address can read the calendar: keep it to yourself.",
+                        confirm_title="Create a calendar address?", confirm_button="Create address")
+
+        async def perform(values: dict[str, Any]) -> Response[Any]:
+            feed = await calendars.create_feed(principal, scope, scope_id)
+            url = f"{str(request.base_url).rstrip('/')}/api/calendars/{feed['token']}.ics"
+            return page("pages/calendar_url.html", principal, title="Your calendar address", url=url,
+                        back_url=back)
+
+        return await run_action(request, principal, action, perform)
+
+
+ROUTES: list[type] = [OfficerPages]

@@ -1,0 +1,91 @@
+"""The administrator: users, policy (lead time change with confirmation and violations), catalogues, outbox,
+scheduler health."""
+
+from __future__ import annotations
+
+import pytest
+from httpx import AsyncClient
+
+from scheduler.policy_store import policy_document
+from tests.admin_ui.test_pages_common import post_form, sign_in
+from tests.factories import World
+
+LEADS = {"vetting": 180, "csas_course": 120, "accreditation": 60, "module": 60, "kit": 30, "employer": 90}
+
+
+def _form(**changes: int | str) -> dict[str, object]:
+    return {f"lead_times__{k}": v for k, v in (LEADS | changes).items()}
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    ("/admin", "admin"), ("/admin/policy", "Lead times"), ("/admin/catalogues", "FPN_LITTER"),
+    ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler health"),
+])
+async def test_admin_pages_render(client: AsyncClient, world: World, path: str, text: str) -> None:
+    await sign_in(client, "admin")
+    page = await client.get(path)
+    assert page.status_code == 200, page.text
+    assert text in page.text
+
+
+async def test_changing_a_lead_time_is_confirmed_then_written(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "admin")
+    url = "/admin/policy/lead-times"
+    check = await post_form(client, url, _form(accreditation=75))
+    assert "Are you sure you want to change the lead times?" in check.text
+    assert (await policy_document())["lead_times"]["accreditation"] == 60
+    done = await post_form(client, url, {**_form(accreditation=75), "confirm": "yes"})
+    assert done.status_code == 303
+    assert (await policy_document())["lead_times"]["accreditation"] == 75
+    page = await client.get(done.headers["location"])
+    assert "The policy was changed." in page.text and "75 days" in page.text
+
+
+@pytest.mark.parametrize(("value", "status"), [("-5", 422), ("soon", 422)])
+async def test_a_bad_lead_time_is_shown_by_the_field(client: AsyncClient, world: World, value: str,
+                                                     status: int) -> None:
+    await sign_in(client, "admin")
+    response = await post_form(client, "/admin/policy/lead-times", {**_form(kit=value), "confirm": "yes"})
+    assert response.status_code == status
+    assert 'id="lead_times__kit-error"' in response.text
+    assert (await policy_document())["lead_times"]["kit"] == 30
+
+
+async def test_adding_a_user_is_confirmed_and_a_missing_scope_is_shown_by_the_field(
+        client: AsyncClient, world: World) -> None:
+    from core.tables import User
+
+    await sign_in(client, "admin")
+    url = "/admin/users/new"
+    answers = {"username": "mgr_new", "email": "mgr_new@example.org", "password": "a long enough password 1",
+               "role": "manager"}
+    before = await User.count()
+    missing = await post_form(client, url, {**answers, "confirm": "yes"})
+    assert missing.status_code == 422 and 'id="team_ids-error"' in missing.text
+    assert await User.count() == before
+    check = await post_form(client, url, {**answers, "team_ids": [str(world.teams["A1a"])]})
+    assert "Check the new user" in check.text and "a long enough password 1" not in check.text.split("<form")[0]
+    assert await User.count() == before
+    done = await post_form(client, url, {**answers, "team_ids": [str(world.teams["A1a"])], "confirm": "yes"})
+    assert done.status_code == 303, done.text
+    assert await User.count() == before + 1
+    assert "The user was added." in (await client.get(done.headers["location"])).text
+
+
+async def test_changing_the_warning_period_and_a_module_validity(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "admin")
+    current = await policy_document()
+    scalars = {k: current[k] for k in ("warning_days", "overdue_after_days", "manager_repeat_days",
+                                       "coordinator_alert_days")}
+    done = await post_form(client, "/admin/policy/warnings", {**scalars, "warning_days": 100, "confirm": "yes"})
+    assert done.status_code == 303
+    assert (await policy_document())["warning_days"] == 100
+    validity = {f"module_validity__{m['code']}": m["validity_months"] if m["validity_months"] is not None else ""
+                for m in current["module_validity"]}
+    done = await post_form(client, "/admin/policy/validity",
+                           {**validity, "module_validity__FIRST_AID": 24, "confirm": "yes"})
+    assert done.status_code == 303, done.text
+    after = {m["code"]: m["validity_months"] for m in (await policy_document())["module_validity"]}
+    assert after["FIRST_AID"] == 24
+    assert {k: v for k, v in after.items() if k != "FIRST_AID"} == {
+        m["code"]: m["validity_months"] for m in current["module_validity"] if m["code"] != "FIRST_AID"}

@@ -1,0 +1,188 @@
+"""Pages for every role: landing after sign-in, CSRF on every form, 403 pages outside role or scope. The
+helpers here are shared by the other test_pages_* modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from httpx import AsyncClient, Response
+
+from core.clock import business_today
+from core.roles import Principal
+from register import accreditations
+from tests.factories import PASSWORD, SYSTEM, World
+
+TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+async def sign_in(client: AsyncClient, username: str) -> None:
+    page = await client.get("/")
+    token = TOKEN.search(page.text)
+    assert token, page.text
+    response = await client.post("/login", data={"username": username, "password": PASSWORD,
+                                                 "_csrf_token": token.group(1)})
+    assert response.status_code == 303, response.text
+
+
+async def post_form(client: AsyncClient, url: str, data: dict[str, Any]) -> Response:
+    """Posts like the browser does: the token from the form the page rendered."""
+    page = await client.get(url)
+    assert page.status_code == 200, page.text
+    token = TOKEN.search(page.text)
+    assert token
+    return await client.post(url, data={**data, "_csrf_token": token.group(1)})
+
+
+def today() -> dt.date:
+    return business_today()
+
+
+async def grant(world: World, officer: str = "A1a-1", number: str = "SP-001",
+                powers: tuple[str, ...] = ("FPN_LITTER", "NA_ASB")) -> dict[str, Any]:
+    day = today()
+    return await accreditations.grant_accreditation(
+        SYSTEM, officer_id=world.officers[officer], force_id=world.forces["A" if officer[0] == "A" else "B"],
+        number=number, granted_on=day - dt.timedelta(days=30), expires_on=day + dt.timedelta(days=400),
+        power_codes=list(powers), conditions="", today=day)
+
+
+def principal(world: World, who: str) -> Principal:
+    return world.principals[who]
+
+
+LANDING = {
+    "admin": ("/admin", "Users"),
+    "coord_a": ("/forecast", "Forecast"),
+    "vet_a": ("/vetting", "Vetting queue"),
+    "hr_a1": ("/vetting", "Vetting applications"),
+    "mgr_a1a": ("/team", "Team readiness"),
+    "off_a1a1": ("/me", "My record"),
+}
+
+
+@pytest.mark.parametrize("who", sorted(LANDING))
+async def test_signing_in_lands_on_the_page_for_the_job(client: AsyncClient, world: World, who: str) -> None:
+    await sign_in(client, who)
+    landing = await client.get("/")
+    path, heading = LANDING[who]
+    assert landing.status_code == 303
+    assert landing.headers["location"] == path
+    page = await client.get(path)
+    assert page.status_code == 200, page.text
+    assert heading in page.text
+    assert 'class="govuk-service-navigation' in page.text
+    assert "Sign out" in page.text
+
+
+async def test_signed_out_pages_send_you_to_sign_in(client: AsyncClient, world: World) -> None:
+    response = await client.get("/team")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    assert "Sign in" in (await client.get("/")).text
+
+
+async def test_a_wrong_password_is_shown_on_the_sign_in_page(client: AsyncClient, world: World) -> None:
+    page = await client.get("/")
+    token = TOKEN.search(page.text)
+    assert token
+    response = await client.post("/login", data={"username": "admin", "password": "nope",
+                                                 "_csrf_token": token.group(1)})
+    assert response.status_code == 401
+    assert "Unknown username or wrong password" in response.text
+
+
+async def test_sign_in_without_the_csrf_token_is_refused(client: AsyncClient, world: World) -> None:
+    await client.get("/")
+    response = await client.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "csas_session" not in response.cookies
+
+
+async def test_a_form_posted_without_the_csrf_token_is_refused_and_writes_nothing(
+        client: AsyncClient, world: World) -> None:
+    from vetting.tables import Declaration
+
+    await sign_in(client, "off_a1a1")
+    response = await client.post("/me/declaration", data={
+        "kind": "change_of_circumstances", "made_on": today().isoformat(), "categories": "address",
+        "confirm": "yes"})
+    assert response.status_code == 403
+    forged = await client.post("/me/declaration", data={
+        "kind": "change_of_circumstances", "made_on": today().isoformat(), "categories": "address",
+        "confirm": "yes", "_csrf_token": "0" * 128})
+    assert forged.status_code == 403
+    assert await Declaration.count() == 0
+
+
+async def test_the_api_is_not_behind_the_page_csrf_check(client: AsyncClient, world: World) -> None:
+    response = await client.post("/api/vetting/declarations", json={
+        "officer_id": world.officers["A1a-1"], "kind": "change_of_circumstances",
+        "made_on": today().isoformat(), "categories": ["address"]}, headers=world.auth("off_a1a1"))
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(("who", "path"), [
+    ("mgr_a1a", "/officers/{A2a-1}"),
+    ("hr_a1", "/officers/{B1a-1}"),
+    ("off_a1a1", "/officers/{A1a-2}"),
+    ("coord_a", "/officers/{B1a-1}"),
+    ("mgr_a1a", "/admin"),
+    ("coord_a", "/admin/policy"),
+    ("mgr_a1a", "/officers/{A2a-1}/training/new"),
+])
+async def test_pages_outside_role_or_scope_are_403_pages(client: AsyncClient, world: World, who: str,
+                                                         path: str) -> None:
+    await sign_in(client, who)
+    url = re.sub(r"\{([^}]+)\}", lambda m: str(world.officers[m.group(1)]), path)
+    response = await client.get(url)
+    assert response.status_code == 403, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Traceback" not in response.text
+    assert '<h1 class="govuk-heading-l">Forbidden</h1>' in response.text
+
+
+async def test_an_unknown_officer_is_a_404_page(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "admin")
+    response = await client.get("/officers/99999")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_the_vendored_design_system_is_served_locally(client: AsyncClient) -> None:
+    css = await client.get("/static/vendor/govuk-frontend.min.css")
+    assert css.status_code == 200
+    assert "GDS Transport" not in css.text and "@font-face" not in css.text
+    for path in ("/static/vendor/govuk-frontend.min.js", "/static/vendor/htmx.min.js", "/static/app.css"):
+        assert (await client.get(path)).status_code == 200, path
+    page = await client.get("/")
+    assert "http://" not in page.text.replace("http://www.w3.org", "") and "https://" not in page.text
+
+
+async def test_a_confirmed_action_outside_the_role_is_refused_on_the_page_and_writes_nothing(
+        client: AsyncClient, world: World) -> None:
+    from training.tables import TrainingRecord
+
+    await sign_in(client, "off_a1a1")
+    response = await post_form(client, f"/officers/{world.officers['A1a-1']}/training/new", {
+        "module_code": "FIRST_AID", "completed_on": today().isoformat(), "result": "pass", "confirm": "yes"})
+    assert response.status_code == 403
+    assert "govuk-error-summary" in response.text
+    assert await TrainingRecord.count() == 0
+
+
+@pytest.mark.parametrize(("who", "seen", "unseen"), [
+    ("hr_a1", "OfficerA1B1", "OfficerA2A1"),
+    ("coord_a", "OfficerA2A1", "OfficerB1A1"),
+    ("mgr_a1a", "OfficerA1A2", "OfficerA1B1"),
+])
+async def test_the_officers_list_is_scoped(client: AsyncClient, world: World, who: str, seen: str,
+                                           unseen: str) -> None:
+    await sign_in(client, who)
+    page = await client.get("/officers")
+    assert page.status_code == 200
+    assert seen in page.text and unseen not in page.text
+    found = await client.get("/officers?q=A1A1")
+    assert "OfficerA1A1" in found.text and "OfficerA1A2" not in found.text

@@ -1,0 +1,65 @@
+"""The coordinator: forecast, accreditations to renew, suspend/withdraw with confirmation, granting."""
+
+from __future__ import annotations
+
+from httpx import AsyncClient
+
+from register.tables import Accreditation
+from tests.admin_ui.test_pages_common import grant, post_form, sign_in, today
+from tests.factories import World
+
+
+async def test_forecast_and_renewals_render(client: AsyncClient, world: World) -> None:
+    acc = await grant(world)
+    await sign_in(client, "coord_a")
+    forecast = await client.get("/forecast")
+    assert forecast.status_code == 200 and "Forecast" in forecast.text
+    assert (await client.get("/forecast?from_=2026-01-01&to=2028-12-31")).status_code == 200
+    renew = await client.get("/accreditations")
+    assert renew.status_code == 200 and "Accreditations to renew" in renew.text
+    page = await client.get(f"/accreditations/{acc['id']}")
+    assert page.status_code == 200 and "SP-001" in page.text and "Suspend" in page.text
+
+
+async def test_suspending_needs_confirmation(client: AsyncClient, world: World) -> None:
+    acc = await grant(world)
+    await sign_in(client, "coord_a")
+    url = f"/accreditations/{acc['id']}/suspend"
+    answers = {"on": today().isoformat(), "reason": "Complaint under review"}
+    check = await post_form(client, url, answers)
+    assert "Are you sure you want to suspend" in check.text and "govuk-button--warning" in check.text
+    assert (await Accreditation.select(Accreditation.suspended_on).first())["suspended_on"] is None  # type: ignore[index]
+    done = await post_form(client, url, {**answers, "confirm": "yes"})
+    assert done.status_code == 303
+    assert (await Accreditation.select(Accreditation.suspended_on).first())["suspended_on"] == today()  # type: ignore[index]
+    assert "The accreditation was suspended." in (await client.get(done.headers["location"])).text
+
+
+async def test_a_missing_reason_is_shown_by_the_field(client: AsyncClient, world: World) -> None:
+    acc = await grant(world)
+    await sign_in(client, "coord_a")
+    response = await post_form(client, f"/accreditations/{acc['id']}/withdraw",
+                               {"on": today().isoformat(), "reason": "", "confirm": "yes"})
+    assert response.status_code == 422 and 'id="reason-error"' in response.text
+    assert (await Accreditation.select(Accreditation.withdrawn_on).first())["withdrawn_on"] is None  # type: ignore[index]
+
+
+async def test_granting_from_the_officers_record(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "coord_a")
+    url = f"/officers/{world.officers['A2a-1']}/accreditations/new"
+    answers = {"number": "SP-900", "granted_on": today().isoformat(), "expires_on": "2028-01-31",
+               "power_codes": ["FPN_LITTER"]}
+    await post_form(client, url, answers)
+    assert await Accreditation.count() == 0
+    done = await post_form(client, url, {**answers, "confirm": "yes"})
+    assert done.status_code == 303, done.text
+    assert await Accreditation.count() == 1
+
+
+async def test_a_manager_cannot_suspend(client: AsyncClient, world: World) -> None:
+    acc = await grant(world)
+    await sign_in(client, "mgr_a1a")
+    response = await post_form(client, f"/accreditations/{acc['id']}/suspend",
+                               {"on": today().isoformat(), "reason": "x", "confirm": "yes"})
+    assert response.status_code == 403
+    assert (await Accreditation.select(Accreditation.suspended_on).first())["suspended_on"] is None  # type: ignore[index]
