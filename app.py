@@ -27,6 +27,7 @@ from bootstrap import wire
 from core.controllers import AuthController, HealthController
 from core.http import EXCEPTION_HANDLERS, optional_principal, provide_principal, provide_today
 from core.lifecycle import close_database, open_database
+from core.headers import SecurityHeadersMiddleware
 from core.settings import get_settings, require_secret_key
 from scheduler.jobs import start_scheduler
 
@@ -72,6 +73,7 @@ def create_app() -> Litestar:
             "today": Provide(provide_today, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[SecurityHeadersMiddleware],
         lifespan=[lifespan],
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine,
                                        engine_callback=admin_ui.templating.configure),

@@ -69,5 +69,9 @@ async def browser() -> AsyncIterator[Browser]:
 async def page(browser: Browser, live_server: str) -> AsyncIterator[Page]:
     context = await browser.new_context(base_url=live_server, viewport={"width": 1200, "height": 900})
     new_page = await context.new_page()
+    refused: list[str] = []
+    new_page.on("console", lambda message: refused.append(message.text)
+                if "Content Security Policy" in message.text else None)
     yield new_page
     await context.close()
+    assert not refused, f"the pages broke their own content security policy: {refused}"

@@ -90,3 +90,14 @@ async def test_a_success_resets_the_failure_count(client: AsyncClient, world: Wo
     for _ in range(4):
         await client.post("/api/auth/login", json={"username": "hr_a1", "password": "not the password"})
     assert (await client.post("/api/auth/login", json={"username": "hr_a1", "password": PASSWORD})).status_code == 200
+
+
+async def test_security_headers_on_pages_and_api(client: AsyncClient) -> None:
+    for path in ("/", "/health", "/api/auth/me"):
+        headers = (await client.get(path)).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "script-src 'self';" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
+        assert "strict-transport-security" not in headers  # plain HTTP: HSTS only over HTTPS
+    https = await client.get("https://testserver/health")
+    assert https.headers["strict-transport-security"].startswith("max-age=")
