@@ -25,9 +25,9 @@ import vetting.controllers
 from admin_ui.paths import STATIC_DIR, TEMPLATES_DIR
 from bootstrap import wire
 from core.controllers import AuthController, HealthController
+from core.headers import SecurityHeadersMiddleware
 from core.http import EXCEPTION_HANDLERS, optional_principal, provide_principal, provide_today
 from core.lifecycle import close_database, open_database
-from core.headers import SecurityHeadersMiddleware
 from core.settings import get_settings, require_secret_key
 from scheduler.jobs import start_scheduler
 
