@@ -8,8 +8,7 @@ from typing import Any
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+from core.dates import long_date as written_date
 
 # Red/amber/green as GOV.UK tags, always with a word: colour is never the only signal.
 TAGS = {
@@ -46,7 +45,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
 
 
 def long_date(value: Any) -> str:
-    """1 February 2027 (GOV.UK style); '' for none."""
+    """core.dates.long_date for templates: also takes ISO strings, datetimes and None ('')."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -55,8 +54,8 @@ def long_date(value: Any) -> str:
         except ValueError:
             return str(value)
     if isinstance(value, dt.datetime):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year} {value:%H:%M}"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        return f"{written_date(value.date())} {value:%H:%M}"
+    return written_date(value)
 
 
 def tag(value: Any) -> Markup:
