@@ -29,7 +29,8 @@ class SharedReadSQLiteEngine(SQLiteEngine):
     Plain reads here share one connection per event loop instead; writes, and everything inside a transaction,
     keep Piccolo's own path. In WAL mode a read on the shared connection sees every committed write.
 
-    This overrides Piccolo's private `_run_in_new_connection`; tests/core/test_sqlite_engine.py owns that.
+    This overrides Piccolo's private `_run_in_new_connection` and `_run_in_existing_connection`;
+    tests/core/test_sqlite_engine.py owns that.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,6 +57,16 @@ class SharedReadSQLiteEngine(SQLiteEngine):
             return await super()._run_in_new_connection(query, args, query_type, table)
         reader = await self._reader()
         async with reader.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+
+    async def _run_in_existing_connection(
+        self, connection: Any, query: str, args: list[Any] | None = None, query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        """Piccolo re-runs `PRAGMA foreign_keys = 1` before every statement in a transaction; the transaction's
+        connection already has it (get_connection sets it), so each statement is one round trip, not two."""
+        async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
 

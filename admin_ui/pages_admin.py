@@ -159,6 +159,35 @@ class AdminPages(Controller):
         return await run_action(request, principal, action, perform, nav_active="/admin/policy",
                                 defaults={f"module_validity__{c}": m for c, m in current.items()})
 
+    @route("/admin/policy/prerequisites", http_method=["GET", "POST"])
+    async def prerequisites(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        _require_admin(principal)
+        powers = [p for p in await list_powers() if p["in_force"]]
+        modules = [(m["code"], m["title"]) for m in await list_modules()]
+        current: dict[str, list[str]] = {p["code"]: [] for p in powers}
+        for pair in (await policy_document())["power_prerequisites"]:
+            current.setdefault(pair["power_code"], []).append(pair["module_code"])
+        action = Action(
+            title="Change the training each power needs", caption="Policy", submit="Continue",
+            back_url="/admin/policy",
+            intro="Every power also needs the CSAS course (and traffic powers the traffic course): tick the "
+                  "other modules an officer must hold in date to use it.",
+            confirm_title="Are you sure you want to change the power prerequisites?",
+            confirm_button="Change prerequisites",
+            warning="Compliance, plans and reminders follow the new prerequisites at once.",
+            fields=[Field(f"prerequisites__{p['code']}", f"{p['code']}: {p['title']}", "checkboxes",
+                          options=modules, required=False) for p in powers],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            pairs = [{"power_code": code, "module_code": module}
+                     for code in current for module in (v.get(f"prerequisites__{code}") or [])]
+            await update_policy(principal, {"power_prerequisites": pairs})
+            return done("/admin/policy", "policy")
+
+        return await run_action(request, principal, action, perform, nav_active="/admin/policy",
+                                defaults={f"prerequisites__{code}": modules_ for code, modules_ in current.items()})
+
     @get("/admin/catalogues")
     async def catalogues(self, principal: CurrentPrincipal) -> Response[Any]:
         _require_admin(principal)

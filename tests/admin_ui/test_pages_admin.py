@@ -89,3 +89,19 @@ async def test_changing_the_warning_period_and_a_module_validity(client: AsyncCl
     assert after["FIRST_AID"] == 24
     assert {k: v for k, v in after.items() if k != "FIRST_AID"} == {
         m["code"]: m["validity_months"] for m in current["module_validity"] if m["code"] != "FIRST_AID"}
+
+
+async def test_changing_the_power_prerequisites_from_the_page(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "admin")
+    url = "/admin/policy/prerequisites"
+    form = await client.get(url)
+    assert form.status_code == 200 and "FPN_LITTER" in form.text and 'value="PENALTY_NOTICES" checked' in form.text
+    before = (await policy_document())["power_prerequisites"]
+    answers = {"prerequisites__FPN_LITTER": ["PENALTY_NOTICES", "BODY_WORN_VIDEO"]}
+    check = await post_form(client, url, answers)
+    assert "Are you sure you want to change the power prerequisites?" in check.text
+    assert (await policy_document())["power_prerequisites"] == before
+    done = await post_form(client, url, {**answers, "confirm": "yes"})
+    assert done.status_code == 303
+    after = {(p["power_code"], p["module_code"]) for p in (await policy_document())["power_prerequisites"]}
+    assert after == {("FPN_LITTER", "PENALTY_NOTICES"), ("FPN_LITTER", "BODY_WORN_VIDEO")}

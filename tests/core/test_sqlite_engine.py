@@ -49,3 +49,12 @@ async def test_writes_outside_transactions_still_use_their_own_connection() -> N
     await Force.insert(Force(name="Surrey Police", code="SURREY"))
     await Force.update({Force.name: "Surrey Constabulary"}).where(Force.code == "SURREY")
     assert (await Force.select(Force.name).first())["name"] == "Surrey Constabulary"
+
+
+async def test_foreign_keys_are_still_enforced_inside_transactions() -> None:
+    from register.tables import Organisation
+
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        async with write_transaction():
+            await Organisation.insert(Organisation(name="Orphan", force=999, kind="council"))
+    assert await Organisation.count() == 0
