@@ -15,7 +15,7 @@ from admin_ui import pages_admin, pages_coordinator, pages_manager, pages_office
 from admin_ui.forms import PAGE_ERRORS
 from admin_ui.templating import ROLE_LABELS  # noqa: F401  (kept importable from here)
 from core.controllers import session_cookie
-from core.errors import NotAuthenticated
+from core.errors import NotAuthenticated, TooManyRequests
 from core.http import SESSION_COOKIE, Viewer, client_address
 from core.services import SESSION_LIFETIME, sign_in, sign_out
 
@@ -52,12 +52,12 @@ class PagesController(Controller):
     ) -> Response[Any]:
         try:
             token, _ = await sign_in(data.username, data.password, client_address(request))
-        except NotAuthenticated:
+        except (NotAuthenticated, TooManyRequests) as exc:
             return Template(
                 "signin.html",
-                context={"error": "Unknown username or wrong password.", "username": data.username,
-                         "title": "Sign in"},
-                status_code=401,
+                context={"error": exc.detail, "username": data.username, "title": "Sign in"},
+                status_code=exc.status,
+                headers=exc.headers or None,
             )
         return Redirect("/", status_code=303,
                         cookies=[session_cookie(request, token, int(SESSION_LIFETIME.total_seconds()))])

@@ -186,3 +186,17 @@ async def test_the_officers_list_is_scoped(client: AsyncClient, world: World, wh
     assert seen in page.text and unseen not in page.text
     found = await client.get("/officers?q=A1A1")
     assert "OfficerA1A1" in found.text and "OfficerA1A2" not in found.text
+
+
+async def test_a_throttled_sign_in_is_explained_on_the_sign_in_page(client: AsyncClient, world: World) -> None:
+    async def attempt(password: str) -> Response:
+        token = TOKEN.search((await client.get("/")).text)
+        assert token
+        return await client.post("/login", data={"username": "hr_a1", "password": password,
+                                                 "_csrf_token": token.group(1)})
+
+    for _ in range(5):
+        assert (await attempt("not the password")).status_code == 401
+    page = await attempt(PASSWORD)
+    assert page.status_code == 429 and "Too many failed sign-ins" in page.text
+    assert 'name="username"' in page.text and int(page.headers["retry-after"]) > 0
