@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.clock import business_today, now_utc
+from core.clock import now_utc
 from core.errors import Conflict, CoreErrorCode, Violation, raise_if_violations
 from core.http import AsOf, CurrentPrincipal, Limit, Offset, Page, Today
 from core.roles import Role
@@ -86,8 +86,7 @@ class PolicyController(Controller):
         return await update_policy(principal, data.changes())
 
 
-def _sweep_day(requested: dt.date | None) -> dt.date:
-    today = business_today()
+def _sweep_day(requested: dt.date | None, today: dt.date) -> dt.date:
     if requested is not None and requested != today and not get_settings().clock_override:
         raise Conflict(CoreErrorCode.CLOCK_OVERRIDE_OFF,
                        "as_of other than today needs the clock override (CSAS_CLOCK_OVERRIDE=on).")
@@ -98,10 +97,11 @@ class SweepController(Controller):
     tags = ["scheduler"]
 
     @post("/api/sweep", status_code=200)
-    async def sweep(self, principal: CurrentPrincipal, data: JSONBody[SweepRequest | None] = None) -> SweepRead:
+    async def sweep(self, principal: CurrentPrincipal, today: Today,
+                    data: JSONBody[SweepRequest | None] = None) -> SweepRead:
         require_role(principal, Role.CSAS_COORDINATOR, action="run the sweep")
         request = data or SweepRequest()
-        result = await run_sweep(_sweep_day(request.as_of), dry_run=request.dry_run, now=now_utc())
+        result = await run_sweep(_sweep_day(request.as_of, today), dry_run=request.dry_run, now=now_utc())
         return SweepRead(as_of=result.as_of, dry_run=result.dry_run, officers=result.officers,
                          lapses=result.lapses, messages=result.messages, delivered=result.delivered,
                          digests=[DigestRead(**d) for d in result.digests])
