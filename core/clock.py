@@ -15,8 +15,3 @@ def now_utc() -> dt.datetime:
 def business_today(timezone: str | None = None) -> dt.date:
     tz = ZoneInfo(timezone or get_settings().timezone)
     return dt.datetime.now(tz).date()
-
-
-def resolve_as_of(as_of: dt.date | None) -> dt.date:
-    """Reads answer 'as it stands on that day'; without a day, today."""
-    return as_of if as_of is not None else business_today()

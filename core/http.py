@@ -20,7 +20,7 @@ from litestar.exceptions import (
 )
 from litestar.params import QueryParameter
 
-from core.clock import business_today, resolve_as_of
+from core.clock import business_today
 from core.db import is_integrity_error, is_unique_violation
 from core.errors import CoreErrorCode, DomainError, NotAuthenticated, Violation, problem_body
 from core.roles import Principal
@@ -169,6 +169,3 @@ async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
 def provide_today() -> dt.date:
     return business_today()
 
-
-def provide_as_of(as_of: AsOf = None) -> dt.date:
-    return resolve_as_of(as_of)

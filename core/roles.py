@@ -38,6 +38,3 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles

@@ -40,7 +40,3 @@ def hash_token(token: str) -> str:
     key = get_settings().secret_key.encode()
     return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
-
-def sign(value: str) -> str:
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

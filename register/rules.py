@@ -59,7 +59,7 @@ def check_officer(
     return out
 
 
-def check_leaving(started_on: dt.date, left_on: dt.date, already_left_on: dt.date | None) -> list[Violation]:
+def check_leaving(started_on: dt.date, left_on: dt.date) -> list[Violation]:
     if left_on < started_on:
         return [Violation("date_order", "left_on cannot be before started_on.", "left_on")]
     return []

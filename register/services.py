@@ -296,7 +296,7 @@ async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) ->
     if before["left_on"] is not None:
         raise Conflict(RegisterErrorCode.OFFICER_ALREADY_LEFT,
                        f"The officer already left on {before['left_on'].isoformat()}.")
-    raise_if_violations(check_leaving(before["started_on"], left_on, before["left_on"]))
+    raise_if_violations(check_leaving(before["started_on"], left_on))
     async with write_transaction():
         await Officer.update({Officer.left_on: left_on}).where(Officer.id == officer_id)
         await accreditations.end_for_leaving(actor, officer_id, left_on)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DEFAULT_PREREQUISITES: dict[str, tuple[str, ...]] = {}
-
 
 @dataclass(frozen=True)
 class LeadTimes:
