@@ -36,9 +36,12 @@ test-postgres: setup
 system-deps:
 	scripts/system-deps.sh
 
+# Lint, types, and a dependency audit against the PyPI advisory database (pip-audit needs to reach pypi.org's
+# JSON API; where it cannot, it lists each package as not audited rather than passing silently).
 check: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 bench: setup
 	$(BIN)/python -m bench

@@ -28,6 +28,7 @@ from core.controllers import AuthController, HealthController
 from core.headers import SecurityHeadersMiddleware
 from core.http import EXCEPTION_HANDLERS, optional_principal, provide_principal, provide_today
 from core.lifecycle import close_database, open_database
+from core.logs import install_redaction
 from core.settings import get_settings, require_secret_key
 from scheduler.jobs import start_scheduler
 
@@ -54,6 +55,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     require_secret_key(settings)
+    install_redaction()
     wire()
     return Litestar(
         route_handlers=[

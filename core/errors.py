@@ -28,6 +28,7 @@ class CoreErrorCode(StrEnum):
     TOO_MANY_REQUESTS = "too_many_requests"
     INTERNAL_ERROR = "internal_error"
     CLOCK_OVERRIDE_OFF = "clock_override_off"
+    CROSS_SITE_REQUEST = "cross_site_request"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Request, Response
@@ -22,7 +23,7 @@ from litestar.params import QueryParameter
 
 from core.clock import business_today
 from core.db import is_integrity_error, is_unique_violation
-from core.errors import CoreErrorCode, DomainError, NotAuthenticated, Violation, problem_body
+from core.errors import CoreErrorCode, DomainError, Forbidden, NotAuthenticated, Violation, problem_body
 from core.roles import Principal
 from core.services import principal_for_bearer, principal_for_session
 
@@ -154,9 +155,28 @@ async def optional_principal(request: Request[Any, Any, Any]) -> Principal | Non
     if token := bearer_token(request):
         principal = await principal_for_bearer(token)
     elif cookie := request.cookies.get(SESSION_COOKIE):
+        refuse_cross_site_write(request)
         principal = await principal_for_session(cookie)
     request.state["principal"] = principal
     return principal
+
+
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_cross_site_write(request: Request[Any, Any, Any]) -> None:
+    """A session cookie rides along on requests another site makes the browser send. SameSite=Lax stops most;
+    browsers also say where a request came from, so a cookie-borne write from another origin is refused here.
+    Scripts (bearer tokens, or cookies without Origin) are unaffected; pages also carry a CSRF token."""
+    if request.method not in STATE_CHANGING_METHODS:
+        return
+    cross_site = request.headers.get("sec-fetch-site") == "cross-site"
+    origin = request.headers.get("origin")
+    if origin is not None:
+        cross_site = cross_site or urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
+    if cross_site:
+        raise Forbidden(CoreErrorCode.CROSS_SITE_REQUEST,
+                        "This change came from another site with your session; it was refused.")
 
 
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
