@@ -118,6 +118,29 @@ class CoordinatorPages(Controller):
         return await run_action(request, principal, action, perform, defaults={"on": today},
                                 nav_active="/accreditations")
 
+    @route("/accreditations/{accreditation_id:int}/powers/new", http_method=["GET", "POST"])
+    async def designate_power(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                              accreditation_id: FromPath[int]) -> Response[Any]:
+        acc = await accreditations.get_accreditation(principal, accreditation_id, today)
+        held = {p["code"] for p in acc["powers"] if not p["withdrawn_on"]}
+        powers = [(p["code"], f"{p['code']}: {p['title']}") for p in await list_powers()
+                  if p["in_force"] and p["code"] not in held]
+        back = f"/accreditations/{accreditation_id}"
+        action = Action(
+            title="Designate a further power", caption=f"Accreditation {acc['number']}", submit="Continue",
+            back_url=back, confirm_button="Designate power",
+            intro="The power is usable from the date given once its training prerequisites are met.",
+            fields=[Field("code", "Power", "radios", powers),
+                    Field("granted_on", "Granted on", "date", hint="For example, 1 February 2027.")],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            await accreditations.designate_power(principal, accreditation_id, v["code"], v["granted_on"], today)
+            return done(back, "power_designated")
+
+        return await run_action(request, principal, action, perform, defaults={"granted_on": today},
+                                nav_active="/accreditations")
+
     @route("/officers/{officer_id:int}/accreditations/new", http_method=["GET", "POST"])
     async def grant(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
                     officer_id: FromPath[int]) -> Response[Any]:

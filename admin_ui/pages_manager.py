@@ -14,15 +14,15 @@ from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.http import CurrentPrincipal, Today
 from core.roles import Principal
-from register import kit
+from register import kit, kit_rules
 from register.services import get_officer, list_officers, list_teams
 from scheduler.services import compliance_for, officer_plan
 from training.services import list_modules, record_completion, training_matrix
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
 RESULTS = [("pass", "Pass"), ("fail", "Fail"), ("referred", "Referred")]
-RETURN_CONDITIONS = [("serviceable", "Serviceable"), ("damaged", "Damaged"), ("condemned", "Condemned"),
-                     ("new", "New"), ("lost", "Lost")]
+RETURN_CONDITIONS = [(str(c), str(c).capitalize()) for c in kit_rules.RETURN_CONDITIONS]
+INSPECTION_CONDITIONS = [(str(c), str(c).capitalize()) for c in kit_rules.INSPECTION_CONDITIONS]
 
 
 def _month(value: str | None, today: dt.date) -> dt.date:
@@ -177,6 +177,24 @@ class ManagerPages(Controller):
             return done(back, "kit_returned")
 
         return await run_action(request, principal, action, perform, defaults={"returned_on": today})
+
+    @route("/kit/{issue_id:int}/inspect", http_method=["GET", "POST"])
+    async def inspect_kit(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
+                          issue_id: FromPath[int]) -> Response[Any]:
+        issue = await kit.get_kit_issue(principal, issue_id)
+        back = f"/officers/{issue['officer_id']}"
+        action = Action(
+            title="Record a kit inspection", caption=f"{issue['kit_type_title']} {issue['serial_number'] or ''}",
+            submit="Continue", back_url=back, confirm_button="Record the inspection",
+            fields=[Field("inspected_on", "Date inspected", "date", hint="For example, 1 February 2027."),
+                    Field("condition", "Condition", "radios", INSPECTION_CONDITIONS)],
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            await kit.inspect_kit(principal, issue_id, v["inspected_on"], v["condition"])
+            return done(back, "kit_inspected")
+
+        return await run_action(request, principal, action, perform, defaults={"inspected_on": today})
 
 
 ROUTES: list[type] = [ManagerPages]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
-from register.tables import Accreditation
+from register.tables import Accreditation, DesignatedPower
 from tests.admin_ui.test_pages_common import grant, post_form, sign_in, today
 from tests.factories import World
 
@@ -63,3 +63,27 @@ async def test_a_manager_cannot_suspend(client: AsyncClient, world: World) -> No
                                {"on": today().isoformat(), "reason": "x", "confirm": "yes"})
     assert response.status_code == 403
     assert (await Accreditation.select(Accreditation.suspended_on).first())["suspended_on"] is None  # type: ignore[index]
+
+
+async def test_designating_a_further_power_offers_only_powers_not_held(client: AsyncClient, world: World) -> None:
+    acc = await grant(world)
+    await sign_in(client, "coord_a")
+    page = await client.get(f"/accreditations/{acc['id']}")
+    assert f'href="/accreditations/{acc["id"]}/powers/new"' in page.text
+    url = f"/accreditations/{acc['id']}/powers/new"
+    form = await client.get(url)
+    assert 'value="PHOTOGRAPH"' in form.text and 'value="FPN_LITTER"' not in form.text
+    done = await post_form(client, url, {"code": "PHOTOGRAPH", "granted_on": today().isoformat(), "confirm": "yes"})
+    assert done.status_code == 303 and done.headers["location"].endswith("done=power_designated")
+    powers = await DesignatedPower.select(DesignatedPower.power.code).where(DesignatedPower.accreditation == acc["id"])
+    assert sorted(p["power.code"] for p in powers) == ["FPN_LITTER", "NA_ASB", "PHOTOGRAPH"]
+    again = await post_form(client, url, {"code": "PHOTOGRAPH", "granted_on": today().isoformat(), "confirm": "yes"})
+    assert again.status_code in (409, 422) and await DesignatedPower.count() == 3
+
+
+async def test_a_manager_cannot_designate_powers(client: AsyncClient, world: World) -> None:
+    acc = await grant(world)
+    await sign_in(client, "mgr_a1a")
+    response = await post_form(client, f"/accreditations/{acc['id']}/powers/new",
+                               {"code": "PHOTOGRAPH", "granted_on": today().isoformat(), "confirm": "yes"})
+    assert response.status_code == 403 and await DesignatedPower.count() == 2

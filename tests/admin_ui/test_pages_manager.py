@@ -8,7 +8,7 @@ import datetime as dt
 from httpx import AsyncClient
 
 from register import kit
-from register.tables import KitIssue
+from register.tables import KitInspection, KitIssue
 from tests.admin_ui.test_pages_common import grant, post_form, sign_in, today
 from tests.factories import SYSTEM, World
 from training.tables import TrainingRecord
@@ -93,3 +93,28 @@ async def test_subscribing_to_the_team_calendar_shows_a_working_address_once(
     assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
     other = await post_form(client, f"/calendar/team/{world.teams['A2a']}", {"confirm": "yes"})
     assert other.status_code == 403
+
+
+async def test_recording_a_kit_inspection_from_the_record(client: AsyncClient, world: World) -> None:
+    day = today()
+    issue = await kit.issue_kit(SYSTEM, officer_id=world.officers["A1a-1"], kit_type_code="HI_VIS_JACKET",
+                                issued_on=day - dt.timedelta(days=20))
+    await sign_in(client, "mgr_a1a")
+    record = await client.get(f"/officers/{world.officers['A1a-1']}")
+    assert f'href="/kit/{issue["id"]}/inspect"' in record.text
+    url = f"/kit/{issue['id']}/inspect"
+    bad = await post_form(client, url, {"inspected_on": day.isoformat(), "condition": "lost", "confirm": "yes"})
+    assert bad.status_code == 422 and await KitInspection.count() == 0
+    done = await post_form(client, url, {"inspected_on": day.isoformat(), "condition": "damaged", "confirm": "yes"})
+    assert done.status_code == 303 and done.headers["location"].endswith("done=kit_inspected")
+    row = await KitIssue.select(KitIssue.last_inspected_on, KitIssue.condition).first()
+    assert row == {"last_inspected_on": day, "condition": "damaged"}
+    assert await KitInspection.count() == 1
+
+
+async def test_a_manager_cannot_inspect_kit_outside_their_team(client: AsyncClient, world: World) -> None:
+    issue = await kit.issue_kit(SYSTEM, officer_id=world.officers["A1b-1"], kit_type_code="HI_VIS_JACKET",
+                                issued_on=today() - dt.timedelta(days=20))
+    await sign_in(client, "mgr_a1a")
+    response = await client.get(f"/kit/{issue['id']}/inspect")
+    assert response.status_code == 403 and "HI_VIS" not in response.text and await KitInspection.count() == 0
