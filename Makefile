@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-sqlite test-postgres check demo bench setup system-deps clean
+.PHONY: run test test-sqlite test-postgres check demo bench bench-large setup system-deps clean
 
 setup: $(STAMP)
 
@@ -43,8 +43,13 @@ check: setup
 	$(BIN)/mypy
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
+# Every issue-9 and issue-8 figure on a 10,000-officer force (a few minutes); bench-large adds a 100,000-officer
+# force for the sweep's scaling and peak memory (several more minutes). Options: `$(BIN)/python -m bench --help`.
 bench: setup
 	$(BIN)/python -m bench
+
+bench-large: setup
+	$(BIN)/python -m bench --large
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -13,6 +13,9 @@ from piccolo.engine.sqlite import SQLiteEngine
 from core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Opening a PostgreSQL connection gives up after this long (asyncpg waits 60 s): while the server is down or
+# unreachable a request answers 503 promptly instead of hanging (core/http.py).
+PG_CONNECT_TIMEOUT_SECONDS = 5.0
 
 
 class TunedSQLiteConnection(sqlite3.Connection):
@@ -78,7 +81,7 @@ def build_engine() -> SQLiteEngine | PostgresEngine:
         return SharedReadSQLiteEngine(
             path=str(path), factory=TunedSQLiteConnection, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
         )
-    return PostgresEngine(config={"dsn": settings.database_url})
+    return PostgresEngine(config={"dsn": settings.database_url, "timeout": PG_CONNECT_TIMEOUT_SECONDS})
 
 
 DB = build_engine()

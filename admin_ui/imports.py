@@ -7,6 +7,11 @@ every row is tried, each failure becomes a per-row error `{row, column, message}
 number, the header being row 1), and the transaction is rolled back when any row failed or on a dry run. So an
 import commits all or nothing. Rows already on the register are skipped (or, for officers, updated only when a
 value changed), so importing the same sheet twice changes nothing.
+
+Training records, the big sheets (issue 8: 10,000 rows in at most 20 s), go through training.batch instead of
+one service call a row: every row is checked first by the single-record path's own rules with everything loaded
+once, then, only when no row failed and this is not a dry run, all are written in one transaction with bulk
+inserts and one audit event per record. The outcome is the same as row by row.
 """
 
 from __future__ import annotations
@@ -17,12 +22,15 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.db import write_transaction
 from core.errors import DomainError, Invalid, Violation
 from core.roles import Principal, Role
 from register.scope import require_role
+
+if TYPE_CHECKING:
+    from training.batch import Completion
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -341,8 +349,9 @@ async def _officer_row(ctx: _Context, row: dict[str, str]) -> str:
     return "updated"
 
 
-async def _training_row(ctx: _Context, row: dict[str, str]) -> str:
-    from training import services as training_services
+def _training_item(ctx: _Context, row: dict[str, str]) -> tuple[tuple[Any, ...], Completion]:
+    """The row as (its idempotency key, a training.batch.Completion); the rules are checked by the batch."""
+    from training.batch import Completion
 
     errors: list[tuple[str | None, str]] = []
     officer = _officer(ctx, row, errors)
@@ -353,17 +362,69 @@ async def _training_row(ctx: _Context, row: dict[str, str]) -> str:
     if errors:
         raise _RowErrors(errors)
     assert officer is not None and completed_on is not None
-    key = (officer["id"], module, completed_on, result)
-    if key in ctx.existing:
-        return "unchanged"
-    await training_services.record_completion(
-        ctx.actor, today=ctx.today, officer_id=officer["id"], module_code=module, completed_on=completed_on,
-        result=result, provider=_value(ctx, row, "provider"), certificate_ref=_value(ctx, row, "certificate_ref"),
+    item = Completion(
+        officer_id=officer["id"], module_code=module, completed_on=completed_on, result=result,
+        provider=_value(ctx, row, "provider"), certificate_ref=_value(ctx, row, "certificate_ref"),
         qualification_title=_value(ctx, row, "qualification_title"), expires_on=expires_on,
         expiry_override_reason=_value(ctx, row, "expiry_override_reason"),
     )
-    ctx.existing.add(key)
-    return "created"
+    return (officer["id"], module, completed_on, result), item
+
+
+async def _run_training(ctx: _Context, rows: list[dict[str, str]], result: ImportResult, dry_run: bool,
+                        progress: Callable[[int], None] | None) -> None:
+    """The training import as one batch (issue 8: 10,000 rows in seconds, not one service call a row).
+
+    Same outcome as trying the rows one by one: every row is parsed, then every new row is checked at once by
+    training.batch (the single-record path's rules, officers and modules loaded once); a row already on the
+    register, or earlier in the sheet, is unchanged; when no row failed and this is not a dry run, every new row
+    is written in one transaction with bulk inserts and one audit event per record.
+    """
+    from training import batch
+
+    parsed: list[tuple[tuple[Any, ...], Completion] | None] = []
+    row_errors: dict[int, list[tuple[str | None, str]]] = {}
+    for index, row in enumerate(rows):
+        try:
+            parsed.append(_training_item(ctx, row))
+        except _RowErrors as exc:
+            parsed.append(None)
+            row_errors[index] = exc.errors
+        if progress is not None:
+            progress(index + 1)
+    candidates = [(i, p[1]) for i, p in enumerate(parsed) if p is not None and p[0] not in ctx.existing]
+    verdicts: dict[int, list[Violation]] = {}
+    if candidates:
+        checks = await batch.check_completions(ctx.actor, today=ctx.today, items=[item for _, item in candidates])
+        verdicts = {i: found for (i, _), found in zip(candidates, checks, strict=True)}
+    to_create: list[tuple[int, Completion]] = []
+    for index, outcome in enumerate(parsed):
+        if outcome is None:
+            problems = row_errors[index]
+        else:
+            key, item = outcome
+            if key in ctx.existing:
+                result.unchanged += 1
+                continue
+            problems = _columns_of(ctx, verdicts[index])
+            if not problems:
+                ctx.existing.add(key)
+                to_create.append((index, item))
+                result.created += 1
+                continue
+        for column, message in problems:
+            result.errors.append({"row": index + 2, "column": column, "message": message})
+    if result.errors or dry_run or not to_create:
+        return
+    try:  # one write transaction: the rows are checked again inside it, then written
+        await batch.record_completions(ctx.actor, today=ctx.today, items=[item for _, item in to_create])
+    except DomainError as exc:  # the register changed between the check and the write: report it per row
+        for violation in exc.violations or [Violation(exc.code, exc.detail)]:
+            found = re.match(r"items\[(\d+)\]\.?(\w*)", violation.field or "")
+            row_number = to_create[int(found.group(1))][0] + 2 if found else None
+            name = FIELD_ALIASES.get(found.group(2), found.group(2)) if found and found.group(2) else None
+            result.errors.append({"row": row_number, "column": ctx.column(name) if name else None,
+                                  "message": violation.message})
 
 
 async def _vetting_row(ctx: _Context, row: dict[str, str]) -> str:
@@ -427,17 +488,21 @@ async def _kit_row(ctx: _Context, row: dict[str, str]) -> str:
     return "created"
 
 
-ROW_HANDLERS = {"officers": _officer_row, "training": _training_row, "vetting": _vetting_row, "kit": _kit_row}
+ROW_HANDLERS = {"officers": _officer_row, "vetting": _vetting_row, "kit": _kit_row}
+
+
+def _columns_of(ctx: _Context, violations: list[Violation]) -> list[tuple[str | None, str]]:
+    out: list[tuple[str | None, str]] = []
+    for violation in violations:
+        name = FIELD_ALIASES.get(violation.field or "", violation.field)
+        out.append((ctx.column(name) if name else None, violation.message))
+    return out
 
 
 def _errors_from(ctx: _Context, exc: DomainError) -> list[tuple[str | None, str]]:
     if not exc.violations:
         return [(None, exc.detail)]
-    out: list[tuple[str | None, str]] = []
-    for violation in exc.violations:
-        name = FIELD_ALIASES.get(violation.field or "", violation.field)
-        out.append((ctx.column(name) if name else None, violation.message))
-    return out
+    return _columns_of(ctx, exc.violations)
 
 
 def require_import_role(actor: Principal, dataset: str) -> None:
@@ -456,8 +521,13 @@ async def run_import(
     require_import_role(actor, dataset)
     ctx = _Context(actor=actor, today=today, columns=check_columns(dataset, rows))
     await _prepare(ctx, dataset)
-    handler = ROW_HANDLERS[dataset]
     result = ImportResult(rows=len(rows), dry_run=dry_run)
+    if dataset == "training":
+        await _run_training(ctx, rows, result, dry_run, progress)
+        if result.errors:
+            result.created = result.updated = 0
+        return result
+    handler = ROW_HANDLERS[dataset]
     try:
         async with write_transaction():
             for index, row in enumerate(rows):

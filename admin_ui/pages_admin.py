@@ -7,14 +7,15 @@ from dataclasses import fields
 from typing import Any
 
 from litestar import Controller, Request, Response, get, route
-from litestar.params import FromQuery
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.errors import Forbidden
 from core.http import CurrentPrincipal
 from core.roles import Principal, Role
-from core.services import list_users
+from core.services import list_users, set_user_active
 from register.kit import list_kit_types
 from register.services import create_user, list_forces, list_organisations, list_powers, list_teams
 from scheduler.delivery import list_notifications
@@ -84,6 +85,31 @@ class AdminPages(Controller):
                               organisation_id=number("organisation_id"),
                               team_ids=[int(t) for t in v["team_ids"]] or None, officer_id=number("officer_id"))
             return done("/admin", "user")
+
+        return await run_action(request, principal, action, perform, nav_active="/admin")
+
+    @route("/admin/users/{user_id:int}/{change:str}", http_method=["GET", "POST"])
+    async def activation(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                         user_id: FromPath[int], change: FromPath[str]) -> Response[Any]:
+        _require_admin(principal)
+        if change not in ("deactivate", "reactivate"):
+            raise NotFoundException("No such page.")
+        user = next((u for u in await list_users(principal) if u["id"] == user_id), None)
+        if user is None:
+            raise NotFoundException("No such user.")
+        deactivating = change == "deactivate"
+        action = Action(
+            title=f"{change.capitalize()} {user['username']}", caption="Users", submit="Continue",
+            back_url="/admin", fields=[], destructive=deactivating,
+            confirm_title=f"Are you sure you want to {change} {user['username']}?",
+            confirm_button=f"{change.capitalize()} user",
+            warning="They are signed out at once and cannot sign in or use API tokens until reactivated."
+            if deactivating else "",
+        )
+
+        async def perform(v: dict[str, Any]) -> Response[Any]:
+            await set_user_active(principal, user_id, active=not deactivating)
+            return done("/admin", "user_" + change + "d")
 
         return await run_action(request, principal, action, perform, nav_active="/admin")
 

@@ -38,6 +38,8 @@ NOTICES = {
     "left": "The officer's leaving date was recorded.",
     "acknowledged": "The declaration was acknowledged.",
     "user": "The user was added.",
+    "user_deactivated": "The user was deactivated and signed out.",
+    "user_reactivated": "The user was reactivated.",
 }
 
 DECLARATION_KINDS = [("change_of_circumstances", "Change of circumstances"),
@@ -151,6 +153,7 @@ class OfficerPages(Controller):
     async def subscribe(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, feed_scope: FromPath[str],
                         scope_id: FromPath[int]) -> Response[Any]:
         scope = feed_scope
+        await calendars.check_feed_scope(principal, scope, scope_id)
         back = "/me" if scope == "officer" and principal.officer_id == scope_id else (
             "/team/calendar" if scope == "team" else f"/officers/{scope_id}")
         action = Action(title="Subscribe to a calendar", submit="Continue", back_url=back, fields=[],

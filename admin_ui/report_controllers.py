@@ -8,15 +8,16 @@ from functools import partial
 from typing import Any
 
 from anyio import to_thread
-from litestar import Controller, Response, get, post
+from litestar import Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, MultipartBody
 
-from core.errors import NotFound
-from core.http import PROBLEM_MEDIA_TYPE, AsOf, CurrentPrincipal, Today
+from core.errors import NotFound, Violation, raise_if_violations
+from core.http import PROBLEM_MEDIA_TYPE, ApiController, AsOf, CurrentPrincipal, Today, file_operation
 
 PDF = "application/pdf"
 PNG = "image/png"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_LIMIT = 10 * 1024 * 1024 + 64 * 1024  # the file plus the multipart envelope
 
 
@@ -24,7 +25,7 @@ def _attachment(filename: str, inline: bool = False) -> dict[str, str]:
     return {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'}
 
 
-class OfficerReportController(Controller):
+class OfficerReportController(ApiController):
     tags = ["reports"]
 
     @get("/api/officers/{officer_id:int}/record.pdf", media_type=PDF)
@@ -74,7 +75,7 @@ def _render_chart(kind: str, loaded: dict[str, Any]) -> bytes:
     return pack_pdf.chart_pngs(loaded, only=kind)[kind]
 
 
-class PackController(Controller):
+class PackController(ApiController):
     tags = ["reports"]
 
     @get("/api/reports/compliance-pack.pdf", media_type=PDF)
@@ -92,7 +93,7 @@ class PackController(Controller):
 CHARTS = {"expiry-cliff": "cliff", "capability-forecast": "capability", "compliance-trend": "trend"}
 
 
-class ChartController(Controller):
+class ChartController(ApiController):
     tags = ["reports"]
 
     @get("/api/charts/{name:str}", media_type=PNG)
@@ -120,10 +121,10 @@ def _split_export(filename: str) -> tuple[str, str]:
     return dataset, fmt
 
 
-class ExportController(Controller):
+class ExportController(ApiController):
     tags = ["exports"]
 
-    @get("/api/exports/{filename:str}")
+    @get("/api/exports/{filename:str}", operation_class=file_operation("text/csv", XLSX))
     async def export(self, principal: CurrentPrincipal, today: Today, filename: FromPath[str]) -> Response[bytes]:
         from admin_ui import exports
 
@@ -142,7 +143,7 @@ class ImportForm:
     dry_run: bool = False
 
 
-class ImportController(Controller):
+class ImportController(ApiController):
     tags = ["imports"]
 
     @post("/api/imports/{dataset:str}", request_max_body_size=UPLOAD_LIMIT, status_code=200)
@@ -151,7 +152,10 @@ class ImportController(Controller):
         from admin_ui import imports
 
         imports.require_import_role(principal, dataset)
+        if not isinstance(data.file, UploadFile):  # a plain form field named "file" is not a file
+            raise_if_violations([Violation("file_required", "Send the table as a file part named 'file'.", "file")])
         content = await data.file.read()
+        await data.file.close()
         rows = await to_thread.run_sync(partial(imports.read_table, data.file.filename or "", content))
         result = await imports.run_import(principal, dataset, rows, today=today, dry_run=dry_run or data.dry_run)
         body = result.as_dict()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.roles import Principal
@@ -43,6 +43,38 @@ async def record_audit(
             after=to_jsonable(dict(after)) if after is not None else None,
         )
     )
+
+
+AUDIT_CHUNK = 500  # rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits
+
+
+def _audit_row(
+    actor: Principal, action: str, entity: str, entity_id: int | None,
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
+) -> AuditEvent:
+    return AuditEvent(
+        actor_user_id=actor.user_id,
+        actor=actor.username,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=to_jsonable(dict(before)) if before is not None else None,
+        after=to_jsonable(dict(after)) if after is not None else None,
+    )
+
+
+async def record_audits(
+    actor: Principal,
+    action: str,
+    entity: str,
+    events: Iterable[tuple[int | None, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+) -> int:
+    """The bulk form of record_audit for batch writes: one event per (entity_id, before, after), inserted in
+    chunks. Call inside the write's transaction. Returns how many events were recorded."""
+    rows = [_audit_row(actor, action, entity, entity_id, before, after) for entity_id, before, after in events]
+    for start in range(0, len(rows), AUDIT_CHUNK):
+        await AuditEvent.insert(*rows[start:start + AUDIT_CHUNK])
+    return len(rows)
 
 
 async def audit_trail(entity: str, entity_id: int) -> list[dict[str, Any]]:

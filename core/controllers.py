@@ -8,7 +8,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 
-from core.http import SESSION_COOKIE, CurrentPrincipal, client_address, optional_principal
+from core.http import (
+    SESSION_COOKIE,
+    ApiController,
+    CurrentPrincipal,
+    client_address,
+    optional_principal,
+    problem_responses,
+)
 from core.schemas import Health, LoginRequest, Me, TokenCreate, TokenRead
 from core.services import SESSION_LIFETIME, create_token, sign_in, sign_out
 from core.tables import User
@@ -38,11 +45,11 @@ def session_cookie(request: Request[Any, Any, Any], token: str, max_age: int) ->
     )
 
 
-class AuthController(Controller):
+class AuthController(ApiController):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200)
+    @post("/login", status_code=200, responses=problem_responses(401, 429))
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> Response[Me]:
         token, principal = await sign_in(data.username, data.password, client_address(request))
         return Response(me_of(principal),

@@ -29,6 +29,8 @@ class CoreErrorCode(StrEnum):
     INTERNAL_ERROR = "internal_error"
     CLOCK_OVERRIDE_OFF = "clock_override_off"
     CROSS_SITE_REQUEST = "cross_site_request"
+    CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
+    DATABASE_UNAVAILABLE = "database_unavailable"
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import logging
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import msgspec
-from litestar import Request, Response
+from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.exceptions import (
     HTTPException,
@@ -19,12 +22,26 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
 
 from core.clock import business_today
 from core.db import is_integrity_error, is_unique_violation
-from core.errors import CoreErrorCode, DomainError, Forbidden, NotAuthenticated, Violation, problem_body
+from core.errors import (
+    CoreErrorCode,
+    DomainError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    Violation,
+    invalid,
+    problem_body,
+)
+from core.lifecycle import is_database_unavailable
 from core.roles import Principal
+from core.schemas import ProblemDetails
 from core.services import principal_for_bearer, principal_for_session
 
 logger = logging.getLogger("csas.http")
@@ -41,7 +58,10 @@ class Page(msgspec.Struct, Generic[T]):
 
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size (max 500).")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Rows to skip.")]
+# Row ids are Piccolo serials: 32-bit on PostgreSQL (64-bit on SQLite), so no row has an id above MAX_ID.
+MAX_ID = 2**31 - 1
+MAX_BIGINT = 2**63 - 1
+Offset = Annotated[int, QueryParameter(ge=0, le=MAX_BIGINT, description="Rows to skip.")]
 # Handler parameters filled by the app-level dependencies of the same name (app.py).
 CurrentPrincipal = NamedDependency[Principal]
 Viewer = NamedDependency[Principal | None]
@@ -115,12 +135,34 @@ def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
     return problem_response(exc.status_code, title, str(exc.detail), code, headers=exc.headers)
 
 
+def is_invalid_data(exc: BaseException) -> bool:
+    """A value the database (or the date arithmetic before it) cannot hold: a number out of range, a string
+    too long for its column, text the encoding refuses. The request carried it, so it is invalid input."""
+    if isinstance(exc, OverflowError):  # SQLite: int beyond 64 bits; dates beyond year 9999
+        return True
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover
+        return False
+    # Server-side class 22 (data exception) and the client-side encoder's refusal of a query argument.
+    return isinstance(exc, asyncpg.exceptions.DataError | asyncpg.exceptions._base.DataError)
+
+
 def _unhandled(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     # Database constraints are the last line of defence against races the services could not see.
     if is_integrity_error(exc):
         code = CoreErrorCode.DUPLICATE if is_unique_violation(exc) else CoreErrorCode.CONFLICT
         return problem_response(409, "Conflict with the current state",
                                 "The change conflicts with a record that already exists.", code)
+    if is_invalid_data(exc):
+        logger.info("Invalid data refused: %s", type(exc).__name__)
+        return problem_response(422, "Invalid input", "A value is out of range or not acceptable text.",
+                                CoreErrorCode.VALIDATION_ERROR,
+                                [Violation("invalid_value", "A value is out of range or not acceptable text.")])
+    if is_database_unavailable(exc):  # a database restart or outage: a clean, retryable answer, no traceback
+        logger.warning("Database unavailable: %s: %s", type(exc).__name__, exc)
+        return problem_response(503, "Service unavailable", "The database cannot be reached; try again shortly.",
+                                CoreErrorCode.DATABASE_UNAVAILABLE, headers={"Retry-After": "5"})
     logger.exception("Unhandled error", exc_info=exc)
     return problem_response(500, "Service error", "The service could not answer; the error was logged.",
                             CoreErrorCode.INTERNAL_ERROR)
@@ -132,6 +174,123 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     HTTPException: _http_error,
     Exception: _unhandled,
 }
+
+
+# --- Hostile input, refused once for every API route (ApiController) ------------------------------------
+
+_JSON_NUL = b"\\u0000"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _nul_violation(field: str | None) -> Violation:
+    return Violation("nul_character", "Text must not contain NUL characters.", field)
+
+
+async def guard_input(request: Request[Any, Any, Any]) -> None:
+    """Refuses what no field may hold, before any handler sees it: an id in the path (every integer path
+    parameter is a row id) outside 1..MAX_ID (404: no such record, without asking a database that cannot
+    even compare it), and NUL characters anywhere in the path, query or JSON body (422: PostgreSQL cannot
+    store them, so neither engine accepts them)."""
+    violations: list[Violation] = []
+    for name, value in request.path_params.items():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFound(CoreErrorCode.NOT_FOUND, f"No record has this {name}.")
+        if isinstance(value, str) and "\x00" in value:
+            violations.append(_nul_violation(name))
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            violations.append(_nul_violation(name.replace("\x00", "")))
+    if violations:
+        raise invalid(violations)
+    if request.content_type[0].endswith("json"):
+        body = await request.body()
+        if _JSON_NUL in body:
+            try:
+                decoded = msgspec.json.decode(body)
+            except msgspec.DecodeError:
+                return  # malformed: the body parser answers 400
+            if isinstance(decoded, dict):
+                violations = [_nul_violation(str(k).replace("\x00", "")) for k, v in decoded.items()
+                              if _has_nul(k) or _has_nul(v)]
+            elif _has_nul(decoded):
+                violations = [_nul_violation(None)]
+            if violations:
+                raise invalid(violations)
+
+
+_PROBLEM_TEXT = {
+    400: "Malformed request: the body is not valid JSON or not a valid form.",
+    401: "Not signed in: sign in, or send a bearer token.",
+    403: "Outside the caller's role or scope.",
+    404: "Unknown id (or a path that names nothing).",
+    409: "Conflicts with the current state (an illegal status change, a duplicate); `code` says which.",
+    422: "Invalid input; `violations` name the fields.",
+    429: "Too many failed attempts; retry after the Retry-After header's seconds.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of problem-details answers, for a handler's `responses=`."""
+    return {
+        status: ResponseSpec(data_container=ProblemDetails, description=_PROBLEM_TEXT[status],
+                             media_type=PROBLEM_MEDIA_TYPE, generate_examples=False)
+        for status in statuses
+    }
+
+
+_CONTEXT_PARAMETERS = {"self", "request", "principal", "viewer", "today", "data"}
+
+
+def _problem_statuses(handler: HTTPRouteHandler) -> Iterator[int]:
+    """The problem answers a handler can give, from its shape: who it needs, what input it takes, whether it
+    writes."""
+    names = set(inspect.signature(handler.fn).parameters)
+    takes_input = "data" in names or bool(names - _CONTEXT_PARAMETERS) or any("{" in p for p in handler.paths)
+    if "principal" in names:
+        yield from (401, 403)
+    if takes_input:
+        yield from (400, 404, 422)
+    if handler.http_methods - {"GET", "HEAD"} and (takes_input or "principal" in names):
+        yield 409
+
+
+def file_operation(*media_types: str) -> type[Operation]:
+    """An OpenAPI operation class for a route whose 200 answer is a file in one of several formats (Litestar
+    documents one media type per status): pass it as the handler's `operation_class`."""
+
+    @dataclass
+    class FileOperation(Operation):
+        def __post_init__(self) -> None:
+            ok = (self.responses or {}).get("200")
+            if isinstance(ok, OpenAPIResponse):
+                binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+                ok.content = {media_type: OpenAPIMediaType(schema=binary) for media_type in media_types}
+
+    return FileOperation
+
+
+class ApiController(Controller):
+    """Base of every JSON API controller: documents the problem-details answers each route can give (so the
+    OpenAPI document is true to what clients receive) and refuses hostile input before any handler runs."""
+
+    before_request = staticmethod(guard_input)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "before_request" in vars(cls):
+            raise TypeError(f"{cls.__name__} must not replace ApiController's input guard (before_request).")
+        for value in vars(cls).values():
+            if isinstance(value, HTTPRouteHandler):
+                value.responses = {**problem_responses(*_problem_statuses(value)), **(value.responses or {})}
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:

@@ -1,9 +1,17 @@
 """Opening and closing the database for a process: pool on PostgreSQL, WAL on SQLite.
 
 Reference-counted, so a test harness or CLI that already opened the database can host an app lifespan.
+
+When the database server goes away (a PostgreSQL restart, a failover), asyncpg's pool drops each broken
+connection and opens a new one on the next acquire, so the app recovers by itself once the server is back;
+meanwhile `is_database_unavailable` tells the HTTP layer to answer 503 instead of 500 (core/http.py).
 """
 
 from __future__ import annotations
+
+import logging
+import socket
+import sqlite3
 
 from core.db import get_engine, postgres_engine
 
@@ -18,6 +26,7 @@ async def open_database() -> None:
     if _opened > 1:
         return
     if (engine := postgres_engine()) is not None:
+        _quiet_pool_reconnects()
         await engine.start_connection_pool(min_size=POOL_MIN_SIZE, max_size=POOL_MAX_SIZE)
     else:
         # WAL persists in the file; setting it at every start is cheap and self-healing.
@@ -33,3 +42,45 @@ async def close_database() -> None:
         await engine.close_connection_pool()
     elif (close_readers := getattr(get_engine(), "close_readers", None)) is not None:
         await close_readers()
+
+
+# SQLite reports a busy or unreachable file as OperationalError; other OperationalErrors are bugs (bad SQL).
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk i/o error")
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached or is shutting down or starting up: retry later (HTTP 503), not a bug."""
+    if isinstance(exc, ConnectionError | TimeoutError | socket.gaierror):
+        return True  # refused, reset or timed out while connecting or talking to the server
+    if isinstance(exc, sqlite3.OperationalError):
+        return any(text in str(exc).lower() for text in _SQLITE_UNAVAILABLE)
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover
+        return False
+    errors = asyncpg.exceptions
+    if isinstance(exc, errors.PostgresConnectionError | errors.AdminShutdownError | errors.CrashShutdownError
+                  | errors.CannotConnectNowError | errors.TooManyConnectionsError):
+        return True  # class 08, 57P01-57P03, 53300
+    text = str(exc).lower()
+    return isinstance(exc, errors.InterfaceError) and "connection" in text and "closed" in text
+
+
+class _OneLineWhileUnavailable(logging.Filter):
+    """asyncpg's pool logs every failed reconnect with a full traceback while the server is away (a restart
+    logs a dozen): an outage is expected operations, so each becomes one line naming the error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and is_database_unavailable(exc):
+            record.msg = f"{record.getMessage()} ({type(exc).__name__}: {exc})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _quiet_pool_reconnects() -> None:
+    pool_logger = logging.getLogger("asyncpg.pool")
+    if not any(isinstance(f, _OneLineWhileUnavailable) for f in pool_logger.filters):
+        pool_logger.addFilter(_OneLineWhileUnavailable())

@@ -47,3 +47,19 @@ class UserRead(msgspec.Struct):
 
 class Health(msgspec.Struct):
     status: str
+
+
+class ViolationRead(msgspec.Struct, omit_defaults=True):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ProblemDetails(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details, the body of every error the API returns (media type application/problem+json)."""
+
+    status: int
+    title: str
+    detail: str
+    code: str
+    violations: list[ViolationRead] = msgspec.field(default_factory=list)

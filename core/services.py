@@ -124,6 +124,29 @@ async def list_users(actor: Principal) -> list[dict[str, Any]]:
     return [user_public(r) for r in await User.select().order_by(User.username)]
 
 
+async def set_user_active(actor: Principal, user_id: int, active: bool) -> dict[str, Any]:
+    """Deactivating ends every session the user has at once (tokens stop working while inactive); a leaver's
+    account is deactivated rather than deleted so the audit trail keeps naming them."""
+    if not actor.is_admin:
+        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators deactivate or reactivate users.")
+    if user_id == actor.user_id and not active:
+        raise Conflict(CoreErrorCode.CANNOT_DEACTIVATE_SELF, "You cannot deactivate your own account.")
+    async with write_transaction():
+        row = await User.select().where(User.id == user_id).first()
+        if row is None:
+            raise NotFound(CoreErrorCode.NOT_FOUND, f"No user with id {user_id}.")
+        before = user_public(row)
+        if row["is_active"] != active:
+            await User.update({User.is_active: active}).where(User.id == user_id)
+            if not active:
+                await UserSession.delete().where(UserSession.user == user_id)
+            after = {**before, "is_active": active}
+            await record_audit(actor, "user.activate" if active else "user.deactivate", "user", user_id, before,
+                               after)
+            return after
+    return before
+
+
 async def _recent_failures(clause: Any, since: dt.datetime) -> int:
     last_success = await SignInAttempt.select(SignInAttempt.at).where(
         clause & (SignInAttempt.succeeded == True) & (SignInAttempt.at >= since)  # noqa: E712

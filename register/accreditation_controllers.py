@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.http import CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
 from register import accreditations
 from register.accreditation_schemas import (
     AccreditationChange,
@@ -20,7 +20,7 @@ def _read(row: dict[str, Any]) -> AccreditationRead:
     return msgspec.convert(row, AccreditationRead)
 
 
-class AccreditationController(Controller):
+class AccreditationController(ApiController):
     path = "/api/accreditations"
     tags = ["accreditations"]
 

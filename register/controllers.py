@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from litestar import Controller, get, patch, post
+from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.errors import Violation, raise_if_violations
-from core.http import CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
 from core.roles import Role
 from core.schemas import UserRead
-from core.services import list_users
+from core.services import list_users, set_user_active
 from register import services
 from register.accreditation_controllers import AccreditationController
 from register.kit_controllers import KitIssueController, KitTypeController, OfficerRecordController
@@ -27,7 +27,7 @@ from register.schemas import (
 )
 
 
-class ForceController(Controller):
+class ForceController(ApiController):
     path = "/api/forces"
     tags = ["register"]
 
@@ -41,7 +41,7 @@ class ForceController(Controller):
         return Page(items=[ForceRead(**r) for r in rows], total=len(rows))
 
 
-class OrganisationController(Controller):
+class OrganisationController(ApiController):
     path = "/api/organisations"
     tags = ["register"]
 
@@ -64,7 +64,7 @@ class OrganisationController(Controller):
         return OrganisationRead.of(await services.get_organisation(principal, organisation_id))
 
 
-class TeamController(Controller):
+class TeamController(ApiController):
     path = "/api/teams"
     tags = ["register"]
 
@@ -79,7 +79,7 @@ class TeamController(Controller):
         return Page(items=[TeamRead.of(r) for r in rows], total=len(rows))
 
 
-class OfficerController(Controller):
+class OfficerController(ApiController):
     path = "/api/officers"
     tags = ["register"]
 
@@ -130,7 +130,7 @@ class OfficerController(Controller):
         return OfficerRead.of(row, services.officer_status(row, today))
 
 
-class PowerController(Controller):
+class PowerController(ApiController):
     path = "/api/powers"
     tags = ["catalogues"]
 
@@ -140,7 +140,7 @@ class PowerController(Controller):
         return Page(items=[PowerRead(**r) for r in rows], total=len(rows))
 
 
-class UserController(Controller):
+class UserController(ApiController):
     path = "/api/users"
     tags = ["auth"]
 
@@ -163,6 +163,14 @@ class UserController(Controller):
     async def list(self, principal: CurrentPrincipal) -> Page[UserRead]:
         rows = await list_users(principal)
         return Page(items=[UserRead(**r) for r in rows], total=len(rows))
+
+    @post("/{user_id:int}/deactivate", status_code=200)
+    async def deactivate(self, principal: CurrentPrincipal, user_id: FromPath[int]) -> UserRead:
+        return UserRead(**await set_user_active(principal, user_id, active=False))
+
+    @post("/{user_id:int}/reactivate", status_code=200)
+    async def reactivate(self, principal: CurrentPrincipal, user_id: FromPath[int]) -> UserRead:
+        return UserRead(**await set_user_active(principal, user_id, active=True))
 
 
 ROUTE_HANDLERS = [

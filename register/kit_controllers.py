@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.http import CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
 from register import kit, record
 from register.kit_schemas import (
     KitInspectionCreate,
@@ -22,7 +22,7 @@ def _read(row: dict[str, Any]) -> KitIssueRead:
     return msgspec.convert(row, KitIssueRead)
 
 
-class KitTypeController(Controller):
+class KitTypeController(ApiController):
     path = "/api/kit/types"
     tags = ["catalogues"]
 
@@ -33,7 +33,7 @@ class KitTypeController(Controller):
                     total=len(rows))
 
 
-class KitIssueController(Controller):
+class KitIssueController(ApiController):
     path = "/api/kit/issues"
     tags = ["kit"]
 
@@ -73,7 +73,7 @@ class KitIssueController(Controller):
         return _read(await kit.inspect_kit(principal, issue_id, data.inspected_on, data.condition))
 
 
-class OfficerRecordController(Controller):
+class OfficerRecordController(ApiController):
     path = "/api/officers/{officer_id:int}/record"
     tags = ["register"]
 

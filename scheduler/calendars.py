@@ -14,7 +14,7 @@ from core.audit import record_audit
 from core.clock import business_today, now_utc
 from core.db import write_transaction
 from core.errors import Forbidden, NotFound, Violation, raise_if_violations
-from core.roles import Principal
+from core.roles import Principal, Role
 from core.security import hash_token, new_token
 from register import services as register_services
 from register.employment import scoped_officer_ids
@@ -25,6 +25,7 @@ from scheduler.services import load_facts
 from scheduler.tables import CalendarFeed
 
 FEED_READER = Principal.system("calendar-feed")
+WHOLE_ORGANISATION_BLIND = frozenset({Role.MANAGER, Role.OFFICER})
 
 
 class FeedScope(StrEnum):
@@ -44,15 +45,24 @@ async def _feed_name(actor: Principal, scope: FeedScope, scope_id: int) -> str:
             raise Forbidden("out_of_scope", "That team is outside your scope.")
         return f"CSAS: {team['name']}"
     organisation = await register_services.get_organisation(actor, scope_id)
+    if actor.role in WHOLE_ORGANISATION_BLIND:
+        # They may read the organisation's name, not every officer in it: team feeds are theirs.
+        raise Forbidden("out_of_scope", "An employer's feed shows every officer there; ask for your team's feed.")
     return f"CSAS: {organisation['name']}"
 
 
-async def create_feed(actor: Principal, scope: str, scope_id: int) -> dict[str, Any]:
+async def check_feed_scope(actor: Principal, scope: str, scope_id: int) -> FeedScope:
+    """422 for an unknown scope, 403/404 unless the actor may see everything the feed would show."""
     allowed = ", ".join(s.value for s in FeedScope)
     raise_if_violations([] if scope in FeedScope.__members__.values() else [
         Violation("invalid_choice", f"scope must be one of: {allowed}.", "scope")])
     feed_scope = FeedScope(scope)
     await _feed_name(actor, feed_scope, scope_id)
+    return feed_scope
+
+
+async def create_feed(actor: Principal, scope: str, scope_id: int) -> dict[str, Any]:
+    feed_scope = await check_feed_scope(actor, scope, scope_id)
     token = new_token()
     async with write_transaction():
         row = (await CalendarFeed.insert(CalendarFeed(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.clock import now_utc
 from core.errors import Conflict, CoreErrorCode, Violation, raise_if_violations
-from core.http import AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
 from core.roles import Role
 from core.settings import get_settings
 from register.employment import scoped_officer_ids
@@ -38,7 +38,7 @@ FromDay = Annotated[dt.date | None, QueryParameter(name="from", description="Fir
 ToDay = Annotated[dt.date | None, QueryParameter(name="to", description="Last day of the window.")]
 
 
-class ComplianceController(Controller):
+class ComplianceController(ApiController):
     tags = ["compliance"]
 
     @get("/api/officers/{officer_id:int}/compliance")
@@ -72,7 +72,7 @@ class ComplianceController(Controller):
         return Page(items=items, total=len(items))
 
 
-class PolicyController(Controller):
+class PolicyController(ApiController):
     path = "/api/policy"
     tags = ["policy"]
 
@@ -93,7 +93,7 @@ def _sweep_day(requested: dt.date | None, today: dt.date) -> dt.date:
     return requested or today
 
 
-class SweepController(Controller):
+class SweepController(ApiController):
     tags = ["scheduler"]
 
     @post("/api/sweep", status_code=200)
@@ -102,9 +102,15 @@ class SweepController(Controller):
         require_role(principal, Role.CSAS_COORDINATOR, action="run the sweep")
         request = data or SweepRequest()
         result = await run_sweep(_sweep_day(request.as_of, today), dry_run=request.dry_run, now=now_utc())
+        # The sweep runs for every force (it is the daily job, run early); a coordinator is shown only the
+        # digests about officers in their own force. The counts are the run's totals.
+        digests = result.digests
+        if not principal.is_admin:
+            visible = frozenset(await scoped_officer_ids(principal))
+            digests = [d for d in digests if d["officer_ids"] and visible.issuperset(d["officer_ids"])]
         return SweepRead(as_of=result.as_of, dry_run=result.dry_run, officers=result.officers,
                          lapses=result.lapses, messages=result.messages, delivered=result.delivered,
-                         digests=[DigestRead(**d) for d in result.digests])
+                         digests=[DigestRead(**d) for d in digests])
 
     @get("/api/scheduler/health")
     async def health(self, principal: CurrentPrincipal) -> dict[str, Any]:
@@ -129,7 +135,7 @@ class SweepController(Controller):
         return Page(items=items, total=total)
 
 
-class CalendarController(Controller):
+class CalendarController(ApiController):
     path = "/api/calendars"
     tags = ["calendars"]
 

@@ -17,6 +17,7 @@ class EmployerFact:
     approved_on: dt.date | None
     ended_on: dt.date | None
     review_due_on: dt.date | None
+    force_id: int | None = None  # the force the employer's arrangement is with
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class OfficerFacts:
     team_id: int | None
     employer: EmployerFact
     left_on: dt.date | None = None
+    email: str = ""  # where the officer's own reminders go (empty: none)
     accreditations: tuple[AccreditationFact, ...] = ()
     clearances: tuple[ClearanceFact, ...] = ()
     modules: dict[str, ModuleFact] = field(default_factory=dict)

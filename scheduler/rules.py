@@ -264,16 +264,20 @@ def _id_card_dependency(
     return Dependency(Kind.KIT, policy.id_card_kit_type, max(d for d in expiries if d is not None)), None
 
 
+KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}  # ties between bindings on one day: this order
+
+
 def judge_power(
     facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, policy: Policy,
     common: tuple[list[Dependency], list[Blocker]],
+    shared: tuple[tuple[Dependency | None, Blocker | None], ...] | None = None,
 ) -> PowerCompliance:
+    """`common`: the officer's and employer's dependencies and blockers; `shared`: the vetting and ID card
+    judgements, the same for every power of the officer on `day` (compute_compliance judges them once)."""
     deps, blockers = list(common[0]), list(common[1])
-    for dep, blocker in (
-        _accreditation_dependency(facts, power.code, day),
-        _vetting_dependency(facts, day, policy),
-        _id_card_dependency(facts, day, policy),
-    ):
+    if shared is None:
+        shared = (_vetting_dependency(facts, day, policy), _id_card_dependency(facts, day, policy))
+    for dep, blocker in (_accreditation_dependency(facts, power.code, day), *shared):
         deps += [dep] if dep else []
         blockers += [blocker] if blocker else []
     training_deps, training_blockers = _training_dependencies(facts, power, day, policy)
@@ -281,15 +285,16 @@ def judge_power(
     blockers += training_blockers
     if blockers:
         return PowerCompliance(power.code, False, None, None, tuple(blockers))
-    binding = min(deps, key=lambda d: (d.expires_on, list(Kind).index(d.kind))) if deps else None
+    binding = min(deps, key=lambda d: (d.expires_on, KIND_ORDER[d.kind])) if deps else None
     usable_until = last_valid_day(binding.expires_on) if binding else None
     return PowerCompliance(power.code, True, usable_until, binding, ())
 
 
 def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:
-    common = _officer_and_employer(facts, day)
     designated = designated_powers(facts, day)
-    powers = tuple(judge_power(facts, power, day, policy, common) for _, power in
+    common = _officer_and_employer(facts, day)
+    shared = (_vetting_dependency(facts, day, policy), _id_card_dependency(facts, day, policy)) if designated else ()
+    powers = tuple(judge_power(facts, power, day, policy, common, shared) for _, power in
                    (designated[code] for code in sorted(designated)))
     usable = [p for p in powers if p.usable]
     any_in_force = any(is_accreditation_in_force(a, day) for a in facts.accreditations)

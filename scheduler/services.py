@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Any
 
 from core.roles import Principal
@@ -75,41 +76,55 @@ def _kit(row: dict[str, Any]) -> KitFact:
     )
 
 
+async def iter_facts(officer_ids: list[int], as_of: dt.date) -> AsyncIterator[dict[int, OfficerFacts]]:
+    """The facts of these officers a batch of 500 at a time (a handful of queries per batch), so work over a
+    whole force holds one batch of facts in memory, not the force's."""
+    traffic = await traffic_power_codes()
+    for start in range(0, len(officer_ids), BATCH):
+        yield await _load_batch(officer_ids[start:start + BATCH], as_of, traffic)
+
+
 async def load_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, OfficerFacts]:
     """Everything compliance needs for these officers, a handful of queries per batch of 500."""
-    traffic = await traffic_power_codes()
     out: dict[int, OfficerFacts] = {}
-    for start in range(0, len(officer_ids), BATCH):
-        ids = officer_ids[start:start + BATCH]
-        people = await employment_facts(ids)
-        accreditations = await register_accreditations.accreditation_facts(ids)
-        kit = await register_kit.kit_facts(ids)
-        clearances = await vetting_services.clearance_facts(ids, as_of)
-        modules = await training_services.training_facts(ids, as_of)
-        for officer_id in ids:
-            person = people.get(officer_id)
-            if person is None:
-                continue
-            out[officer_id] = OfficerFacts(
-                officer_id=officer_id,
-                name=f"{person['given_name']} {person['family_name']}",
-                team_id=person["team"],
-                employer=EmployerFact(
-                    organisation_id=person["organisation"],
-                    name=person["organisation_name"],
-                    approved_on=person["arrangement_approved_on"],
-                    ended_on=person["arrangement_ended_on"],
-                    review_due_on=person["arrangement_review_due_on"],
-                ),
-                left_on=person["left_on"],
-                accreditations=tuple(_accreditation(a, traffic) for a in accreditations.get(officer_id, [])),
-                clearances=tuple(c for c in (_clearance(f) for f in clearances.get(officer_id, [])) if c),
-                modules={
-                    code: ModuleFact(code, m.completed_on, m.expires_on, m.renewal_in_hand)
-                    for code, m in modules.get(officer_id, {}).items()
-                },
-                kit=tuple(_kit(k) for k in kit.get(officer_id, [])),
-            )
+    async for batch in iter_facts(officer_ids, as_of):
+        out.update(batch)
+    return out
+
+
+async def _load_batch(ids: list[int], as_of: dt.date, traffic: frozenset[str]) -> dict[int, OfficerFacts]:
+    out: dict[int, OfficerFacts] = {}
+    people = await employment_facts(ids)
+    accreditations = await register_accreditations.accreditation_facts(ids)
+    kit = await register_kit.kit_facts(ids)
+    clearances = await vetting_services.clearance_facts(ids, as_of)
+    modules = await training_services.training_facts(ids, as_of)
+    for officer_id in ids:
+        person = people.get(officer_id)
+        if person is None:
+            continue
+        out[officer_id] = OfficerFacts(
+            officer_id=officer_id,
+            name=f"{person['given_name']} {person['family_name']}",
+            team_id=person["team"],
+            employer=EmployerFact(
+                organisation_id=person["organisation"],
+                name=person["organisation_name"],
+                approved_on=person["arrangement_approved_on"],
+                ended_on=person["arrangement_ended_on"],
+                review_due_on=person["arrangement_review_due_on"],
+                force_id=person["force_id"],
+            ),
+            left_on=person["left_on"],
+            email=person["email"] or "",
+            accreditations=tuple(_accreditation(a, traffic) for a in accreditations.get(officer_id, [])),
+            clearances=tuple(c for c in (_clearance(f) for f in clearances.get(officer_id, [])) if c),
+            modules={
+                code: ModuleFact(code, m.completed_on, m.expires_on, m.renewal_in_hand)
+                for code, m in modules.get(officer_id, {}).items()
+            },
+            kit=tuple(_kit(k) for k in kit.get(officer_id, [])),
+        )
     return out
 
 
@@ -143,14 +158,17 @@ async def forecast(
     actor: Principal, from_on: dt.date, to_on: dt.date, organisation_id: int | None = None,
     team_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Powers usable on from_on that become unusable on a day up to to_on, earliest first."""
+    """Powers usable on from_on that become unusable on a day up to to_on, earliest first. Judged a batch of
+    officers at a time: only the rows of the answer are kept."""
+    ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=from_on)
+    policy = await load_policy()
     rows = []
-    for facts, compliance in await compliance_for(actor, from_on, organisation_id, team_id):
-        for power in compliance.powers:
-            if power.usable and power.usable_until is not None and power.usable_until < to_on:
-                rows.append({
-                    "officer_id": facts.officer_id, "name": facts.name, "code": power.code,
-                    "usable_until": power.usable_until, "binding": power.binding,
-                })
+    async for batch in iter_facts(ids, from_on):
+        for facts in batch.values():
+            for power in compute_compliance(facts, from_on, policy).powers:
+                if power.usable and power.usable_until is not None and power.usable_until < to_on:
+                    rows.append({
+                        "officer_id": facts.officer_id, "name": facts.name, "code": power.code,
+                        "usable_until": power.usable_until, "binding": power.binding,
+                    })
     return sorted(rows, key=lambda r: (r["usable_until"], r["name"], r["officer_id"], r["code"]))
-

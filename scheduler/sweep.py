@@ -15,14 +15,14 @@ from core.dates import long_date
 from core.db import write_transaction
 from core.roles import Principal, Role
 from core.services import active_users_with_roles
-from register.employment import employment_facts, scoped_officer_ids
+from register.employment import scoped_officer_ids
 from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
 from scheduler.policy_store import load_policy
 from scheduler.reminders import Audience, Lapse, Reminder, Trigger, due_reminders, find_lapses, lapse_reminders
 from scheduler.rules import compute_compliance, compute_plan
-from scheduler.services import load_facts
+from scheduler.services import iter_facts
 from scheduler.tables import LapseEvent, ReminderClaim, SweepRun
 
 logger = logging.getLogger("csas.sweep")
@@ -30,6 +30,8 @@ logger = logging.getLogger("csas.sweep")
 # A sweep catches up on lapses since the previous successful sweep, at most this far back.
 MAX_CATCH_UP_DAYS = 31
 DIGEST = "digest"
+DIGEST_BATCH = 200  # recipients whose digests are claimed and queued in one transaction
+CLAIM_CHUNK = 1000  # rows per INSERT of claims or lapse events: well under every engine's parameter limit
 SWEEPER = Principal.system("sweep")
 
 
@@ -51,10 +53,6 @@ class SweepResult:
     digests: list[dict[str, Any]] = field(default_factory=list)  # what was (or would be) queued
 
 
-class _DigestTaken(Exception):
-    """This recipient already has today's digest: leave the claims for tomorrow's."""
-
-
 async def _catch_up_since(as_of: dt.date) -> dt.date:
     last = await SweepRun.select(SweepRun.as_of).where(
         (SweepRun.status == "succeeded") & (SweepRun.dry_run == 0) & (SweepRun.as_of < as_of)
@@ -65,23 +63,36 @@ async def _catch_up_since(as_of: dt.date) -> dt.date:
     return max(previous + dt.timedelta(days=1), as_of - dt.timedelta(days=MAX_CATCH_UP_DAYS))
 
 
-async def _recipients_by_officer(facts: dict[int, OfficerFacts]) -> dict[tuple[int, Audience], list[Recipient]]:
-    people = await employment_facts(list(facts))
-    managers = await active_users_with_roles([Role.MANAGER])
-    coordinators = await active_users_with_roles([Role.CSAS_COORDINATOR])
-    out: dict[tuple[int, Audience], list[Recipient]] = {}
-    for officer_id, person in people.items():
-        if person["email"]:
-            out[(officer_id, Audience.OFFICER)] = [Recipient(person["email"], None, Audience.OFFICER)]
-        out[(officer_id, Audience.MANAGER)] = [
-            Recipient(email, p.user_id, Audience.MANAGER) for p, email in managers
-            if person["team"] is not None and person["team"] in p.team_ids and email
-        ]
-        out[(officer_id, Audience.COORDINATOR)] = [
-            Recipient(email, p.user_id, Audience.COORDINATOR) for p, email in coordinators
-            if p.force_id == person["force_id"] and email
-        ]
-    return out
+@dataclass(frozen=True)
+class _Recipients:
+    """Managers by team and coordinators by force: loaded once per sweep, so finding who hears about an officer
+    grows with the officers, not officers x users."""
+
+    managers_by_team: dict[int, list[Recipient]]
+    coordinators_by_force: dict[int | None, list[Recipient]]
+
+    def of(self, facts: OfficerFacts, audience: Audience) -> list[Recipient]:
+        if audience is Audience.OFFICER:
+            return [Recipient(facts.email, None, Audience.OFFICER)] if facts.email else []
+        if audience is Audience.MANAGER:
+            return self.managers_by_team.get(facts.team_id, []) if facts.team_id is not None else []
+        if facts.employer.force_id is None:
+            return []
+        return self.coordinators_by_force.get(facts.employer.force_id, [])
+
+
+async def _recipients() -> _Recipients:
+    managers_by_team: dict[int, list[Recipient]] = defaultdict(list)
+    for principal, email in await active_users_with_roles([Role.MANAGER]):
+        if email:
+            for team_id in principal.team_ids:
+                managers_by_team[team_id].append(Recipient(email, principal.user_id, Audience.MANAGER))
+    coordinators_by_force: dict[int | None, list[Recipient]] = defaultdict(list)
+    for principal, email in await active_users_with_roles([Role.CSAS_COORDINATOR]):
+        if email:
+            coordinators_by_force[principal.force_id].append(
+                Recipient(email, principal.user_id, Audience.COORDINATOR))
+    return _Recipients(dict(managers_by_team), dict(coordinators_by_force))
 
 
 def _digest(as_of: dt.date, recipient: Recipient, reminders: list[Reminder]) -> OutgoingMessage:
@@ -106,36 +117,50 @@ async def _record_lapses(lapses: list[Lapse]) -> int:
                    binding_code=lapse.binding_code)
         for lapse in lapses for code in lapse.power_codes
     ]
+    inserted = 0
     async with write_transaction():
-        inserted = await LapseEvent.insert(*rows).on_conflict(target=(LapseEvent.key,), action="DO NOTHING") \
-            .returning(LapseEvent.id)
-    return len(inserted)
+        for start in range(0, len(rows), CLAIM_CHUNK):
+            inserted += len(await LapseEvent.insert(*rows[start:start + CLAIM_CHUNK]).on_conflict(
+                target=(LapseEvent.key,), action="DO NOTHING").returning(LapseEvent.id))
+    return inserted
 
 
-async def _send_digest(as_of: dt.date, recipient: Recipient, reminders: list[Reminder]) -> OutgoingMessage | None:
-    """Claims the reminders not yet handled and queues them as today's digest, in one transaction."""
-    try:
-        async with write_transaction():
-            claims = [
-                ReminderClaim(key=f"{recipient.email}|{r.key}"[:255], officer_id=r.officer_id,
-                              recipient_email=recipient.email, due_on=as_of)
-                for r in reminders
-            ]
-            claimed = await ReminderClaim.insert(*claims).on_conflict(
-                target=(ReminderClaim.key,), action="DO NOTHING").returning(ReminderClaim.key)
-            claimed_keys = {row["key"] for row in claimed}
-            fresh = [r for r in reminders if f"{recipient.email}|{r.key}"[:255] in claimed_keys]
+def _claim_key(recipient: Recipient, reminder: Reminder) -> str:
+    return f"{recipient.email}|{reminder.key}"[:255]
+
+
+async def _send_digests(
+    as_of: dt.date, batch: list[tuple[Recipient, list[Reminder]]]
+) -> list[OutgoingMessage]:
+    """Claims the reminders not yet handled and queues each recipient's digest, for a batch of recipients in one
+    transaction (a transaction per recipient cost more than the work in it). Each trigger is claimed under its
+    unique key, so another instance sweeping the same day gets none of these; a recipient who already has
+    today's digest gets nothing more today, and their claims are given back for tomorrow's."""
+    queued: list[OutgoingMessage] = []
+    async with write_transaction():
+        claims = sorted({_claim_key(recipient, r): ReminderClaim(
+            key=_claim_key(recipient, r), officer_id=r.officer_id, recipient_email=recipient.email, due_on=as_of)
+            for recipient, reminders in batch for r in reminders}.items())
+        claimed: set[str] = set()
+        for start in range(0, len(claims), CLAIM_CHUNK):
+            rows = await ReminderClaim.insert(*(claim for _, claim in claims[start:start + CLAIM_CHUNK])) \
+                .on_conflict(target=(ReminderClaim.key,), action="DO NOTHING").returning(ReminderClaim.key)
+            claimed.update(row["key"] for row in rows)
+        for recipient, reminders in batch:
+            fresh = [r for r in reminders if _claim_key(recipient, r) in claimed]
             if not fresh:
-                return None
+                continue
+            keys = sorted({_claim_key(recipient, r) for r in fresh})
+            claimed.difference_update(keys)  # each claim goes to one digest (two users may share an address)
             message = _digest(as_of, recipient, fresh)
             ids = await enqueue([message])
-            if not ids:
-                raise _DigestTaken
-            await ReminderClaim.update({ReminderClaim.notification_id: ids[0]}).where(
-                ReminderClaim.key.is_in(sorted(claimed_keys)))
-            return message
-    except _DigestTaken:
-        return None
+            if ids:
+                await ReminderClaim.update({ReminderClaim.notification_id: ids[0]}).where(
+                    ReminderClaim.key.is_in(keys))
+                queued.append(message)
+            else:  # today's digest is already taken: leave these reminders for tomorrow's
+                await ReminderClaim.delete().where(ReminderClaim.key.is_in(keys))
+    return queued
 
 
 def _judge(facts: OfficerFacts, since: dt.date, as_of: dt.date, policy: Policy) -> tuple[list[Reminder], list[Lapse]]:
@@ -164,26 +189,27 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
     try:
         since = await _catch_up_since(as_of)
         policy = await load_policy()
-        facts = await load_facts(await scoped_officer_ids(SWEEPER, active_on=as_of), as_of)
-        recipients = await _recipients_by_officer(facts)
+        recipients = await _recipients()
         by_recipient: dict[Recipient, list[Reminder]] = defaultdict(list)
         all_lapses: list[Lapse] = []
-        for officer_facts in facts.values():
-            reminders, lapses = _judge(officer_facts, since, as_of, policy)
-            all_lapses += lapses
-            for reminder in reminders:
-                for recipient in recipients.get((reminder.officer_id, reminder.audience), []):
-                    by_recipient[recipient].append(reminder)
-        result.officers = len(facts)
+        # Officers are judged a batch at a time: the sweep holds what is due, never the whole force's facts.
+        async for batch in iter_facts(await scoped_officer_ids(SWEEPER, active_on=as_of), as_of):
+            for officer_facts in batch.values():
+                reminders, lapses = _judge(officer_facts, since, as_of, policy)
+                all_lapses += lapses
+                for reminder in reminders:
+                    for recipient in recipients.of(officer_facts, reminder.audience):
+                        by_recipient[recipient].append(reminder)
+            result.officers += len(batch)
         if dry_run:
             result.lapses = sum(len(lapse.power_codes) for lapse in all_lapses)
             result.digests = [_digest_summary(_digest(as_of, r, rs)) for r, rs in by_recipient.items()]
             result.messages = len(result.digests)
             return result
         result.lapses = await _record_lapses(all_lapses)
-        for recipient, reminders in sorted(by_recipient.items(), key=lambda item: item[0].email):
-            message = await _send_digest(as_of, recipient, reminders)
-            if message is not None:
+        ordered = sorted(by_recipient.items(), key=lambda item: item[0].email)
+        for start in range(0, len(ordered), DIGEST_BATCH):
+            for message in await _send_digests(as_of, ordered[start:start + DIGEST_BATCH]):
                 result.digests.append(_digest_summary(message))
         result.messages = len(result.digests)
         report = await deliver_pending(now or now_utc())

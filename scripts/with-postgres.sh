@@ -29,5 +29,8 @@ psql="psql -h 127.0.0.1 -p $port -U postgres -v ON_ERROR_STOP=1 -q"
 $psql -c "CREATE ROLE csas LOGIN PASSWORD 'csas'" postgres
 $psql -c "CREATE DATABASE csas OWNER csas" postgres
 export DATABASE_URL="postgresql://csas:csas@127.0.0.1:$port/csas"
+# For fault tests that stop and start this cluster (tests/faults): its data dir, pg_ctl, and start options.
+export CSAS_TEST_PG_DATA="$dir/data" CSAS_TEST_PG_CTL="$pg_bin/pg_ctl" CSAS_TEST_PG_LOG="$dir/log"
+export CSAS_TEST_PG_OPTIONS="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off"
 echo "PostgreSQL ready at 127.0.0.1:$port"
 "$@"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, patch, post, put
+from litestar import get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.http import AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
 from training import services
 from training.rules import DEFAULT_WARNING_DAYS
 from training.schemas import (
@@ -24,7 +24,7 @@ from training.schemas import (
 )
 
 
-class ModuleController(Controller):
+class ModuleController(ApiController):
     path = "/api/training/modules"
     tags = ["training"]
 
@@ -40,7 +40,7 @@ class ModuleController(Controller):
         return ModuleRead.of(await services.update_module_validity(principal, code, data.validity_months))
 
 
-class RecordController(Controller):
+class RecordController(ApiController):
     path = "/api/training/records"
     tags = ["training"]
 
@@ -72,7 +72,7 @@ class RecordController(Controller):
         return Page(items=[RecordRead.of(r) for r in rows], total=total)
 
 
-class BookingController(Controller):
+class BookingController(ApiController):
     path = "/api/training/bookings"
     tags = ["training"]
 
@@ -124,7 +124,7 @@ class BookingController(Controller):
         return BookingRead.of(await services.record_no_show(principal, booking_id, on=data.on))
 
 
-class PrerequisiteController(Controller):
+class PrerequisiteController(ApiController):
     path = "/api/training/prerequisites"
     tags = ["training"]
 
@@ -139,7 +139,7 @@ class PrerequisiteController(Controller):
         return Page(items=[Prerequisite(**r) for r in rows], total=len(rows))
 
 
-class MatrixController(Controller):
+class MatrixController(ApiController):
     path = "/api/training/matrix"
     tags = ["training"]
 

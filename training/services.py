@@ -161,6 +161,50 @@ async def record_completion(
         )
 
 
+def completion_violations(
+    *,
+    today: dt.date,
+    module: dict[str, Any],
+    completed_on: dt.date,
+    result: str,
+    provider: str,
+    certificate_ref: str,
+    qualification_title: str,
+    expires_on: dt.date | None,
+    expiry_override_reason: str,
+) -> list[Violation]:
+    """The rules a new record must pass (training.rules.check_record with the module's validity). Shared by the
+    single-record path and the batch import (training.batch)."""
+    return check_record(
+        result=result, completed_on=completed_on, today=today, validity_months=module["validity_months"],
+        expires_on=expires_on, override_reason=expiry_override_reason, provider=provider,
+        certificate_ref=certificate_ref, qualification_title=qualification_title,
+    )
+
+
+def new_record(
+    *,
+    officer_id: int,
+    module: dict[str, Any],
+    completed_on: dt.date,
+    result: str,
+    provider: str,
+    certificate_ref: str,
+    qualification_title: str,
+    expires_on: dt.date | None,
+    expiry_override_reason: str,
+    booking_id: int | None,
+) -> TrainingRecord:
+    """The row to insert for a checked record: the stored expiry (training.rules.resolve_expiry), stripped text."""
+    stored_expiry, overridden = resolve_expiry(result, completed_on, module["validity_months"], expires_on)
+    return TrainingRecord(
+        officer=officer_id, module=module["id"], completed_on=completed_on, result=result,
+        provider=provider.strip(), certificate_ref=certificate_ref.strip(),
+        qualification_title=qualification_title.strip(), expires_on=stored_expiry,
+        expiry_override_reason=expiry_override_reason.strip() if overridden else "", booking=booking_id,
+    )
+
+
 async def _insert_record(
     actor: Principal,
     *,
@@ -177,22 +221,20 @@ async def _insert_record(
     booking_id: int | None,
     field_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    violations = check_record(
-        result=result, completed_on=completed_on, today=today, validity_months=module["validity_months"],
-        expires_on=expires_on, override_reason=expiry_override_reason, provider=provider,
-        certificate_ref=certificate_ref, qualification_title=qualification_title,
+    violations = completion_violations(
+        today=today, module=module, completed_on=completed_on, result=result, provider=provider,
+        certificate_ref=certificate_ref, qualification_title=qualification_title, expires_on=expires_on,
+        expiry_override_reason=expiry_override_reason,
     )
     if field_names:
         violations = [Violation(v.code, v.message, field_names.get(v.field or "", v.field)) for v in violations]
     raise_if_violations(violations)
-    stored_expiry, overridden = resolve_expiry(result, completed_on, module["validity_months"], expires_on)
     new_id = (
         await TrainingRecord.insert(
-            TrainingRecord(
-                officer=officer_id, module=module["id"], completed_on=completed_on, result=result,
-                provider=provider.strip(), certificate_ref=certificate_ref.strip(),
-                qualification_title=qualification_title.strip(), expires_on=stored_expiry,
-                expiry_override_reason=expiry_override_reason.strip() if overridden else "", booking=booking_id,
+            new_record(
+                officer_id=officer_id, module=module, completed_on=completed_on, result=result, provider=provider,
+                certificate_ref=certificate_ref, qualification_title=qualification_title, expires_on=expires_on,
+                expiry_override_reason=expiry_override_reason, booking_id=booking_id,
             )
         ).returning(TrainingRecord.id)
     )[0]["id"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, get, patch, post
+from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.http import AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
 from vetting import services
 from vetting.schemas import (
     ApplicationCreate,
@@ -28,7 +28,7 @@ def _read(row: dict[str, Any], as_of: Any) -> ApplicationRead:
     return ApplicationRead.of(row, services.read_status(row, as_of))
 
 
-class LevelController(Controller):
+class LevelController(ApiController):
     path = "/api/vetting/levels"
     tags = ["vetting"]
 
@@ -42,7 +42,7 @@ class LevelController(Controller):
         return LevelRead.of(await services.update_level(principal, code, data.changes()))
 
 
-class ApplicationController(Controller):
+class ApplicationController(ApiController):
     path = "/api/vetting/applications"
     tags = ["vetting"]
 
@@ -100,7 +100,7 @@ class ApplicationController(Controller):
         return _read(row, today)
 
 
-class QueueController(Controller):
+class QueueController(ApiController):
     path = "/api/vetting/queue"
     tags = ["vetting"]
 
@@ -128,7 +128,7 @@ class QueueController(Controller):
         return Page(items=items, total=total)
 
 
-class DeclarationController(Controller):
+class DeclarationController(ApiController):
     path = "/api/vetting/declarations"
     tags = ["vetting"]
 

@@ -13,7 +13,7 @@ from core.roles import Principal, Role
 from register import accreditations as register_accreditations
 from register import services as register_services
 from register.employment import employment_facts, scoped_officer_ids
-from register.record import officer_record
+from register.record import RECORD_ROLES, officer_record
 from register.scope import require_role
 from scheduler import services as scheduler_services
 from scheduler.policy_store import load_policy
@@ -42,10 +42,13 @@ def month_label(day: dt.date) -> str:
 
 async def officer_record_data(actor: Principal, officer_id: int, as_of: dt.date) -> dict[str, Any]:
     """Everything on the officer's record PDF as it stood on as_of. Never vetting case notes."""
-    record = await officer_record(actor, officer_id, as_of)  # role and scope first
-    # The reads below are independent: run them together. Compliance and plan share one load of the facts.
-    officer, facts, policy, (vetting, _), (training, _), powers = await asyncio.gather(
-        register_services.get_officer(actor, officer_id),
+    # Role and scope first (403 / 404 / 403, as officer_record would), in one query ...
+    require_role(actor, *RECORD_ROLES, action="read officers' records")
+    officer = await register_services.get_officer(actor, officer_id)
+    # ... then every read at once: they are independent (on PostgreSQL each takes its own pooled connection, so
+    # the record costs its longest chain of queries, not their sum). Compliance and plan share one load of facts.
+    record, facts, policy, (vetting, _), (training, _), powers = await asyncio.gather(
+        officer_record(actor, officer_id, as_of),
         scheduler_services.load_facts([officer_id], as_of),
         load_policy(),
         vetting_services.list_applications(actor, as_of=as_of, officer_id=officer_id, limit=EVERYTHING),

@@ -105,3 +105,21 @@ async def test_changing_the_power_prerequisites_from_the_page(client: AsyncClien
     assert done.status_code == 303
     after = {(p["power_code"], p["module_code"]) for p in (await policy_document())["power_prerequisites"]}
     assert after == {("FPN_LITTER", "PENALTY_NOTICES"), ("FPN_LITTER", "BODY_WORN_VIDEO")}
+
+
+async def test_deactivating_a_user_from_the_users_page_is_confirmed(client: AsyncClient, world: World) -> None:
+    from core.tables import User
+
+    await sign_in(client, "admin")
+    user_id = world.principals["mgr_a1a"].user_id
+    listing = await client.get("/admin")
+    assert f'href="/admin/users/{user_id}/deactivate"' in listing.text
+    assert f'href="/admin/users/{world.principals["admin"].user_id}/deactivate"' not in listing.text
+    url = f"/admin/users/{user_id}/deactivate"
+    check = await post_form(client, url, {})
+    assert "Are you sure you want to deactivate mgr_a1a?" in check.text
+    assert (await User.select(User.is_active).where(User.id == user_id).first())["is_active"] is True  # type: ignore[index]
+    done = await post_form(client, url, {"confirm": "yes"})
+    assert done.status_code == 303 and done.headers["location"].endswith("done=user_deactivated")
+    assert (await User.select(User.is_active).where(User.id == user_id).first())["is_active"] is False  # type: ignore[index]
+    assert "Reactivate" in (await client.get("/admin")).text

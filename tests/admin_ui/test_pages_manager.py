@@ -91,8 +91,10 @@ async def test_subscribing_to_the_team_calendar_shows_a_working_address_once(
     address = created.text.split('id="calendar-url">')[1].split("<")[0]
     feed = await client.get(address.replace("http://testserver", ""))
     assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
-    other = await post_form(client, f"/calendar/team/{world.teams['A2a']}", {"confirm": "yes"})
+    other = await client.get(f"/calendar/team/{world.teams['A2a']}")
     assert other.status_code == 403
+    whole_employer = await client.get(f"/calendar/organisation/{world.orgs['A1']}")
+    assert whole_employer.status_code == 403
 
 
 async def test_recording_a_kit_inspection_from_the_record(client: AsyncClient, world: World) -> None:

@@ -1,7 +1,7 @@
 import pytest
 from httpx import AsyncClient
 
-from core.tables import User
+from core.tables import AuditEvent, User
 from tests.factories import World
 
 
@@ -51,3 +51,43 @@ async def test_duplicate_username_is_409(client: AsyncClient, world: World) -> N
 async def test_only_admin_creates_users(client: AsyncClient, world: World, who: str) -> None:
     response = await client.post("/api/users", json=user_body(team_ids=[world.teams["A1a"]]), headers=world.auth(who))
     assert response.status_code == 403
+
+
+async def test_deactivating_a_user_signs_them_out_and_stops_their_tokens(client: AsyncClient, world: World) -> None:
+    from tests.factories import PASSWORD
+
+    login = await client.post("/api/auth/login", json={"username": "mgr_a1a", "password": PASSWORD})
+    assert login.status_code == 200
+    session = dict(client.cookies)
+    client.cookies.clear()
+    user_id = world.principals["mgr_a1a"].user_id
+    response = await client.post(f"/api/users/{user_id}/deactivate", headers=world.auth("admin"))
+    assert response.status_code == 200 and response.json()["is_active"] is False
+    client.cookies.update(session)
+    assert (await client.get("/api/auth/me")).status_code == 401
+    client.cookies.clear()
+    assert (await client.get("/api/auth/me", headers=world.auth("mgr_a1a"))).status_code == 401
+    again = await client.post("/api/auth/login", json={"username": "mgr_a1a", "password": PASSWORD})
+    assert again.status_code == 401
+    audit = await AuditEvent.select(AuditEvent.before, AuditEvent.after).where(
+        (AuditEvent.action == "user.deactivate") & (AuditEvent.entity_id == user_id)).output(load_json=True).first()
+    assert audit is not None and audit["after"]["is_active"] is False
+    back = await client.post(f"/api/users/{user_id}/reactivate", headers=world.auth("admin"))
+    assert back.status_code == 200 and back.json()["is_active"] is True
+    assert (await client.get("/api/auth/me", headers=world.auth("mgr_a1a"))).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["coord_a", "hr_a1", "mgr_a1a", "off_a1a1", "vet_a"])
+async def test_only_admins_deactivate_users(client: AsyncClient, world: World, who: str) -> None:
+    user_id = world.principals["off_a1a1"].user_id
+    response = await client.post(f"/api/users/{user_id}/deactivate", headers=world.auth(who))
+    assert response.status_code == 403
+    assert (await User.select(User.is_active).where(User.id == user_id).first())["is_active"] is True  # type: ignore[index]
+
+
+async def test_an_admin_cannot_deactivate_themselves_and_unknown_users_are_404(
+        client: AsyncClient, world: World) -> None:
+    own = await client.post(f"/api/users/{world.principals['admin'].user_id}/deactivate", headers=world.auth("admin"))
+    assert own.status_code == 409 and own.json()["code"] == "cannot_deactivate_self"
+    missing = await client.post("/api/users/99999/deactivate", headers=world.auth("admin"))
+    assert missing.status_code == 404

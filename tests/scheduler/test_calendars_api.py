@@ -31,6 +31,10 @@ async def test_feeds_are_limited_to_the_creators_scope(client, world: World) -> 
     org = await client.post("/api/calendars", json={"scope": "organisation", "id": world.orgs["A1"]},
                             headers=world.auth("hr_a1"))
     assert org.status_code == 201
+    for who in ("mgr_a1a", "off_a1a1"):  # may read the employer's name, but not every officer there
+        whole = await client.post("/api/calendars", json={"scope": "organisation", "id": world.orgs["A1"]},
+                                  headers=world.auth(who))
+        assert whole.status_code == 403 and whole.json()["code"] == "out_of_scope"
     bad = await client.post("/api/calendars", json={"scope": "planet", "id": 1}, headers=world.auth("hr_a1"))
     assert bad.status_code == 422
 

@@ -116,3 +116,4 @@ async def test_sweep_endpoint_with_clock_override_and_outbox_scope(client: Async
     health = (await client.get("/api/scheduler/health", headers=team.world.auth("admin"))).json()
     assert health["last_success"]["as_of"] == "2025-07-01"
     assert [r["lapses"] for r in health["recent_runs"]] == [0, 10] and health["failed_messages"] == 0
+
