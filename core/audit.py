@@ -32,17 +32,7 @@ async def record_audit(
     after: Mapping[str, Any] | None = None,
 ) -> None:
     """Call inside the write's transaction so the event and the change land together or not at all."""
-    await AuditEvent.insert(
-        AuditEvent(
-            actor_user_id=actor.user_id,
-            actor=actor.username,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=to_jsonable(dict(before)) if before is not None else None,
-            after=to_jsonable(dict(after)) if after is not None else None,
-        )
-    )
+    await AuditEvent.insert(_audit_row(actor, action, entity, entity_id, before, after))
 
 
 AUDIT_CHUNK = 500  # rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits

@@ -13,6 +13,8 @@ import logging
 import socket
 import sqlite3
 
+from piccolo.querystring import QueryString
+
 from core.db import get_engine, postgres_engine
 
 POOL_MIN_SIZE = 2
@@ -31,6 +33,26 @@ async def open_database() -> None:
     else:
         # WAL persists in the file; setting it at every start is cheap and self-healing.
         await get_engine().run_ddl("PRAGMA journal_mode=WAL")
+        await _gather_sqlite_statistics_once()
+
+
+async def _gather_sqlite_statistics_once() -> None:
+    """SQLite's planner ignores an index it has no statistics for and sorts whole tables instead (the officer
+    list's name index, for one). PostgreSQL's autovacuum gathers them; SQLite gathers them only when asked, so a
+    database that has officers but no statistics for them is analysed once, at start."""
+    engine = get_engine()
+    rows = await engine.run_querystring(QueryString(
+        "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1') AS has_stats, "
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'officer') AS has_officers"))
+    if not rows or not rows[0]["has_officers"]:
+        return
+    if rows[0]["has_stats"]:
+        analysed = await engine.run_querystring(QueryString(
+            "SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'officer'"))
+        if analysed[0]["n"]:
+            return
+    if (await engine.run_querystring(QueryString("SELECT EXISTS (SELECT 1 FROM officer) AS any")))[0]["any"]:
+        await engine.run_ddl("ANALYZE")
 
 
 async def close_database() -> None:

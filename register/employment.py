@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Any
 
 from core.db import all_of
+from core.errors import NotFound
 from core.roles import Principal
-from register.scope import officer_filter
+from register.errors import RegisterErrorCode
+from register.scope import officer_filter, require_officer_visible
 from register.tables import Officer, Power
 
 EMPLOYMENT_COLUMNS = (
@@ -32,6 +34,16 @@ async def employment_facts(officer_ids: list[int]) -> dict[int, dict[str, Any]]:
         return {}
     rows = await Officer.select(*EMPLOYMENT_COLUMNS).where(Officer.id.is_in(list(officer_ids)))
     return {row["id"]: row for row in rows}
+
+
+async def visible_employment(actor: Principal, officer_id: int) -> dict[str, Any]:
+    """One officer's employment facts, read with the same query that checks scope (as get_officer: 404 unknown,
+    403 outside scope): the single-officer judgements need no separate get_officer round trip."""
+    row: dict[str, Any] | None = await Officer.select(*EMPLOYMENT_COLUMNS).where(Officer.id == officer_id).first()
+    if row is None:
+        raise NotFound(RegisterErrorCode.OFFICER_NOT_FOUND, f"No officer with id {officer_id}.")
+    require_officer_visible(actor, row)
+    return row
 
 
 async def scoped_officer_ids(

@@ -5,13 +5,15 @@ show and change all of it in one place."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from core.audit import record_audit
+from core.cache import FingerprintCache
 from core.db import write_transaction
 from core.errors import Violation, raise_if_violations
 from core.roles import Principal, Role
+from register.employment import traffic_power_codes
 from register.scope import require_role
 from scheduler.policy import LeadTimes, Policy
 from scheduler.tables import PolicySetting
@@ -32,7 +34,44 @@ async def _stored() -> dict[str, Any]:
     return loaded
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """What every judgement reads besides the officer's own facts: the policy and the traffic powers."""
+
+    policy: Policy
+    traffic_powers: frozenset[str]
+
+
+# Every row the Catalogue is built from, as text, in one round trip over tiny tables (see core/cache.py): the
+# cached Catalogue is reused until any of them changes, in this instance or another one sharing the database.
+CATALOGUE_FINGERPRINT = """
+SELECT 'setting' AS t, CAST("key" AS TEXT) AS a, CAST("value" AS TEXT) AS b, CAST(NULL AS TEXT) AS c
+  FROM "policy_setting"
+UNION ALL SELECT 'level', "code", CAST("accepted_for_csas" AS TEXT), CAST("id" AS TEXT) FROM "vetting_level"
+UNION ALL SELECT 'module', CAST("id" AS TEXT), "code", NULL FROM "training_module"
+UNION ALL SELECT 'prerequisite', "power_code", CAST("module" AS TEXT), CAST("id" AS TEXT) FROM "power_prerequisite"
+UNION ALL SELECT 'power', "code", CAST("is_traffic" AS TEXT), CAST("id" AS TEXT) FROM "power"
+ORDER BY 1, 2, 3, 4
+"""
+
+
+async def _build_catalogue() -> Catalogue:
+    return Catalogue(policy=await _load_policy(), traffic_powers=await traffic_power_codes())
+
+
+_catalogue: FingerprintCache[Catalogue] = FingerprintCache(PolicySetting, CATALOGUE_FINGERPRINT, _build_catalogue)
+
+
+async def load_catalogue() -> Catalogue:
+    """The policy and traffic powers as stored now: one cheap query, rebuilt only when the data changed."""
+    return await _catalogue.get()
+
+
 async def load_policy() -> Policy:
+    return (await load_catalogue()).policy
+
+
+async def _load_policy() -> Policy:
     stored = await _stored()
     levels = await vetting_services.list_levels()
     prerequisites = await training_services.prerequisites()

@@ -8,6 +8,7 @@ claims each (recipient, trigger) once, so re-running a day sends nothing new.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -115,13 +116,49 @@ def coordinator_power_warnings(
     return out
 
 
+def _end_dates(facts: OfficerFacts) -> Iterator[dt.date | None]:
+    """Every day on which something the officer's powers depend on stops holding: each binding's `expires_on`
+    (so each lapse day, `usable_until` + 1) is one of these."""
+    yield facts.left_on
+    yield facts.employer.ended_on
+    for accreditation in facts.accreditations:
+        yield accreditation.expires_on
+        yield accreditation.ended_on
+        for power in accreditation.powers:
+            yield power.withdrawn_on
+    for clearance in facts.clearances:
+        yield clearance.expires_on
+        yield clearance.next_review_due_on
+        yield clearance.ended_on
+    for module in facts.modules.values():
+        yield module.expires_on
+    for item in facts.kit:
+        yield item.expires_on
+
+
+def ends_between(facts: OfficerFacts, first: dt.date, last: dt.date) -> bool:
+    """Whether anything the officer's powers depend on ends on a day from `first` to `last` (inclusive). When
+    nothing does, no power can become unusable in that window: the sweep need not judge compliance to find
+    lapses there or to warn about them."""
+    return any(end is not None and first <= end <= last for end in _end_dates(facts))
+
+
+def may_warn_coordinators(facts: OfficerFacts, day: dt.date, policy: Policy) -> bool:
+    """False when coordinator_power_warnings on `day` is certainly empty: no power can become unusable within
+    the alert window, whatever compliance says."""
+    return ends_between(facts, day, day + dt.timedelta(days=policy.coordinator_alert_days))
+
+
 def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Policy) -> list[Lapse]:
     """Powers usable the day before `since` that became unusable on a day L with since <= L <= day.
 
     Each candidate L comes from the usable-until dates seen the day before; L is confirmed by judging L itself,
-    so a renewal recorded in between is no lapse.
+    so a renewal recorded in between is no lapse. When nothing ends from `since` to `day` there is no candidate,
+    and nothing is judged.
     """
     if facts.left_on is not None and facts.left_on <= day:
+        return []
+    if not ends_between(facts, since, day):
         return []
     before = compute_compliance(facts, since - dt.timedelta(days=1), policy)
     candidates: dict[dt.date, list[str]] = {}
@@ -149,17 +186,20 @@ def lapse_reminders(facts: OfficerFacts, lapse: Lapse) -> list[Reminder]:
 
 
 def due_reminders(
-    facts: OfficerFacts, compliance: Compliance, steps: list[PlanStep], lapses: list[Lapse], day: dt.date,
+    facts: OfficerFacts, compliance: Compliance | None, steps: list[PlanStep], lapses: list[Lapse], day: dt.date,
     policy: Policy,
 ) -> list[Reminder]:
-    """Everything due for one officer on `day`. Leavers get none (their kit recovery is handled separately)."""
+    """Everything due for one officer on `day`. Leavers get none (their kit recovery is handled separately).
+    `compliance` may be None only when may_warn_coordinators(facts, day, policy) is False (no power warnings
+    can be due, so the caller need not judge it)."""
     if facts.left_on is not None and facts.left_on <= day:
         return []
     out: list[Reminder] = []
     for step in steps:
         out += officer_step_reminders(facts, step, day, policy)
         out += manager_step_reminders(facts, step, day, policy)
-    out += coordinator_power_warnings(facts, compliance, steps, day, policy)
+    if compliance is not None:
+        out += coordinator_power_warnings(facts, compliance, steps, day, policy)
     for lapse in lapses:
         out += lapse_reminders(facts, lapse)
     return out

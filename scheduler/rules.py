@@ -355,7 +355,8 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
         return []
     lead = policy.lead_times
     steps: list[PlanStep] = []
-    for accreditation, renewed in _current_accreditations(facts, day):
+    current = list(_current_accreditations(facts, day))
+    for accreditation, renewed in current:
         steps.append(_step(Kind.ACCREDITATION, accreditation.number, "Apply for re-accreditation (with evidence)",
                            accreditation.expires_on, lead.accreditation, renewed, day, policy))
     clearances = [c for c in facts.clearances if c.granted_on <= day and _before(day, c.ended_on)
@@ -374,7 +375,7 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
             title, lead_days = f"Renew {code.replace('_', ' ').lower()} training", lead.module
         steps.append(_step(Kind.TRAINING, code, title, module.expires_on, lead_days, module.renewal_in_hand,
                            day, policy))
-    accreditation_expiries = {a.expires_on for a, _ in _current_accreditations(facts, day)}
+    accreditation_expiries = {a.expires_on for a, _ in current}
     for item in facts.kit:
         if item.issued_on > day or not _before(day, item.returned_on):
             continue

@@ -9,8 +9,7 @@ from typing import Any
 from core.roles import Principal
 from register import accreditations as register_accreditations
 from register import kit as register_kit
-from register import services as register_services
-from register.employment import employment_facts, scoped_officer_ids, traffic_power_codes
+from register.employment import employment_facts, scoped_officer_ids, visible_employment
 from scheduler.facts import (
     AccreditationFact,
     ClearanceFact,
@@ -21,7 +20,7 @@ from scheduler.facts import (
     OfficerFacts,
 )
 from scheduler.policy import Policy
-from scheduler.policy_store import load_policy
+from scheduler.policy_store import Catalogue, load_catalogue
 from scheduler.rules import Compliance, PlanStep, compute_compliance, compute_plan
 from training import services as training_services
 from vetting import services as vetting_services
@@ -76,25 +75,32 @@ def _kit(row: dict[str, Any]) -> KitFact:
     )
 
 
-async def iter_facts(officer_ids: list[int], as_of: dt.date) -> AsyncIterator[dict[int, OfficerFacts]]:
+async def iter_facts(
+    officer_ids: list[int], as_of: dt.date, catalogue: Catalogue | None = None,
+) -> AsyncIterator[dict[int, OfficerFacts]]:
     """The facts of these officers a batch of 500 at a time (a handful of queries per batch), so work over a
     whole force holds one batch of facts in memory, not the force's."""
-    traffic = await traffic_power_codes()
+    traffic = (catalogue or await load_catalogue()).traffic_powers
     for start in range(0, len(officer_ids), BATCH):
         yield await _load_batch(officer_ids[start:start + BATCH], as_of, traffic)
 
 
-async def load_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, OfficerFacts]:
+async def load_facts(
+    officer_ids: list[int], as_of: dt.date, catalogue: Catalogue | None = None,
+) -> dict[int, OfficerFacts]:
     """Everything compliance needs for these officers, a handful of queries per batch of 500."""
     out: dict[int, OfficerFacts] = {}
-    async for batch in iter_facts(officer_ids, as_of):
+    async for batch in iter_facts(officer_ids, as_of, catalogue):
         out.update(batch)
     return out
 
 
-async def _load_batch(ids: list[int], as_of: dt.date, traffic: frozenset[str]) -> dict[int, OfficerFacts]:
+async def _load_batch(
+    ids: list[int], as_of: dt.date, traffic: frozenset[str], people: dict[int, dict[str, Any]] | None = None,
+) -> dict[int, OfficerFacts]:
     out: dict[int, OfficerFacts] = {}
-    people = await employment_facts(ids)
+    if people is None:
+        people = await employment_facts(ids)
     accreditations = await register_accreditations.accreditation_facts(ids)
     kit = await register_kit.kit_facts(ids)
     clearances = await vetting_services.clearance_facts(ids, as_of)
@@ -129,9 +135,10 @@ async def _load_batch(ids: list[int], as_of: dt.date, traffic: frozenset[str]) -
 
 
 async def _one(actor: Principal, officer_id: int, as_of: dt.date) -> tuple[OfficerFacts, Policy]:
-    await register_services.get_officer(actor, officer_id)
-    facts = await load_facts([officer_id], as_of)
-    return facts[officer_id], await load_policy()
+    person = await visible_employment(actor, officer_id)  # 404 unknown, 403 outside scope
+    catalogue = await load_catalogue()
+    facts = await _load_batch([officer_id], as_of, catalogue.traffic_powers, {officer_id: person})
+    return facts[officer_id], catalogue.policy
 
 
 async def officer_compliance(actor: Principal, officer_id: int, as_of: dt.date) -> Compliance:
@@ -149,9 +156,9 @@ async def compliance_for(
 ) -> list[tuple[OfficerFacts, Compliance]]:
     """Compliance of every officer in scope still serving on as_of (team readiness, reports)."""
     ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=as_of)
-    facts = await load_facts(ids, as_of)
-    policy = await load_policy()
-    return [(f, compute_compliance(f, as_of, policy)) for f in facts.values()]
+    catalogue = await load_catalogue()
+    facts = await load_facts(ids, as_of, catalogue)
+    return [(f, compute_compliance(f, as_of, catalogue.policy)) for f in facts.values()]
 
 
 async def forecast(
@@ -161,9 +168,10 @@ async def forecast(
     """Powers usable on from_on that become unusable on a day up to to_on, earliest first. Judged a batch of
     officers at a time: only the rows of the answer are kept."""
     ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=from_on)
-    policy = await load_policy()
+    catalogue = await load_catalogue()
+    policy = catalogue.policy
     rows = []
-    async for batch in iter_facts(ids, from_on):
+    async for batch in iter_facts(ids, from_on, catalogue):
         for facts in batch.values():
             for power in compute_compliance(facts, from_on, policy).powers:
                 if power.usable and power.usable_until is not None and power.usable_until < to_on:

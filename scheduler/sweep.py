@@ -20,7 +20,16 @@ from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
 from scheduler.policy_store import load_policy
-from scheduler.reminders import Audience, Lapse, Reminder, Trigger, due_reminders, find_lapses, lapse_reminders
+from scheduler.reminders import (
+    Audience,
+    Lapse,
+    Reminder,
+    Trigger,
+    due_reminders,
+    find_lapses,
+    lapse_reminders,
+    may_warn_coordinators,
+)
 from scheduler.rules import compute_compliance, compute_plan
 from scheduler.services import iter_facts
 from scheduler.tables import LapseEvent, ReminderClaim, SweepRun
@@ -170,8 +179,11 @@ def _judge(facts: OfficerFacts, since: dt.date, as_of: dt.date, policy: Policy) 
     reminders: dict[str, Reminder] = {}
     day = since
     while day <= as_of:
-        compliance = compute_compliance(facts, day, policy)
+        if facts.left_on is not None and facts.left_on <= day:
+            break  # leavers get no reminders from the day they leave
         steps = compute_plan(facts, day, policy)
+        # Compliance only matters for power warnings: judged only when some power could lapse within the window.
+        compliance = compute_compliance(facts, day, policy) if may_warn_coordinators(facts, day, policy) else None
         for reminder in due_reminders(facts, compliance, steps, [], day, policy):
             reminders.setdefault(reminder.key, reminder)
         day += dt.timedelta(days=1)

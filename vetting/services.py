@@ -426,7 +426,7 @@ async def _advance_annual_reviews(actor: Principal, officer_id: int, made_on: dt
 
 async def clearance_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, list[ClearanceFact]]:
     """Per officer (every id asked for is a key), each clearance granted on or before as_of, as it stood that
-    day: a revocation/termination or renewal request dated after as_of does not count. Three queries in all."""
+    day: a revocation/termination or renewal request dated after as_of does not count. At most three queries."""
     out: dict[int, list[ClearanceFact]] = {officer_id: [] for officer_id in officer_ids}
     if not officer_ids:
         return out
@@ -449,10 +449,12 @@ async def clearance_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, l
     ).where(
         VettingApplication.renews.is_in([g["id"] for g in grants]) & (VettingApplication.requested_on <= as_of)
     ).order_by(VettingApplication.requested_on).order_by(VettingApplication.id)
+    # Self-declarations only move the next annual review: no grant at a level with one, no query.
     declarations: list[dict[str, Any]] = await Declaration.select(Declaration.officer, Declaration.made_on).where(
-        Declaration.officer.is_in(ids) & (Declaration.kind == DeclarationKind.ANNUAL_SELF_DECLARATION.value)
+        Declaration.officer.is_in(sorted({g["officer"] for g in grants if g["has_annual_review"]}))
+        & (Declaration.kind == DeclarationKind.ANNUAL_SELF_DECLARATION.value)
         & Declaration.acknowledged_on.is_not_null() & (Declaration.acknowledged_on <= as_of)
-    )
+    ) if any(g["has_annual_review"] for g in grants) else []
     first_renewal: dict[int, dict[str, Any]] = {}
     for renewal in renewals:
         abandoned = renewal["status"] in (Status.WITHDRAWN, Status.DISCONTINUED) and renewal["closed_on"] is not None \

@@ -58,3 +58,21 @@ async def test_foreign_keys_are_still_enforced_inside_transactions() -> None:
         async with write_transaction():
             await Organisation.insert(Organisation(name="Orphan", force=999, kind="council"))
     assert await Organisation.count() == 0
+
+
+async def test_a_database_with_officers_but_no_statistics_is_analysed_at_start(world) -> None:
+    from piccolo.querystring import QueryString
+
+    from core.lifecycle import _gather_sqlite_statistics_once
+
+    engine = get_engine()
+
+    async def officer_stats() -> int:
+        rows = await engine.run_querystring(QueryString("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'officer'"))
+        return int(rows[0]["n"])
+
+    await engine.run_ddl("DELETE FROM sqlite_stat1")
+    assert await officer_stats() == 0
+    await _gather_sqlite_statistics_once()
+    assert await officer_stats() > 0
+    await _gather_sqlite_statistics_once()  # already analysed: nothing to do, and no error
