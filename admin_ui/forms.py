@@ -16,6 +16,8 @@ from litestar.types import ExceptionHandlersMap
 
 from admin_ui.templating import long_date
 from core.errors import DomainError
+from core.http import EXCEPTION_HANDLERS
+from core.lifecycle import is_database_unavailable
 from core.roles import Principal
 
 
@@ -196,18 +198,22 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         status, title, detail = exc.status, exc.title, exc.detail
     elif isinstance(exc, HTTPException):
         status, title, detail = exc.status_code, "There is a problem", str(exc.detail)
+    elif is_database_unavailable(exc):
+        status, title = 503, "Sorry, the register is unavailable"
+        detail = "It cannot reach its database just now. Try again in a minute; nothing you entered was saved."
     else:
-        raise exc
+        unhandled: Callable[[Request[Any, Any, Any], Exception], Response[Any]] = EXCEPTION_HANDLERS[Exception]
+        return unhandled(request, exc)
     if status == 401:
         return Redirect("/", status_code=303)
-    if status >= 500:
+    if status >= 500 and status != 503:
         detail = "The service could not answer; the error was logged."
     viewer = request.state.get("principal") if "principal" in request.state else None
-    return Template("pages/error.html", status_code=status,
+    return Template("pages/error.html", status_code=status, headers={"Retry-After": "60"} if status == 503 else None,
                     context={"viewer": viewer, "title": title, "detail": detail, "status": status})
 
 
 # Every page controller's exception_handlers: errors as HTML pages, never problem+json or a stack trace.
 PAGE_ERRORS: ExceptionHandlersMap = {
-    DomainError: page_error, HTTPException: page_error, ValidationException: page_error,
+    DomainError: page_error, HTTPException: page_error, ValidationException: page_error, Exception: page_error,
 }

@@ -193,10 +193,23 @@ def _judge(facts: OfficerFacts, since: dt.date, as_of: dt.date, policy: Policy) 
     return list(reminders.values()), lapses
 
 
+# Longer than any sweep takes (100,000 officers: minutes), shorter than the day between sweeps.
+ABANDONED_AFTER = dt.timedelta(hours=6)
+
+
+async def _mark_abandoned_runs(now: dt.datetime) -> None:
+    """A process killed mid-sweep leaves its run 'running' for ever; scheduler health would show it so. Another
+    instance may be sweeping right now, so only runs older than any sweep takes are called abandoned."""
+    await SweepRun.update({SweepRun.status: "abandoned", SweepRun.finished_at: now,
+                           SweepRun.error: "The process stopped before the sweep finished; a later run caught up."}
+                          ).where((SweepRun.status == "running") & (SweepRun.started_at < now - ABANDONED_AFTER))
+
+
 async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | None = None) -> SweepResult:
     result = SweepResult(as_of=as_of, dry_run=dry_run)
     run_id = None
     if not dry_run:
+        await _mark_abandoned_runs(now or now_utc())
         run_id = (await SweepRun.insert(SweepRun(as_of=as_of, started_at=now_utc())).returning(SweepRun.id))[0]["id"]
     try:
         since = await _catch_up_since(as_of)

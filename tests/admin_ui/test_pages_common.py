@@ -200,3 +200,23 @@ async def test_a_throttled_sign_in_is_explained_on_the_sign_in_page(client: Asyn
     page = await attempt(PASSWORD)
     assert page.status_code == 429 and "Too many failed sign-ins" in page.text
     assert 'name="username"' in page.text and int(page.headers["retry-after"]) > 0
+
+
+@pytest.mark.parametrize(("error", "status"), [(ConnectionRefusedError(111, "refused"), 503),
+                                               (RuntimeError("a bug"), 500)])
+async def test_a_database_outage_is_an_html_page_and_a_bug_is_still_a_generic_error(
+        client: AsyncClient, world: World, monkeypatch: pytest.MonkeyPatch, error: Exception, status: int) -> None:
+    import admin_ui.pages_manager
+
+    await sign_in(client, "hr_a1")
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(admin_ui.pages_manager, "list_officers", broken)
+    response = await client.get("/officers")
+    assert response.status_code == status
+    if status == 503:
+        assert response.headers["content-type"].startswith("text/html")
+        assert "cannot reach its database" in response.text and response.headers["retry-after"] == "60"
+    assert "Traceback" not in response.text and "a bug" not in response.text

@@ -36,3 +36,23 @@ def test_parse_sweep_at(value: str, expected: tuple[int, int]) -> None:
 def test_bad_sweep_at_is_refused(value: str) -> None:
     with pytest.raises(ValueError):
         parse_sweep_at(value)
+
+
+async def test_a_run_killed_long_ago_is_marked_abandoned_but_one_in_progress_is_left_alone() -> None:
+    from core.clock import now_utc
+    from scheduler.sweep import ABANDONED_AFTER, run_sweep
+
+    now = now_utc()
+    today = business_today()
+    killed = (await SweepRun.insert(SweepRun(as_of=today - dt.timedelta(days=1), status="running",
+                                             started_at=now - ABANDONED_AFTER - dt.timedelta(minutes=1)))
+              .returning(SweepRun.id))[0]["id"]
+    in_progress = (await SweepRun.insert(SweepRun(as_of=today, status="running",
+                                                  started_at=now - dt.timedelta(minutes=5)))
+                   .returning(SweepRun.id))[0]["id"]
+    await run_sweep(today, dry_run=True, now=now)
+    assert (await SweepRun.select(SweepRun.status).where(SweepRun.id == killed).first())["status"] == "running"  # type: ignore[index]
+    await run_sweep(today, now=now)
+    statuses = {r["id"]: r["status"] for r in await SweepRun.select(SweepRun.id, SweepRun.status)}
+    assert statuses[killed] == "abandoned" and statuses[in_progress] == "running"
+    assert sorted(statuses.values()).count("succeeded") == 1
