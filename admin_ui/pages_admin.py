@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
+from admin_ui.templating import ROLE_LABELS
 from core.errors import Forbidden
 from core.http import CurrentPrincipal
 from core.roles import Principal, Role
@@ -67,7 +68,7 @@ class AdminPages(Controller):
             fields=[
                 Field("username", "Username"), Field("email", "Email address"),
                 Field("password", "Password", "password", hint="At least the length the policy requires."),
-                Field("role", "Role", "radios", [(r.value, r.value.replace("_", " ").capitalize()) for r in Role]),
+                Field("role", "Role", "radios", [(r.value, ROLE_LABELS[r.value]) for r in Role]),
                 Field("force_id", "Force", "select", forces, required=False),
                 Field("organisation_id", "Organisation", "select", orgs, required=False),
                 Field("team_ids", "Teams", "checkboxes", teams, required=False),
