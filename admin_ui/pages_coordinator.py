@@ -14,6 +14,7 @@ from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.http import CurrentPrincipal, Today
 from register import accreditations
+from register.employment import employment_facts
 from register.services import get_officer, get_organisation, list_organisations, list_powers
 from scheduler.services import forecast
 
@@ -48,11 +49,9 @@ class CoordinatorPages(Controller):
         horizon = today + dt.timedelta(days=RENEW_WINDOW_DAYS)
         due = sorted((r for r in rows if r["status"] in ("in_force", "suspended") and r["expires_on"] <= horizon),
                      key=lambda r: (r["expires_on"], r["number"]))
-        names = {}
-        for r in due:
-            if r["officer_id"] not in names:
-                o = await get_officer(principal, r["officer_id"])
-                names[r["officer_id"]] = f"{o['given_name']} {o['family_name']}"
+        # The accreditations are already limited to the caller's scope, so their officers are too.
+        people = await employment_facts(sorted({r["officer_id"] for r in due}))
+        names = {oid: f"{o['given_name']} {o['family_name']}" for oid, o in people.items()}
         return page("pages/accreditations.html", principal, title="Accreditations to renew",
                     nav_active="/accreditations", rows=due, names=names, today=today, days=RENEW_WINDOW_DAYS)
 

@@ -18,6 +18,7 @@ from vetting.services import (
     acknowledge_declaration,
     create_application,
     get_application,
+    get_application_summary,
     list_applications,
     list_levels,
     record_event,
@@ -60,8 +61,7 @@ class VettingPages(Controller):
     @route("/vetting/applications/{application_id:int}/event", http_method=["GET", "POST"])
     async def event(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
                     application_id: FromPath[int]) -> Response[Any]:
-        row, _, _ = await get_application(principal, application_id)
-        officer = await get_officer(principal, row["officer"])
+        row, officer = await get_application_summary(principal, application_id)
         back = f"/vetting/applications/{application_id}"
         action = Action(
             title="Change the application's status",

@@ -197,6 +197,13 @@ async def list_applications(
     return rows, await count
 
 
+async def get_application_summary(actor: Principal, application_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The application and its officer, scope-checked, without the timeline: for forms that act on it. No case
+    note is read, so no 'vetting.notes.read' event is recorded."""
+    row = await _load_application(application_id)
+    return row, await get_officer(actor, row["officer"])
+
+
 async def get_application(
     actor: Principal, application_id: int
 ) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:

@@ -115,3 +115,15 @@ async def test_hr_records_leaving_only_after_confirming(client: AsyncClient, wor
     assert (await Officer.select(Officer.left_on).where(Officer.id == officer_id).first())["left_on"] == today()  # type: ignore[index]
     again = await post_form(client, url, {"left_on": today().isoformat(), "confirm": "yes"})
     assert again.status_code == 409 and "govuk-error-summary" in again.text
+
+
+async def test_the_status_form_reads_no_case_notes_so_records_no_notes_read(client: AsyncClient, world: World) -> None:
+    from core.tables import AuditEvent
+
+    app_id = await _submitted(world)
+    await sign_in(client, "vet_a")
+    url = f"/vetting/applications/{app_id}/event"
+    await post_form(client, url, {"status": "in_progress", "on": today().isoformat(), "confirm": "yes"})
+    assert await AuditEvent.count().where(AuditEvent.action == "vetting.notes.read") == 0
+    await client.get(f"/vetting/applications/{app_id}")  # the page that shows the notes does record the read
+    assert await AuditEvent.count().where(AuditEvent.action == "vetting.notes.read") == 1
