@@ -45,9 +45,10 @@ class CoordinatorPages(Controller):
 
     @get("/accreditations")
     async def to_renew(self, principal: CurrentPrincipal, today: Today) -> Response[Any]:
-        rows, _ = await accreditations.list_accreditations(principal, today=today, limit=500)
         horizon = today + dt.timedelta(days=RENEW_WINDOW_DAYS)
-        due = sorted((r for r in rows if r["status"] in ("in_force", "suspended") and r["expires_on"] <= horizon),
+        rows, _ = await accreditations.list_accreditations(principal, today=today, expiring_between=(today, horizon),
+                                                           limit=None)
+        due = sorted((r for r in rows if r["status"] in ("in_force", "suspended")),
                      key=lambda r: (r["expires_on"], r["number"]))
         # The accreditations are already limited to the caller's scope, so their officers are too.
         people = await employment_facts(sorted({r["officer_id"] for r in due}))

@@ -132,13 +132,20 @@ async def get_accreditation(actor: Principal, accreditation_id: int, today: dt.d
 
 
 async def list_accreditations(
-    actor: Principal, *, today: dt.date, officer_id: int | None = None, limit: int = 50, offset: int = 0
+    actor: Principal, *, today: dt.date, officer_id: int | None = None, expiring_between: tuple[dt.date, dt.date]
+    | None = None, limit: int | None = 50, offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
+    """`limit=None`: every match (a work list must not silently stop at a page's end)."""
     clauses: list[Any] = [c for c in (officer_filter(actor, Accreditation.officer),) if c is not None]
     if officer_id is not None:
         clauses.append(Accreditation.officer == officer_id)
+    if expiring_between is not None:
+        clauses.append((Accreditation.expires_on >= expiring_between[0])
+                       & (Accreditation.expires_on <= expiring_between[1]))
     query = Accreditation.select(*ACC_COLUMNS).order_by(Accreditation.officer) \
-        .order_by(Accreditation.granted_on, ascending=False).order_by(Accreditation.id).limit(limit).offset(offset)
+        .order_by(Accreditation.granted_on, ascending=False).order_by(Accreditation.id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     count = Accreditation.count()
     if clauses:
         where = clauses[0]
