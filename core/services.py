@@ -25,7 +25,7 @@ from core.tables import ApiToken, SignInAttempt, User, UserSession
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
 # Guessing is throttled per username and per client address over a sliding window; a success resets the count
-# for the username. Attempts are rows, so every app instance sees the same count.
+# for the username only. Attempts are rows, so every app instance sees the same count.
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_USERNAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
@@ -147,11 +147,13 @@ async def set_user_active(actor: Principal, user_id: int, active: bool) -> dict[
     return before
 
 
-async def _recent_failures(clause: Any, since: dt.datetime) -> int:
-    last_success = await SignInAttempt.select(SignInAttempt.at).where(
-        clause & (SignInAttempt.succeeded == True) & (SignInAttempt.at >= since)  # noqa: E712
-    ).order_by(SignInAttempt.at, ascending=False).first()
-    start = max(since, last_success["at"]) if last_success else since
+async def _recent_failures(clause: Any, since: dt.datetime, reset_by_success: bool) -> int:
+    start = since
+    if reset_by_success:
+        last_success = await SignInAttempt.select(SignInAttempt.at).where(
+            clause & (SignInAttempt.succeeded == True) & (SignInAttempt.at >= since)  # noqa: E712
+        ).order_by(SignInAttempt.at, ascending=False).first()
+        start = max(since, last_success["at"]) if last_success else since
     count: int = await SignInAttempt.count().where(
         clause & (SignInAttempt.succeeded == False) & (SignInAttempt.at >= start)  # noqa: E712
     )
@@ -160,8 +162,11 @@ async def _recent_failures(clause: Any, since: dt.datetime) -> int:
 
 async def _check_throttle(username: str, client_ip: str, now: dt.datetime) -> None:
     since = now - THROTTLE_WINDOW
-    by_name = await _recent_failures(SignInAttempt.username == username, since)
-    by_address = await _recent_failures(SignInAttempt.client_ip == client_ip, since) if client_ip else 0
+    by_name = await _recent_failures(SignInAttempt.username == username, since, reset_by_success=True)
+    # An address's count is never reset by a success: anyone's own account would otherwise reset it for
+    # guesses at everyone else's.
+    by_address = await _recent_failures(SignInAttempt.client_ip == client_ip, since, reset_by_success=False) \
+        if client_ip else 0
     if by_name >= MAX_FAILURES_PER_USERNAME or by_address >= MAX_FAILURES_PER_ADDRESS:
         raise TooManyRequests(
             CoreErrorCode.TOO_MANY_REQUESTS,
@@ -180,6 +185,7 @@ async def sign_in(username: str, password: str, client_ip: str = "") -> tuple[st
         async with write_transaction():
             await SignInAttempt.insert(SignInAttempt(username=username[:150], client_ip=client_ip[:64], at=now,
                                                      succeeded=False))
+            await SignInAttempt.delete().where(SignInAttempt.at < now - THROTTLE_WINDOW)
         raise NotAuthenticated(CoreErrorCode.BAD_CREDENTIALS, "Unknown username or wrong password.")
     token = new_token()
     async with write_transaction():

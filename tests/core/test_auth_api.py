@@ -101,3 +101,23 @@ async def test_security_headers_on_pages_and_api(client: AsyncClient) -> None:
         assert "strict-transport-security" not in headers  # plain HTTP: HSTS only over HTTPS
     https = await client.get("https://testserver/health")
     assert https.headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_signing_in_to_your_own_account_does_not_reset_the_address_count(
+        client: AsyncClient, world: World) -> None:
+    from core.services import MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_USERNAME
+
+    victims = ["coord_a", "vet_a", "mgr_a1a", "off_a1a1", "admin"]
+    guesses = 0
+    while guesses < MAX_FAILURES_PER_ADDRESS:
+        for victim in victims:
+            if guesses == MAX_FAILURES_PER_ADDRESS:
+                break
+            await client.post("/api/auth/login", json={"username": victim, "password": "a guess"})
+            guesses += 1
+        # the guesser's own account, signed in between rounds
+        assert (await client.post("/api/auth/login", json={"username": "hr_a1", "password": PASSWORD})).status_code \
+            in (200, 429)
+    assert guesses // len(victims) < MAX_FAILURES_PER_USERNAME  # no single username reached its own limit
+    blocked = await client.post("/api/auth/login", json={"username": "coord_a", "password": PASSWORD})
+    assert blocked.status_code == 429
