@@ -90,6 +90,18 @@ def is_organisation_manageable(principal: Principal, organisation: dict[str, Any
     return False
 
 
+def sees_whole_organisation(principal: Principal, organisation: dict[str, Any]) -> bool:
+    """May the caller see every officer of the employer (a whole-employer view such as its calendar feed)?
+    Managers and officers see part of an employer at most, so they may not."""
+    if principal.is_admin:
+        return True
+    if principal.role in FORCE_ROLES:
+        return bool(organisation["force"] == principal.force_id)
+    if principal.role is Role.HR:
+        return bool(organisation["id"] == principal.organisation_id)
+    return False
+
+
 def require_role(principal: Principal, *roles: Role, action: str) -> None:
     if not principal.is_admin and principal.role not in roles:
         raise Forbidden(RegisterErrorCode.ROLE_NOT_ALLOWED, f"Your role ({principal.role.value}) cannot {action}.")

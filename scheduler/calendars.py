@@ -14,10 +14,11 @@ from core.audit import record_audit
 from core.clock import business_today, now_utc
 from core.db import write_transaction
 from core.errors import Forbidden, NotFound, Violation, raise_if_violations
-from core.roles import Principal, Role
+from core.roles import Principal
 from core.security import hash_token, new_token
 from register import services as register_services
 from register.employment import scoped_officer_ids
+from register.scope import sees_whole_organisation
 from scheduler.ical import CalendarOfficer, build_calendar
 from scheduler.policy_store import load_policy
 from scheduler.rules import compute_compliance, compute_plan
@@ -25,7 +26,6 @@ from scheduler.services import load_facts
 from scheduler.tables import CalendarFeed
 
 FEED_READER = Principal.system("calendar-feed")
-WHOLE_ORGANISATION_BLIND = frozenset({Role.MANAGER, Role.OFFICER})
 
 
 class FeedScope(StrEnum):
@@ -45,8 +45,7 @@ async def _feed_name(actor: Principal, scope: FeedScope, scope_id: int) -> str:
             raise Forbidden("out_of_scope", "That team is outside your scope.")
         return f"CSAS: {team['name']}"
     organisation = await register_services.get_organisation(actor, scope_id)
-    if actor.role in WHOLE_ORGANISATION_BLIND:
-        # They may read the organisation's name, not every officer in it: team feeds are theirs.
+    if not sees_whole_organisation(actor, organisation):
         raise Forbidden("out_of_scope", "An employer's feed shows every officer there; ask for your team's feed.")
     return f"CSAS: {organisation['name']}"
 
