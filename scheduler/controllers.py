@@ -32,7 +32,7 @@ from scheduler.schemas import (
     SweepRequest,
 )
 from scheduler.status import scheduler_health
-from scheduler.sweep import run_sweep
+from scheduler.sweep import run_sweep_for
 
 FromDay = Annotated[dt.date | None, QueryParameter(name="from", description="First day of the window.")]
 ToDay = Annotated[dt.date | None, QueryParameter(name="to", description="Last day of the window.")]
@@ -99,18 +99,11 @@ class SweepController(ApiController):
     @post("/api/sweep", status_code=200)
     async def sweep(self, principal: CurrentPrincipal, today: Today,
                     data: JSONBody[SweepRequest | None] = None) -> SweepRead:
-        require_role(principal, Role.CSAS_COORDINATOR, action="run the sweep")
         request = data or SweepRequest()
-        result = await run_sweep(_sweep_day(request.as_of, today), dry_run=request.dry_run, now=now_utc())
-        # The sweep runs for every force (it is the daily job, run early); a coordinator is shown only the
-        # digests about officers in their own force. The counts are the run's totals.
-        digests = result.digests
-        if not principal.is_admin:
-            visible = frozenset(await scoped_officer_ids(principal))
-            digests = [d for d in digests if d["officer_ids"] and visible.issuperset(d["officer_ids"])]
+        result = await run_sweep_for(principal, _sweep_day(request.as_of, today), request.dry_run, now_utc())
         return SweepRead(as_of=result.as_of, dry_run=result.dry_run, officers=result.officers,
                          lapses=result.lapses, messages=result.messages, delivered=result.delivered,
-                         digests=[DigestRead(**d) for d in digests])
+                         digests=[DigestRead(**d) for d in result.digests])
 
     @get("/api/scheduler/health")
     async def health(self, principal: CurrentPrincipal) -> dict[str, Any]:

@@ -7,15 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from core.audit import record_audits
 from core.clock import now_utc
 from core.dates import long_date
 from core.db import write_transaction
 from core.roles import Principal, Role
 from core.services import active_users_with_roles
 from register.employment import scoped_officer_ids
+from register.scope import require_role
 from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
@@ -60,6 +62,7 @@ class SweepResult:
     messages: int = 0
     delivered: int = 0
     digests: list[dict[str, Any]] = field(default_factory=list)  # what was (or would be) queued
+    lapsed_officer_ids: list[int] = field(default_factory=list)  # one entry per power lapse counted in `lapses`
 
 
 async def _catch_up_since(as_of: dt.date) -> dt.date:
@@ -117,20 +120,21 @@ def _digest(as_of: dt.date, recipient: Recipient, reminders: list[Reminder]) -> 
                            body="\n".join(lines), officer_ids=officer_ids, kind=DIGEST, due_on=as_of)
 
 
-async def _record_lapses(lapses: list[Lapse]) -> int:
+async def _record_lapses(lapses: list[Lapse]) -> list[int]:
+    """Records each power's lapse once; returns the officer of each lapse newly recorded."""
     if not lapses:
-        return 0
+        return []
     rows = [
         LapseEvent(key=f"{lapse.officer_id}|{code}|{lapse.lapsed_on.isoformat()}", officer_id=lapse.officer_id,
                    power_code=code, lapsed_on=lapse.lapsed_on, binding_kind=lapse.binding_kind,
                    binding_code=lapse.binding_code)
         for lapse in lapses for code in lapse.power_codes
     ]
-    inserted = 0
+    inserted: list[int] = []
     async with write_transaction():
         for start in range(0, len(rows), CLAIM_CHUNK):
-            inserted += len(await LapseEvent.insert(*rows[start:start + CLAIM_CHUNK]).on_conflict(
-                target=(LapseEvent.key,), action="DO NOTHING").returning(LapseEvent.id))
+            inserted += [r["officer_id"] for r in await LapseEvent.insert(*rows[start:start + CLAIM_CHUNK])
+                         .on_conflict(target=(LapseEvent.key,), action="DO NOTHING").returning(LapseEvent.officer_id)]
     return inserted
 
 
@@ -200,17 +204,23 @@ ABANDONED_AFTER = dt.timedelta(hours=6)
 async def _mark_abandoned_runs(now: dt.datetime) -> None:
     """A process killed mid-sweep leaves its run 'running' for ever; scheduler health would show it so. Another
     instance may be sweeping right now, so only runs older than any sweep takes are called abandoned."""
-    await SweepRun.update({SweepRun.status: "abandoned", SweepRun.finished_at: now,
-                           SweepRun.error: "The process stopped before the sweep finished; a later run caught up."}
-                          ).where((SweepRun.status == "running") & (SweepRun.started_at < now - ABANDONED_AFTER))
+    async with write_transaction():
+        abandoned = await SweepRun.update({
+            SweepRun.status: "abandoned", SweepRun.finished_at: now,
+            SweepRun.error: "The process stopped before the sweep finished; a later run caught up.",
+        }).where((SweepRun.status == "running") & (SweepRun.started_at < now - ABANDONED_AFTER)) \
+            .returning(SweepRun.id)
+        await record_audits(SWEEPER, "sweep_run.abandon", "sweep_run",
+                            [(row["id"], {"status": "running"}, {"status": "abandoned"}) for row in abandoned])
 
 
 async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | None = None) -> SweepResult:
     result = SweepResult(as_of=as_of, dry_run=dry_run)
     run_id = None
     if not dry_run:
-        await _mark_abandoned_runs(now or now_utc())
-        run_id = (await SweepRun.insert(SweepRun(as_of=as_of, started_at=now_utc())).returning(SweepRun.id))[0]["id"]
+        started = now or now_utc()
+        await _mark_abandoned_runs(started)
+        run_id = (await SweepRun.insert(SweepRun(as_of=as_of, started_at=started)).returning(SweepRun.id))[0]["id"]
     try:
         since = await _catch_up_since(as_of)
         policy = await load_policy()
@@ -227,11 +237,13 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
                         by_recipient[recipient].append(reminder)
             result.officers += len(batch)
         if dry_run:
-            result.lapses = sum(len(lapse.power_codes) for lapse in all_lapses)
+            result.lapsed_officer_ids = [lapse.officer_id for lapse in all_lapses for _ in lapse.power_codes]
+            result.lapses = len(result.lapsed_officer_ids)
             result.digests = [_digest_summary(_digest(as_of, r, rs)) for r, rs in by_recipient.items()]
             result.messages = len(result.digests)
             return result
-        result.lapses = await _record_lapses(all_lapses)
+        result.lapsed_officer_ids = await _record_lapses(all_lapses)
+        result.lapses = len(result.lapsed_officer_ids)
         ordered = sorted(by_recipient.items(), key=lambda item: item[0].email)
         for start in range(0, len(ordered), DIGEST_BATCH):
             for message in await _send_digests(as_of, ordered[start:start + DIGEST_BATCH]):
@@ -249,6 +261,20 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
             await SweepRun.update({SweepRun.status: "failed", SweepRun.finished_at: now_utc(),
                                    SweepRun.error: f"{type(exc).__name__}: {exc}"[:2000]}).where(SweepRun.id == run_id)
         raise
+
+
+async def run_sweep_for(actor: Principal, as_of: dt.date, dry_run: bool, now: dt.datetime) -> SweepResult:
+    """The sweep run on request. It runs for every force (it is the daily job, run early), but the answer shows a
+    coordinator only their own force: the digests wholly about officers they may see, and counts of those."""
+    require_role(actor, Role.CSAS_COORDINATOR, action="run the sweep")
+    result = await run_sweep(as_of, dry_run=dry_run, now=now)
+    if actor.is_admin:
+        return result
+    visible = frozenset(await scoped_officer_ids(actor, active_on=as_of))
+    digests = [d for d in result.digests if d["officer_ids"] and visible.issuperset(d["officer_ids"])]
+    lapsed = [officer_id for officer_id in result.lapsed_officer_ids if officer_id in visible]
+    return replace(result, digests=digests, messages=len(digests), officers=len(visible), lapses=len(lapsed),
+                   lapsed_officer_ids=lapsed)
 
 
 def _digest_summary(message: OutgoingMessage) -> dict[str, Any]:

@@ -56,3 +56,7 @@ async def test_a_run_killed_long_ago_is_marked_abandoned_but_one_in_progress_is_
     statuses = {r["id"]: r["status"] for r in await SweepRun.select(SweepRun.id, SweepRun.status)}
     assert statuses[killed] == "abandoned" and statuses[in_progress] == "running"
     assert sorted(statuses.values()).count("succeeded") == 1
+    from core.tables import AuditEvent
+
+    marked = await AuditEvent.select(AuditEvent.entity_id).where(AuditEvent.action == "sweep_run.abandon")
+    assert marked == [{"entity_id": killed}]
