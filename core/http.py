@@ -200,6 +200,9 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
     parameter is a row id) outside 1..MAX_ID (404: no such record, without asking a database that cannot
     even compare it), and NUL characters anywhere in the path, query or JSON body (422: PostgreSQL cannot
     store them, so neither engine accepts them)."""
+    # Every API route, login and logout included, before any dependency runs (pages carry CSRF tokens instead).
+    if SESSION_COOKIE in request.cookies and bearer_token(request) is None:
+        refuse_cross_site_write(request)
     violations: list[Violation] = []
     for name, value in request.path_params.items():
         if isinstance(value, int) and not 0 < value <= MAX_ID:
@@ -314,7 +317,6 @@ async def optional_principal(request: Request[Any, Any, Any]) -> Principal | Non
     if token := bearer_token(request):
         principal = await principal_for_bearer(token)
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        refuse_cross_site_write(request)
         principal = await principal_for_session(cookie)
     request.state["principal"] = principal
     return principal

@@ -88,3 +88,10 @@ async def test_sign_in_and_tokens_never_reach_the_logs(
     session = client.cookies["csas_session"]
     for secret in ("wrong-password-123", PASSWORD, token, session):
         assert secret not in caplog.text
+
+
+async def test_logout_from_another_site_is_refused_too(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "hr_a1")
+    refused = await client.post("/api/auth/logout", headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403 and refused.json()["code"] == "cross_site_request"
+    assert (await client.get("/api/auth/me")).status_code == 200  # still signed in
