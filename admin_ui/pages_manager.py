@@ -16,7 +16,7 @@ from core.http import CurrentPrincipal, Today
 from core.roles import Principal
 from register import kit, kit_rules
 from register.services import get_officer, list_officers, list_teams
-from scheduler.services import compliance_for, officer_plan
+from scheduler.services import compliance_for, judgements_for
 from training.services import list_modules, record_completion, training_matrix
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
@@ -44,9 +44,9 @@ async def readiness(viewer: Principal, today: dt.date, team_id: int | None) -> l
 async def team_events(viewer: Principal, today: dt.date, team_id: int | None) -> list[dict[str, Any]]:
     """Plan-step start-by dates, expiries and power lapses for every officer in scope."""
     events: list[dict[str, Any]] = []
-    for facts, comp in await compliance_for(viewer, today, team_id=team_id):
+    for facts, comp, plan in await judgements_for(viewer, today, team_id=team_id):
         name = facts.name
-        for step in await officer_plan(viewer, facts.officer_id, today):
+        for step in plan:
             events.append({"on": step.start_by, "kind": "Start by", "text": f"{name}: {step.title}",
                            "officer_id": facts.officer_id})
             events.append({"on": step.expires_on, "kind": "Expires",

@@ -15,7 +15,7 @@ from core.roles import Principal, Role
 from register.record import officer_record
 from register.services import get_officer, record_leaving
 from scheduler import calendars
-from scheduler.services import officer_compliance, officer_plan
+from scheduler.services import officer_judgement
 from training.services import list_records
 from vetting.rules import DECLARATION_CATEGORIES
 from vetting.services import list_applications, list_declarations
@@ -53,12 +53,8 @@ def notice_for(request: Request[Any, Any, Any]) -> str | None:
 async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict[str, Any]:
     """Everything the record page shows, each part through the service that owns it (scope enforced there)."""
     officer = await get_officer(viewer, officer_id)
-    compliance = await officer_compliance(viewer, officer_id, today)
-    plan = await officer_plan(viewer, officer_id, today)
-    try:
-        register = await officer_record(viewer, officer_id, today)
-    except Forbidden:  # vetting officers: the register's record is not theirs to read
-        register = None
+    compliance, plan = await officer_judgement(viewer, officer_id, today)
+    register = await officer_record(viewer, officer_id, today)
     applications, _ = await list_applications(viewer, as_of=today, officer_id=officer_id, limit=20)
     training, _ = await list_records(viewer, as_of=today, officer_id=officer_id, limit=100)
     declarations: list[dict[str, Any]] = []

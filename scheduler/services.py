@@ -151,14 +151,34 @@ async def officer_plan(actor: Principal, officer_id: int, as_of: dt.date) -> lis
     return compute_plan(facts, as_of, policy)
 
 
+async def officer_judgement(actor: Principal, officer_id: int, as_of: dt.date) -> tuple[Compliance, list[PlanStep]]:
+    """Compliance and plan from one load of the officer's facts (pages that show both)."""
+    facts, policy = await _one(actor, officer_id, as_of)
+    return compute_compliance(facts, as_of, policy), compute_plan(facts, as_of, policy)
+
+
+async def _facts_in_scope(
+    actor: Principal, as_of: dt.date, organisation_id: int | None, team_id: int | None,
+) -> tuple[dict[int, OfficerFacts], Policy]:
+    ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=as_of)
+    catalogue = await load_catalogue()
+    return await load_facts(ids, as_of, catalogue), catalogue.policy
+
+
 async def compliance_for(
     actor: Principal, as_of: dt.date, organisation_id: int | None = None, team_id: int | None = None,
 ) -> list[tuple[OfficerFacts, Compliance]]:
     """Compliance of every officer in scope still serving on as_of (team readiness, reports)."""
-    ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=as_of)
-    catalogue = await load_catalogue()
-    facts = await load_facts(ids, as_of, catalogue)
-    return [(f, compute_compliance(f, as_of, catalogue.policy)) for f in facts.values()]
+    facts, policy = await _facts_in_scope(actor, as_of, organisation_id, team_id)
+    return [(f, compute_compliance(f, as_of, policy)) for f in facts.values()]
+
+
+async def judgements_for(
+    actor: Principal, as_of: dt.date, organisation_id: int | None = None, team_id: int | None = None,
+) -> list[tuple[OfficerFacts, Compliance, list[PlanStep]]]:
+    """compliance_for with each officer's plan too, from the same facts (the expiry calendar)."""
+    facts, policy = await _facts_in_scope(actor, as_of, organisation_id, team_id)
+    return [(f, compute_compliance(f, as_of, policy), compute_plan(f, as_of, policy)) for f in facts.values()]
 
 
 async def forecast(
