@@ -164,14 +164,19 @@ async def run_action(request: Request[Any, Any, Any], viewer: Principal, action:
     if raw.get("confirm") != "yes":
         rows = [(f.label, _display(f, values.get(f.name))) for f in action.fields]
         hidden: list[tuple[str, str]] = []
+        # A secret is never written back into the page; it is typed again on the check step instead.
+        retype = [(f.name, f.label) for f in action.fields if f.kind == "password"]
         for f in action.fields:
             value = values.get(f.name)
+            if f.kind == "password":
+                continue
             if isinstance(value, list):
                 hidden += [(f.name, str(v)) for v in value]
             elif value is not None:
                 hidden.append((f.name, str(_raw(value))))
         return Template("pages/confirm.html", context={
-            "viewer": viewer, "action": action, "rows": rows, "hidden": hidden, "title": action.confirm_title,
+            "viewer": viewer, "action": action, "rows": rows, "hidden": hidden, "retype": retype,
+            "title": action.confirm_title,
             "post_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **extra,
         })
     try:

@@ -65,6 +65,8 @@ async def test_adding_a_user_is_confirmed_and_a_missing_scope_is_shown_by_the_fi
     assert await User.count() == before
     check = await post_form(client, url, {**answers, "team_ids": [str(world.teams["A1a"])]})
     assert "Check the new user" in check.text and "a long enough password 1" not in check.text.split("<form")[0]
+    assert "a long enough password 1" not in check.text  # not even in a hidden field: it is typed again
+    assert 'type="password" autocomplete="new-password"' in check.text
     assert await User.count() == before
     done = await post_form(client, url, {**answers, "team_ids": [str(world.teams["A1a"])], "confirm": "yes"})
     assert done.status_code == 303, done.text
