@@ -8,14 +8,13 @@ claims each (recipient, trigger) once, so re-running a day sends nothing new.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
 from core.dates import long_date
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
-from scheduler.rules import Compliance, PlanStep, StepStatus, compute_compliance
+from scheduler.rules import Compliance, PlanStep, StepStatus, compute_compliance, dependency_end_dates
 
 
 class Audience(StrEnum):
@@ -116,31 +115,11 @@ def coordinator_power_warnings(
     return out
 
 
-def _end_dates(facts: OfficerFacts) -> Iterator[dt.date | None]:
-    """Every day on which something the officer's powers depend on stops holding: each binding's `expires_on`
-    (so each lapse day, `usable_until` + 1) is one of these."""
-    yield facts.left_on
-    yield facts.employer.ended_on
-    for accreditation in facts.accreditations:
-        yield accreditation.expires_on
-        yield accreditation.ended_on
-        for power in accreditation.powers:
-            yield power.withdrawn_on
-    for clearance in facts.clearances:
-        yield clearance.expires_on
-        yield clearance.next_review_due_on
-        yield clearance.ended_on
-    for module in facts.modules.values():
-        yield module.expires_on
-    for item in facts.kit:
-        yield item.expires_on
-
-
 def ends_between(facts: OfficerFacts, first: dt.date, last: dt.date) -> bool:
     """Whether anything the officer's powers depend on ends on a day from `first` to `last` (inclusive). When
     nothing does, no power can become unusable in that window: the sweep need not judge compliance to find
     lapses there or to warn about them."""
-    return any(end is not None and first <= end <= last for end in _end_dates(facts))
+    return any(end is not None and first <= end <= last for end in dependency_end_dates(facts))
 
 
 def may_warn_coordinators(facts: OfficerFacts, day: dt.date, policy: Policy) -> bool:

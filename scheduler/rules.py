@@ -7,7 +7,7 @@ compute_plan works renewal steps backwards from every expiring item with the pol
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -393,3 +393,24 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
         steps.append(_step(Kind.EMPLOYER, "ARRANGEMENT_REVIEW", "Review the employer's scheme arrangement",
                            facts.employer.review_due_on, lead.employer, False, day, policy))
     return sorted(steps, key=lambda s: (s.start_by, s.expires_on, s.kind.value, s.code))
+
+
+def dependency_end_dates(facts: OfficerFacts) -> Iterator[dt.date | None]:
+    """Every day on which something the officer's powers depend on stops holding: each binding's `expires_on`
+    (so each lapse day, `usable_until` + 1) is one of these. Kept beside the dependency builders above: a new
+    dependency must add its end day here, or the sweep's shortcut (reminders.ends_between) would miss its lapses."""
+    yield facts.left_on
+    yield facts.employer.ended_on
+    for accreditation in facts.accreditations:
+        yield accreditation.expires_on
+        yield accreditation.ended_on
+        for power in accreditation.powers:
+            yield power.withdrawn_on
+    for clearance in facts.clearances:
+        yield clearance.expires_on
+        yield clearance.next_review_due_on
+        yield clearance.ended_on
+    for module in facts.modules.values():
+        yield module.expires_on
+    for item in facts.kit:
+        yield item.expires_on

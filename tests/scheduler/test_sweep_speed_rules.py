@@ -123,3 +123,16 @@ def test_the_warning_window_is_inclusive_of_its_last_day() -> None:
         facts, compute_compliance(facts, first_expiry - dt.timedelta(days=30), POLICY), [],
         first_expiry - dt.timedelta(days=30), POLICY)
     assert warned  # the shortcut would have been wrong to skip this day
+
+
+@pytest.mark.parametrize("facts", CASES)
+@pytest.mark.parametrize("day", DAYS)
+def test_every_lapse_day_is_a_dependency_end_date(facts: OfficerFacts, day: dt.date) -> None:
+    """The sweep skips judging windows with no dependency end date; that is only safe while every power's lapse
+    day (usable_until + 1) is one of them. A dependency added to the rules without its end date fails here."""
+    from scheduler.rules import dependency_end_dates
+
+    ends = {end for end in dependency_end_dates(facts) if end is not None}
+    for power in compute_compliance(facts, day, POLICY).powers:
+        if power.usable and power.usable_until is not None:
+            assert power.usable_until + ONE in ends, (power.code, power.binding)
