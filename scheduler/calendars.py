@@ -20,7 +20,7 @@ from register import services as register_services
 from register.employment import scoped_officer_ids
 from register.scope import sees_whole_organisation
 from scheduler.ical import CalendarOfficer, build_calendar
-from scheduler.policy_store import load_policy
+from scheduler.policy_store import load_catalogue
 from scheduler.rules import compute_compliance, compute_plan
 from scheduler.services import load_facts
 from scheduler.tables import CalendarFeed
@@ -90,9 +90,10 @@ async def feed_ics(token: str, today: dt.date | None = None) -> bytes:
         ids = await scoped_officer_ids(
             FEED_READER, organisation_id=feed["scope_id"] if scope is FeedScope.ORGANISATION else None,
             team_id=feed["scope_id"] if scope is FeedScope.TEAM else None, active_on=day)
-    policy = await load_policy()
+    catalogue = await load_catalogue()
+    policy = catalogue.policy
     entries = []
-    for facts in (await load_facts(ids, day)).values():
+    for facts in (await load_facts(ids, day, catalogue)).values():
         compliance = compute_compliance(facts, day, policy)
         entries.append(CalendarOfficer(facts.officer_id, facts.name, tuple(compute_plan(facts, day, policy)),
                                        compliance.powers))

@@ -21,7 +21,7 @@ from register.scope import require_role
 from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
-from scheduler.policy_store import load_policy
+from scheduler.policy_store import load_catalogue
 from scheduler.reminders import (
     Audience,
     Lapse,
@@ -223,12 +223,13 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
         run_id = (await SweepRun.insert(SweepRun(as_of=as_of, started_at=started)).returning(SweepRun.id))[0]["id"]
     try:
         since = await _catch_up_since(as_of)
-        policy = await load_policy()
+        catalogue = await load_catalogue()
+        policy = catalogue.policy
         recipients = await _recipients()
         by_recipient: dict[Recipient, list[Reminder]] = defaultdict(list)
         all_lapses: list[Lapse] = []
         # Officers are judged a batch at a time: the sweep holds what is due, never the whole force's facts.
-        async for batch in iter_facts(await scoped_officer_ids(SWEEPER, active_on=as_of), as_of):
+        async for batch in iter_facts(await scoped_officer_ids(SWEEPER, active_on=as_of), as_of, catalogue):
             for officer_facts in batch.values():
                 reminders, lapses = _judge(officer_facts, since, as_of, policy)
                 all_lapses += lapses

@@ -16,8 +16,7 @@ from register.employment import employment_facts, scoped_officer_ids
 from register.record import RECORD_ROLES, officer_record
 from register.scope import require_role
 from scheduler import services as scheduler_services
-from scheduler.policy_store import load_policy
-from scheduler.rules import clearance_effective_expiry, compute_compliance, compute_plan
+from scheduler.rules import clearance_effective_expiry
 from scheduler.tables import LapseEvent
 from training import services as training_services
 from vetting import services as vetting_services
@@ -47,16 +46,13 @@ async def officer_record_data(actor: Principal, officer_id: int, as_of: dt.date)
     officer = await register_services.get_officer(actor, officer_id)
     # ... then every read at once: they are independent (on PostgreSQL each takes its own pooled connection, so
     # the record costs its longest chain of queries, not their sum). Compliance and plan share one load of facts.
-    record, facts, policy, (vetting, _), (training, _), powers = await asyncio.gather(
+    record, (compliance, plan), (vetting, _), (training, _), powers = await asyncio.gather(
         officer_record(actor, officer_id, as_of),
-        scheduler_services.load_facts([officer_id], as_of),
-        load_policy(),
+        scheduler_services.officer_judgement(actor, officer_id, as_of),
         vetting_services.list_applications(actor, as_of=as_of, officer_id=officer_id, limit=EVERYTHING),
         training_services.list_records(actor, as_of=as_of, officer_id=officer_id, limit=EVERYTHING),
         register_services.list_powers(),
     )
-    compliance = compute_compliance(facts[officer_id], as_of, policy)
-    plan = compute_plan(facts[officer_id], as_of, policy)
     titles = {p["code"]: p["title"] for p in powers}
     return {
         "officer": officer,
