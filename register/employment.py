@@ -46,13 +46,14 @@ async def visible_employment(actor: Principal, officer_id: int) -> dict[str, Any
     return row
 
 
-async def scoped_officer_ids(
+def scoped_officer_query(
     actor: Principal, organisation_id: int | None = None, team_id: int | None = None,
     active_on: dt.date | None = None,
-) -> list[int]:
-    """Ids of the officers the actor may see, optionally narrowed to an employer or a team, or to officers
-    still serving on `active_on`."""
-    query = Officer.select(Officer.id).order_by(Officer.id)
+) -> Any:
+    """SELECT of the ids of the officers the actor may see, optionally narrowed to an employer or a team, or to
+    officers still serving on `active_on`: run it, or use it as a subquery (`.is_in(...)`) in another domain's
+    query so its rows are scoped in the database."""
+    query = Officer.select(Officer.id)
     clauses: list[Any] = [officer_filter(actor)]
     if organisation_id is not None:
         clauses.append(Officer.organisation == organisation_id)
@@ -61,8 +62,15 @@ async def scoped_officer_ids(
     if active_on is not None:
         clauses.append(Officer.left_on.is_null() | (Officer.left_on > active_on))
     where = all_of(*clauses)
-    if where is not None:
-        query = query.where(where)
+    return query.where(where) if where is not None else query
+
+
+async def scoped_officer_ids(
+    actor: Principal, organisation_id: int | None = None, team_id: int | None = None,
+    active_on: dt.date | None = None,
+) -> list[int]:
+    """Ids of the officers scoped_officer_query selects, in id order."""
+    query = scoped_officer_query(actor, organisation_id, team_id, active_on).order_by(Officer.id)
     return [row["id"] for row in await query]
 
 

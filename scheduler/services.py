@@ -9,7 +9,7 @@ from typing import Any
 from core.roles import Principal
 from register import accreditations as register_accreditations
 from register import kit as register_kit
-from register.employment import employment_facts, scoped_officer_ids, visible_employment
+from register.employment import employment_facts, scoped_officer_ids, scoped_officer_query, visible_employment
 from scheduler.facts import (
     AccreditationFact,
     ClearanceFact,
@@ -22,6 +22,7 @@ from scheduler.facts import (
 from scheduler.policy import Policy
 from scheduler.policy_store import Catalogue, load_catalogue
 from scheduler.rules import Compliance, PlanStep, compute_compliance, compute_plan
+from scheduler.tables import LapseEvent
 from training import services as training_services
 from vetting import services as vetting_services
 
@@ -200,3 +201,13 @@ async def forecast(
                         "usable_until": power.usable_until, "binding": power.binding,
                     })
     return sorted(rows, key=lambda r: (r["usable_until"], r["name"], r["officer_id"], r["code"]))
+
+
+async def lapse_days(
+    actor: Principal, first: dt.date, last: dt.date, organisation_id: int | None = None, team_id: int | None = None,
+) -> list[dt.date]:
+    """The day of each power lapse recorded from `first` to `last` for officers in the actor's scope (the trend)."""
+    in_scope = scoped_officer_query(actor, organisation_id, team_id)
+    rows = await LapseEvent.select(LapseEvent.lapsed_on).where(
+        (LapseEvent.lapsed_on >= first) & (LapseEvent.lapsed_on <= last) & LapseEvent.officer_id.is_in(in_scope))
+    return [row["lapsed_on"] for row in rows]

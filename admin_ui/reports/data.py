@@ -12,12 +12,11 @@ from core.dates import add_months
 from core.roles import Principal, Role
 from register import accreditations as register_accreditations
 from register import services as register_services
-from register.employment import employment_facts, scoped_officer_ids
+from register.employment import employment_facts
 from register.record import RECORD_ROLES, officer_record
 from register.scope import require_role
 from scheduler import services as scheduler_services
 from scheduler.rules import clearance_effective_expiry
-from scheduler.tables import LapseEvent
 from training import services as training_services
 from vetting import services as vetting_services
 from vetting.rules import OPEN
@@ -167,14 +166,9 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
     at_risk.sort(key=lambda r: (r["status"] != "red", r["usable_until"] or dt.date.min, r["name"]))
 
     trend_months = [add_months(first, i) for i in range(-11, 1)]
-    ids = set(await scoped_officer_ids(actor, organisation_id, team_id))
     trend = [0] * 12
-    lapses = await LapseEvent.select(LapseEvent.officer_id, LapseEvent.lapsed_on).where(
-        (LapseEvent.lapsed_on >= trend_months[0]) & (LapseEvent.lapsed_on <= as_of))
-    for lapse in lapses:
-        if lapse["officer_id"] in ids:
-            day: dt.date = lapse["lapsed_on"]
-            trend[(day.year - trend_months[0].year) * 12 + day.month - trend_months[0].month] += 1
+    for day in await scheduler_services.lapse_days(actor, trend_months[0], as_of, organisation_id, team_id):
+        trend[(day.year - trend_months[0].year) * 12 + day.month - trend_months[0].month] += 1
 
     return {
         "as_of": as_of,

@@ -110,3 +110,16 @@ async def test_cliff_counts_items_by_month() -> None:
     first = TODAY.replace(day=1)
     in_window = [d for d in expiries if d < add_months(first, 12)]
     assert sum(loaded["cliff"]) >= len(in_window)
+
+
+async def test_the_lapse_trend_counts_only_lapses_in_the_callers_scope(world: World) -> None:
+    from scheduler.tables import LapseEvent
+
+    day = TODAY - dt.timedelta(days=3)
+    for officer in ("A1a-1", "A2a-1", "B1a-1"):  # hr_a1 sees organisation A1 only
+        officer_id = world.officers[officer]
+        await LapseEvent.insert(LapseEvent(key=f"{officer_id}|FPN_LITTER|{day}", officer_id=officer_id,
+                                           power_code="FPN_LITTER", lapsed_on=day, binding_kind="accreditation",
+                                           binding_code="X"))
+    assert sum((await data.analytics(world.principals["hr_a1"], TODAY))["trend"]) == 1
+    assert sum((await data.analytics(world.principals["coord_a"], TODAY))["trend"]) == 2
