@@ -13,7 +13,6 @@ from litestar.response import Redirect, Template
 
 from admin_ui import pages_admin, pages_coordinator, pages_manager, pages_officer, pages_vetting
 from admin_ui.forms import PAGE_ERRORS
-from admin_ui.templating import ROLE_LABELS  # noqa: F401  (kept importable from here)
 from core.controllers import session_cookie
 from core.errors import NotAuthenticated, TooManyRequests
 from core.http import SESSION_COOKIE, Viewer, client_address

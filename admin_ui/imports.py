@@ -556,8 +556,3 @@ async def run_import(
     if result.errors:
         result.created = result.updated = 0
     return result
-
-
-def violations_of(result: ImportResult) -> list[Violation]:
-    return [Violation("import_row_invalid", f"row {e['row']}: {e['message']}", e["column"])
-            for e in result.errors[:100]]

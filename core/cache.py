@@ -50,7 +50,3 @@ class FingerprintCache(Generic[T]):
         self.builds += 1
         self._entry = (key, value)
         return value
-
-    def clear(self) -> None:
-        self._entry = None
-

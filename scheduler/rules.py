@@ -270,13 +270,11 @@ KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}  # ties between bi
 def judge_power(
     facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, policy: Policy,
     common: tuple[list[Dependency], list[Blocker]],
-    shared: tuple[tuple[Dependency | None, Blocker | None], ...] | None = None,
+    shared: tuple[tuple[Dependency | None, Blocker | None], ...],
 ) -> PowerCompliance:
     """`common`: the officer's and employer's dependencies and blockers; `shared`: the vetting and ID card
     judgements, the same for every power of the officer on `day` (compute_compliance judges them once)."""
     deps, blockers = list(common[0]), list(common[1])
-    if shared is None:
-        shared = (_vetting_dependency(facts, day, policy), _id_card_dependency(facts, day, policy))
     for dep, blocker in (_accreditation_dependency(facts, power.code, day), *shared):
         deps += [dep] if dep else []
         blockers += [blocker] if blocker else []
