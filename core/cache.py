@@ -5,14 +5,18 @@ the data. So a cached value is never trusted by age: each `get()` runs one cheap
 returns the few rows the value is built from (a handful of short rows from tiny tables, one round trip), and
 the value is rebuilt only when those rows differ from the ones it was built from. One query per use instead of
 several, and no Python rebuilding on the hot path; a change anywhere is seen by every instance on its next use.
+On SQLite even that query is skipped while nothing at all has been committed since the last one
+(core.db.data_version).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from piccolo.table import Table
+
+from core.db import data_version
 
 T = TypeVar("T")
 
@@ -35,6 +39,7 @@ class FingerprintCache(Generic[T]):
         self._sql = fingerprint_sql
         self._build = build
         self._entry: tuple[Fingerprint, T] | None = None
+        self._checked_at: Hashable | None = None  # the data_version when the entry's fingerprint last matched
         self.builds = 0  # how often the value was (re)built: tests and profiling
 
     async def fingerprint(self) -> Fingerprint:
@@ -42,11 +47,42 @@ class FingerprintCache(Generic[T]):
         return _key(rows)
 
     async def get(self) -> T:
-        key = await self.fingerprint()
+        version = data_version()  # read before the fingerprint: a commit in between forces a re-check next time
         entry = self._entry
-        if entry is not None and entry[0] == key:
+        if entry is not None and version is not None and version == self._checked_at:
             return entry[1]
-        value = await self._build()
-        self.builds += 1
-        self._entry = (key, value)
+        key = await self.fingerprint()
+        if entry is None or entry[0] != key:
+            entry = (key, await self._build())
+            self.builds += 1
+            self._entry = entry
+        self._checked_at = version
+        return entry[1]
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class UnchangedDatabaseMemo(Generic[K, T]):
+    """`get(key)` returns what `load(key)` returned, remembered while nothing at all has been committed to the
+    database since (core.db.data_version: SQLite only; on PostgreSQL, or inside a transaction, every call loads).
+    For lookups every request makes, such as the signed-in user: any commit (a sign-out, a revoked token, a
+    deactivated user) forgets everything, so an answer is never older than the last commit."""
+
+    def __init__(self, load: Callable[[K], Awaitable[T]], max_entries: int = 4096) -> None:
+        self._load = load
+        self._max_entries = max_entries
+        self._entries: dict[K, tuple[Hashable, T]] = {}
+
+    async def get(self, key: K) -> T:
+        version = data_version()
+        if version is None:
+            return await self._load(key)
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = await self._load(key)
+        if len(self._entries) >= self._max_entries:
+            self._entries.clear()
+        self._entries[key] = (version, value)
         return value

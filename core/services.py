@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 from core.audit import record_audit
+from core.cache import UnchangedDatabaseMemo
 from core.clock import now_utc
-from core.db import is_unique_violation, write_transaction
+from core.db import is_unique_violation, select_rows, write_transaction
 from core.errors import (
     Conflict,
     CoreErrorCode,
@@ -211,34 +212,39 @@ _USER_COLUMNS = (
 )
 
 
-# Built once: Piccolo copies a column on every attribute access through a foreign key, which cost more than the
-# query itself on every request. Signing in by token or session only reads (no write per request).
-_SESSION_COLUMNS = (*(getattr(UserSession.user, c) for c in _USER_COLUMNS), UserSession.expires_at)
-_TOKEN_COLUMNS = (*(getattr(ApiToken.user, c) for c in _USER_COLUMNS), ApiToken.revoked_at)
+# Every request signs in by token or session: one hand-written read (core.db.select_rows), no write.
+_PRINCIPAL_SQL = (
+    'SELECT u."id", u."username", u."role", u."force_id", u."organisation_id", u."team_ids", u."officer_id", '
+    'u."is_active", t."{extra}" FROM "{table}" t JOIN "app_user" u ON u."id" = t."user" WHERE t."token_hash" = {{}}'
+)
+_SESSION_SQL = _PRINCIPAL_SQL.format(extra="expires_at", table="user_session")
+_TOKEN_SQL = _PRINCIPAL_SQL.format(extra="revoked_at", table="api_token")
+
+
+async def _session_rows(token_hash: str) -> list[dict[str, Any]]:
+    return await select_rows(_SESSION_SQL, token_hash)
+
+
+async def _token_rows(token_hash: str) -> list[dict[str, Any]]:
+    return await select_rows(_TOKEN_SQL, token_hash)
+
+
+_sessions = UnchangedDatabaseMemo(_session_rows)
+_tokens = UnchangedDatabaseMemo(_token_rows)
 
 
 async def principal_for_session(token: str) -> Principal | None:
-    row = (
-        await UserSession.select(*_SESSION_COLUMNS)
-        .where(UserSession.token_hash == hash_token(token))
-        .output(nested=True)
-        .first()
-    )
-    if row is None or row["expires_at"] <= now_utc() or not row["user"]["is_active"]:
+    rows = await _sessions.get(hash_token(token))
+    if not rows or rows[0]["expires_at"] <= now_utc() or not rows[0]["is_active"]:
         return None
-    return principal_from_row(row["user"])
+    return principal_from_row(rows[0])
 
 
 async def principal_for_bearer(token: str) -> Principal | None:
-    row = (
-        await ApiToken.select(*_TOKEN_COLUMNS)
-        .where(ApiToken.token_hash == hash_token(token))
-        .output(nested=True)
-        .first()
-    )
-    if row is None or row["revoked_at"] is not None or not row["user"]["is_active"]:
+    rows = await _tokens.get(hash_token(token))
+    if not rows or rows[0]["revoked_at"] is not None or not rows[0]["is_active"]:
         return None
-    return principal_from_row(row["user"])
+    return principal_from_row(rows[0])
 
 
 async def create_token(actor: Principal, username: str, name: str = "") -> dict[str, Any]:

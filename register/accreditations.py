@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.audit import record_audit
-from core.db import write_transaction
+from core.db import any_id, ids_argument, select_rows, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register import kit
@@ -409,6 +409,28 @@ async def end_for_leaving(actor: Principal, officer_id: int, left_on: dt.date) -
 
 # --- facts for the scheduler --------------------------------------------------------------------------
 
+# Hand-written (core.db.select_rows): every judgement of an officer reads them.
+_FACTS_SQL = (
+    'SELECT a."id", a."officer", a."force", a."number", a."granted_on", a."expires_on", a."withdrawn_on", '
+    'a."ended_on" FROM "accreditation" a WHERE {officers} ORDER BY a."granted_on", a."id"'
+)
+_FACT_EVENTS_SQL = (
+    'SELECT e."accreditation", e."kind", e."effective_on" FROM "accreditation_event" e WHERE {accreditations} '
+    'ORDER BY e."id"'
+)
+_FACT_POWERS_SQL = (
+    'SELECT p."accreditation", w."code", p."granted_on", p."withdrawn_on" FROM "designated_power" p '
+    'LEFT JOIN "power" w ON w."id" = p."power" WHERE {accreditations} ORDER BY p."id"'
+)
+
+
+def _by_accreditation(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        out[row["accreditation"]].append(row)
+    return out
+
+
 async def accreditation_facts(officer_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Pure data per officer (three queries whatever the number of officers). Each accreditation:
     {"id", "force_id", "number", "granted_on", "expires_on", "withdrawn_on", "ended_on",
@@ -417,10 +439,14 @@ async def accreditation_facts(officer_ids: list[int]) -> dict[int, list[dict[str
     out: dict[int, list[dict[str, Any]]] = {officer_id: [] for officer_id in officer_ids}
     if not officer_ids:
         return out
-    rows = await Accreditation.select(*ACC_COLUMNS).where(Accreditation.officer.is_in(list(officer_ids))) \
-        .order_by(Accreditation.granted_on).order_by(Accreditation.id)
-    ids = [r["id"] for r in rows]
-    events, powers = await _events_by_accreditation(ids), await _powers_by_accreditation(ids)
+    rows = await select_rows(_FACTS_SQL.format(officers=any_id('a."officer"')), ids_argument(officer_ids))
+    if not rows:
+        return out
+    ids = ids_argument(r["id"] for r in rows)
+    events = _by_accreditation(
+        await select_rows(_FACT_EVENTS_SQL.format(accreditations=any_id('e."accreditation"')), ids))
+    powers = _by_accreditation(
+        await select_rows(_FACT_POWERS_SQL.format(accreditations=any_id('p."accreditation"')), ids))
     for row in rows:
         dates = _dates(row, events[row["id"]])
         out[row["officer"]].append({

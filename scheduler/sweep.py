@@ -13,12 +13,12 @@ from typing import Any
 from core.audit import record_audits
 from core.clock import now_utc
 from core.dates import long_date
-from core.db import write_transaction
+from core.db import execute, write_transaction
 from core.roles import Principal, Role
 from core.services import active_users_with_roles
 from register.employment import scoped_officer_ids
 from register.scope import require_role
-from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue
+from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue_each
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
 from scheduler.policy_store import load_catalogue
@@ -159,21 +159,37 @@ async def _send_digests(
             rows = await ReminderClaim.insert(*(claim for _, claim in claims[start:start + CLAIM_CHUNK])) \
                 .on_conflict(target=(ReminderClaim.key,), action="DO NOTHING").returning(ReminderClaim.key)
             claimed.update(row["key"] for row in rows)
+        digests: list[tuple[OutgoingMessage, list[str]]] = []
         for recipient, reminders in batch:
             fresh = [r for r in reminders if _claim_key(recipient, r) in claimed]
             if not fresh:
                 continue
             keys = sorted({_claim_key(recipient, r) for r in fresh})
             claimed.difference_update(keys)  # each claim goes to one digest (two users may share an address)
-            message = _digest(as_of, recipient, fresh)
-            ids = await enqueue([message])
-            if ids:
-                await ReminderClaim.update({ReminderClaim.notification_id: ids[0]}).where(
-                    ReminderClaim.key.is_in(keys))
-                queued.append(message)
-            else:  # today's digest is already taken: leave these reminders for tomorrow's
-                await ReminderClaim.delete().where(ReminderClaim.key.is_in(keys))
+            digests.append((_digest(as_of, recipient, fresh), keys))
+        ids = await enqueue_each([message for message, _ in digests])
+        given_back: list[str] = []
+        links: list[tuple[str, int]] = []
+        for (message, keys), notification_id in zip(digests, ids, strict=True):
+            if notification_id is None:  # today's digest is already taken: leave these reminders for tomorrow's
+                given_back += keys
+                continue
+            queued.append(message)
+            links += [(key, notification_id) for key in keys]
+        await _link_claims(links)
+        for start in range(0, len(given_back), CLAIM_CHUNK):
+            await ReminderClaim.delete().where(ReminderClaim.key.is_in(given_back[start:start + CLAIM_CHUNK]))
     return queued
+
+
+async def _link_claims(links: list[tuple[str, int]]) -> None:
+    """Records the digest of each claim: one UPDATE per chunk, not one per digest (UPDATE ... FROM (VALUES ...)
+    reads the same on SQLite and PostgreSQL)."""
+    for start in range(0, len(links), CLAIM_CHUNK):
+        chunk = links[start:start + CLAIM_CHUNK]
+        values = ", ".join("(CAST({} AS VARCHAR), CAST({} AS INTEGER))" for _ in chunk)
+        await execute(f'UPDATE "reminder_claim" SET "notification_id" = v.column2 FROM (VALUES {values}) AS v '
+                      'WHERE "reminder_claim"."key" = v.column1', *(value for link in chunk for value in link))
 
 
 def _judge(facts: OfficerFacts, since: dt.date, as_of: dt.date, policy: Policy) -> tuple[list[Reminder], list[Lapse]]:

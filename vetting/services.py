@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any, cast
 
 from core.audit import record_audit
-from core.db import all_of, write_transaction
+from core.db import all_of, any_id, ids_argument, select_rows, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register.scope import officer_filter, require_role
@@ -431,6 +431,23 @@ async def _advance_annual_reviews(actor: Principal, officer_id: int, made_on: dt
 
 # --- for the scheduler --------------------------------------------------------------------------------
 
+# Hand-written (core.db.select_rows): every judgement of an officer reads them.
+_GRANTS_SQL = (
+    'SELECT a."id", a."officer", a."status", a."granted_on", a."expires_on", a."closed_on", l."code" AS "level_code", '
+    'l."accepted_for_csas", l."has_annual_review" FROM "vetting_application" a '
+    'LEFT JOIN "vetting_level" l ON l."id" = a."level" '
+    'WHERE {officers} AND a."granted_on" IS NOT NULL AND a."granted_on" <= {{}} ORDER BY a."granted_on", a."id"'
+)
+_RENEWALS_SQL = (
+    'SELECT a."id", a."renews", a."requested_on", a."status", a."closed_on" FROM "vetting_application" a '
+    'WHERE {grants} AND a."requested_on" <= {{}} ORDER BY a."requested_on", a."id"'
+)
+_DECLARATIONS_SQL = (
+    'SELECT d."officer", d."made_on" FROM "declaration" d WHERE {officers} AND d."kind" = {{}} '
+    'AND d."acknowledged_on" IS NOT NULL AND d."acknowledged_on" <= {{}}'
+)
+
+
 async def clearance_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, list[ClearanceFact]]:
     """Per officer (every id asked for is a key), each clearance granted on or before as_of, as it stood that
     day: a revocation/termination or renewal request dated after as_of does not count. At most three queries."""
@@ -438,30 +455,16 @@ async def clearance_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, l
     if not officer_ids:
         return out
     ids = sorted(set(officer_ids))
-    grants: list[dict[str, Any]] = await VettingApplication.select(
-        VettingApplication.id, VettingApplication.officer, VettingApplication.status,
-        VettingApplication.granted_on, VettingApplication.expires_on, VettingApplication.closed_on,
-        VettingApplication.level.code.as_alias("level_code"),
-        VettingApplication.level.accepted_for_csas.as_alias("accepted_for_csas"),
-        VettingApplication.level.has_annual_review.as_alias("has_annual_review"),
-    ).where(
-        VettingApplication.officer.is_in(ids) & VettingApplication.granted_on.is_not_null()
-        & (VettingApplication.granted_on <= as_of)
-    ).order_by(VettingApplication.granted_on).order_by(VettingApplication.id)
+    grants = await select_rows(_GRANTS_SQL.format(officers=any_id('a."officer"')), ids_argument(ids), as_of)
     if not grants:
         return out
-    renewals: list[dict[str, Any]] = await VettingApplication.select(
-        VettingApplication.id, VettingApplication.renews, VettingApplication.requested_on,
-        VettingApplication.status, VettingApplication.closed_on,
-    ).where(
-        VettingApplication.renews.is_in([g["id"] for g in grants]) & (VettingApplication.requested_on <= as_of)
-    ).order_by(VettingApplication.requested_on).order_by(VettingApplication.id)
+    renewals = await select_rows(_RENEWALS_SQL.format(grants=any_id('a."renews"')),
+                                 ids_argument(g["id"] for g in grants), as_of)
     # Self-declarations only move the next annual review: no grant at a level with one, no query.
-    declarations: list[dict[str, Any]] = await Declaration.select(Declaration.officer, Declaration.made_on).where(
-        Declaration.officer.is_in(sorted({g["officer"] for g in grants if g["has_annual_review"]}))
-        & (Declaration.kind == DeclarationKind.ANNUAL_SELF_DECLARATION.value)
-        & Declaration.acknowledged_on.is_not_null() & (Declaration.acknowledged_on <= as_of)
-    ) if any(g["has_annual_review"] for g in grants) else []
+    reviewed = sorted({g["officer"] for g in grants if g["has_annual_review"]})
+    declarations = await select_rows(_DECLARATIONS_SQL.format(officers=any_id('d."officer"')),
+                                     ids_argument(reviewed), DeclarationKind.ANNUAL_SELF_DECLARATION.value,
+                                     as_of) if reviewed else []
     first_renewal: dict[int, dict[str, Any]] = {}
     for renewal in renewals:
         abandoned = renewal["status"] in (Status.WITHDRAWN, Status.DISCONTINUED) and renewal["closed_on"] is not None \

@@ -14,11 +14,25 @@ pytestmark = pytest.mark.skipif(not is_sqlite(), reason="the shared read connect
 async def test_reads_share_one_connection_and_see_committed_writes() -> None:
     engine = get_engine()
     assert await Force.count() == 0
-    reader = await engine._reader()  # type: ignore[attr-defined]
+    reader = engine.reader()  # type: ignore[attr-defined]
     async with write_transaction():
         await Force.insert(Force(name="Kent Police", code="KENT"))
     assert await Force.count() == 1  # the committed write is visible to the shared reader at once
-    assert await engine._reader() is reader  # type: ignore[attr-defined]
+    assert engine.reader() is reader  # type: ignore[attr-defined]
+
+
+async def test_the_shared_reader_cannot_write() -> None:
+    import sqlite3
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        get_engine().reader().execute("DELETE FROM force")  # type: ignore[attr-defined]
+
+
+async def test_each_thread_reads_on_its_own_connection() -> None:
+    engine = get_engine()
+    other = await asyncio.to_thread(engine.reader)  # type: ignore[attr-defined]
+    assert other is not engine.reader()  # type: ignore[attr-defined]
+    assert other.execute("SELECT count(*) AS n FROM force").fetchone()["n"] == 0
 
 
 async def test_reads_inside_a_transaction_see_its_own_uncommitted_writes() -> None:

@@ -97,23 +97,23 @@ async def test_sigkill_while_sending_then_a_second_sweep_sends_each_digest_once(
 async def test_a_sweep_failing_while_queueing_resumes_where_it_stopped(
     client: AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The other half of a sweep: it dies while queueing (an injected error at the fourth digest, after the
-    first ones were committed — digests are queued a few recipients per transaction). Whatever rolled back took
-    its claims with it, so the next sweep queues exactly the missing digests; the outbox (.eml files, no SMTP)
+    """The other half of a sweep: it dies while queueing (an injected error in the second batch of digests,
+    after the first batch was committed — digests are queued a few recipients per transaction). Whatever rolled
+    back took its claims with it, so the next sweep queues exactly the missing digests; the outbox (.eml files, no SMTP)
     holds one message per recipient."""
     await build_team(client)
-    real_enqueue = scheduler.sweep.enqueue
+    real_enqueue = scheduler.sweep.enqueue_each
     calls = 0
 
     async def enqueue_then_crash(*args, **kwargs):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
         ids = await real_enqueue(*args, **kwargs)
-        if calls == 4:
+        if calls == 2:
             raise RuntimeError("the process died here")
         return ids
 
-    monkeypatch.setattr(scheduler.sweep, "enqueue", enqueue_then_crash)
+    monkeypatch.setattr(scheduler.sweep, "enqueue_each", enqueue_then_crash)
     monkeypatch.setattr(scheduler.sweep, "DIGEST_BATCH", 2, raising=False)  # commits between the six digests
     with pytest.raises(RuntimeError, match="died here"):
         await run_sweep(DAY, now=now_utc())
@@ -123,7 +123,7 @@ async def test_a_sweep_failing_while_queueing_resumes_where_it_stopped(
     assert claimed == queued  # no claim without its digest: the rolled-back ones took their claims with them
     assert [r["status"] for r in await SweepRun.select(SweepRun.status)] == ["failed"]
 
-    monkeypatch.setattr(scheduler.sweep, "enqueue", real_enqueue)
+    monkeypatch.setattr(scheduler.sweep, "enqueue_each", real_enqueue)
     settings = replace(get_settings(), var_dir=tmp_path, smtp_url=None)
     monkeypatch.setattr(scheduler.sweep, "deliver_pending", lambda now: deliver_pending(now, settings))
     result = await run_sweep(DAY, now=now_utc())
