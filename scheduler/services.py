@@ -10,6 +10,7 @@ from core.roles import Principal
 from register import accreditations as register_accreditations
 from register import kit as register_kit
 from register.employment import employment_facts, scoped_officer_ids, scoped_officer_query, visible_employment
+from scheduler import outlook
 from scheduler.facts import (
     AccreditationFact,
     ClearanceFact,
@@ -186,21 +187,28 @@ async def forecast(
     actor: Principal, from_on: dt.date, to_on: dt.date, organisation_id: int | None = None,
     team_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Powers usable on from_on that become unusable on a day up to to_on, earliest first. Judged a batch of
-    officers at a time: only the rows of the answer are kept."""
+    """Powers usable on from_on that become unusable on a day up to to_on, earliest first. Read from the stored
+    outlook (scheduler/outlook.py); officers whose facts or the catalogue changed since they were last judged for
+    from_on are judged now, a batch at a time, and stored."""
     ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=from_on)
-    catalogue = await load_catalogue()
-    policy = catalogue.policy
-    rows = []
-    async for batch in iter_facts(ids, from_on, catalogue):
-        for facts in batch.values():
-            for power in compute_compliance(facts, from_on, policy).powers:
-                if power.usable and power.usable_until is not None and power.usable_until < to_on:
-                    rows.append({
-                        "officer_id": facts.officer_id, "name": facts.name, "code": power.code,
-                        "usable_until": power.usable_until, "binding": power.binding,
-                    })
+    await _judge_and_store(await outlook.unjudged(ids, from_on), from_on)
+    rows = await outlook.lapsing(ids, from_on, to_on)
     return sorted(rows, key=lambda r: (r["usable_until"], r["name"], r["officer_id"], r["code"]))
+
+
+async def _judge_and_store(officer_ids: list[int], day: dt.date) -> None:
+    if not officer_ids:
+        return
+    catalogue = await load_catalogue()
+    for start in range(0, len(officer_ids), BATCH):
+        batch = officer_ids[start:start + BATCH]
+        versions = await outlook.fact_versions(batch)  # before the facts: see outlook.fact_versions
+        facts = await _load_batch(batch, day, catalogue.traffic_powers)
+        await outlook.store(day, [
+            outlook.Judged(officer_id, facts[officer_id].name, versions[officer_id],
+                           compute_compliance(facts[officer_id], day, catalogue.policy))
+            for officer_id in batch if officer_id in facts
+        ])
 
 
 async def lapse_days(

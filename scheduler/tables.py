@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Date, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Date, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -64,3 +64,31 @@ class CalendarFeed(Table):
     created_by_user_id = Integer(null=True, default=None)
     created_at = Timestamptz(null=False, default=TimestamptzNow())
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class OfficerFactVersion(Table):
+    """A counter per officer, raised by database triggers (not by services, so no write path can forget) whenever
+    a row the officer's judgement is built from changes: their record, employer, accreditations, powers,
+    suspensions, vetting, declarations, training, bookings and kit (migration scheduler_2026_11_23t00_50_00)."""
+
+    id: Serial
+    officer_id = Integer(null=False, default=0, unique=True)
+    version = BigInt(null=False, default=0)
+
+
+class PowerOutlook(Table):
+    """Each officer's judgement as of one day, stored: a marker row (power_code '') saying which facts and
+    catalogue it was judged from, and one row per power usable that day with its last usable day. Read by the
+    forecast while the officer's OfficerFactVersion and the catalogue are unchanged (scheduler/outlook.py)."""
+
+    id: Serial
+    officer_id = Integer(null=False, default=0, index=True)
+    judged_on = Date(null=False, default=None)
+    fact_version = BigInt(null=False, default=0)
+    catalogue = Varchar(length=64, null=False, default="", help_text="Digest of the catalogue and policy used.")
+    name = Varchar(length=201, null=False, default="", help_text="The officer's name when judged.")
+    power_code = Varchar(length=64, null=False, default="", help_text="'' on the officer's marker row.")
+    usable_until = Date(null=True, default=None)
+    binding_kind = Varchar(length=32, null=False, default="")
+    binding_code = Varchar(length=64, null=False, default="")
+    binding_expires_on = Date(null=True, default=None)

@@ -1,0 +1,99 @@
+"""The stored outlook: each officer's usable powers and their last usable days, as judged on a day, kept with the
+OfficerFactVersion they were judged from. Database triggers raise that version whenever anything the judgement
+reads changes (see the migration scheduler_2026_11_23t00_50_00), so a stored judgement is used only while it is
+exactly what judging again would give; anything else is judged again and stored. The forecast for a whole
+employer then reads a few thousand short rows instead of judging every officer on every request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from core.db import any_id, execute, ids_argument, postgres_engine, select_rows, write_transaction
+from scheduler.rules import Compliance, Dependency, Kind
+from scheduler.tables import PowerOutlook
+
+_JUDGED_SQL = (
+    'SELECT m."officer_id" FROM "power_outlook" m LEFT JOIN "officer_fact_version" v ON v."officer_id" = '
+    'm."officer_id" WHERE {officers} AND m."power_code" = \'\' AND m."judged_on" = {{}} '
+    'AND m."fact_version" = COALESCE(v."version", 0)'
+)
+_VERSIONS_SQL = 'SELECT v."officer_id", v."version" FROM "officer_fact_version" v WHERE {officers}'
+_POWERS_SQL = (
+    'SELECT p."officer_id", p."name", p."power_code", p."usable_until", p."binding_kind", p."binding_code", '
+    'p."binding_expires_on" FROM "power_outlook" p WHERE {officers} AND p."judged_on" = {{}} '
+    'AND p."power_code" <> \'\' AND p."usable_until" IS NOT NULL AND p."usable_until" < {{}}'
+)
+_FORGET_SQL = 'DELETE FROM "power_outlook" WHERE {officers}'
+_KINDS = {kind.value: kind for kind in Kind}
+_OUTLOOK_LOCK = 7_140_001  # PostgreSQL advisory lock: one refresh at a time, so the last one stored wins whole
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One officer's judgement to store, with the fact version read before their facts were loaded."""
+
+    officer_id: int
+    name: str
+    version: int
+    compliance: Compliance
+
+
+async def unjudged(officer_ids: list[int], day: dt.date) -> list[int]:
+    """Those of the officers with no stored judgement for `day` from their current facts, in the order given."""
+    if not officer_ids:
+        return []
+    judged = {row["officer_id"] for row in await select_rows(
+        _JUDGED_SQL.format(officers=any_id('m."officer_id"')), ids_argument(officer_ids), day)}
+    return [officer_id for officer_id in officer_ids if officer_id not in judged]
+
+
+async def fact_versions(officer_ids: list[int]) -> dict[int, int]:
+    """Each officer's fact version now (0 for one never changed since the triggers came): read before loading the
+    facts judged, so a change landing in between makes the stored judgement out of date, never wrongly current."""
+    rows = await select_rows(_VERSIONS_SQL.format(officers=any_id('v."officer_id"')), ids_argument(officer_ids))
+    versions = {row["officer_id"]: int(row["version"]) for row in rows}
+    return {officer_id: versions.get(officer_id, 0) for officer_id in officer_ids}
+
+
+def _rows(day: dt.date, judged: Judged) -> list[PowerOutlook]:
+    marker = PowerOutlook(officer_id=judged.officer_id, judged_on=day, fact_version=judged.version,
+                          name=judged.name, power_code="")
+    return [marker, *(
+        PowerOutlook(officer_id=judged.officer_id, judged_on=day, fact_version=judged.version, name=judged.name,
+                     power_code=power.code, usable_until=power.usable_until,
+                     binding_kind=power.binding.kind.value if power.binding else "",
+                     binding_code=power.binding.code if power.binding else "",
+                     binding_expires_on=power.binding.expires_on if power.binding else None)
+        for power in judged.compliance.powers if power.usable
+    )]
+
+
+async def store(day: dt.date, judged: list[Judged]) -> None:
+    """Replaces these officers' stored judgements in one transaction."""
+    if not judged:
+        return
+    rows = [row for one in judged for row in _rows(day, one)]
+    async with write_transaction():
+        if postgres_engine() is not None:
+            await execute("SELECT pg_advisory_xact_lock({})", _OUTLOOK_LOCK)
+        await execute(_FORGET_SQL.format(officers=any_id('"officer_id"')),
+                          ids_argument(one.officer_id for one in judged))
+        for start in range(0, len(rows), 500):
+            await PowerOutlook.insert(*rows[start:start + 500])
+
+
+async def lapsing(officer_ids: list[int], day: dt.date, before: dt.date) -> list[dict[str, Any]]:
+    """From the stored judgements for `day`: each power usable that day whose last usable day is before `before`,
+    as forecast rows {officer_id, name, code, usable_until, binding} (unsorted)."""
+    if not officer_ids:
+        return []
+    rows = await select_rows(_POWERS_SQL.format(officers=any_id('p."officer_id"')), ids_argument(officer_ids),
+                             day, before)
+    return [{
+        "officer_id": row["officer_id"], "name": row["name"], "code": row["power_code"],
+        "usable_until": row["usable_until"],
+        "binding": Dependency(_KINDS[row["binding_kind"]], row["binding_code"], row["binding_expires_on"])
+        if row["binding_kind"] else None,
+    } for row in rows]
