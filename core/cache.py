@@ -1,11 +1,10 @@
 """In-process caches of small, rarely changed data (catalogues, policy) that stay correct across app instances.
 
 Several instances may share one PostgreSQL, and any of them (or a script, or a test's fresh database) may change
-the data. So a cached value is never trusted by age: each `get()` runs one cheap *fingerprint* query that
-returns the few rows the value is built from (a handful of short rows from tiny tables, one round trip), and
-the value is rebuilt only when those rows differ from the ones it was built from. One query per use instead of
-several, and no Python rebuilding on the hot path; a change anywhere is seen by every instance on its next use.
-On SQLite even that query is skipped while nothing at all has been committed since the last one
+the data. So a cached value is never trusted by age: each `get()` runs one cheap *fingerprint* query (for the
+catalogue, the stamp database triggers renew whenever a row it is built from changes), and the value is rebuilt
+only when the answer differs from the one it was built under. A change anywhere is seen by every instance on its
+next use. On SQLite even that query is skipped while nothing at all has been committed since the last one
 (core.db.data_version).
 """
 
@@ -14,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from piccolo.table import Table
-
-from core.db import data_version
+from core.db import data_version, select_rows
 
 T = TypeVar("T")
 
@@ -34,8 +31,7 @@ class FingerprintCache(Generic[T]):
     (the stored fingerprint is then stale and differs), never hidden.
     """
 
-    def __init__(self, table: type[Table], fingerprint_sql: str, build: Callable[[], Awaitable[T]]) -> None:
-        self._table = table  # any table of the app: only the handle raw SQL runs through
+    def __init__(self, fingerprint_sql: str, build: Callable[[], Awaitable[T]]) -> None:
         self._sql = fingerprint_sql
         self._build = build
         self._entry: tuple[Fingerprint, T] | None = None
@@ -43,8 +39,7 @@ class FingerprintCache(Generic[T]):
         self.builds = 0  # how often the value was (re)built: tests and profiling
 
     async def fingerprint(self) -> Fingerprint:
-        rows: list[dict[str, Any]] = await self._table.raw(self._sql)
-        return _key(rows)
+        return _key(await select_rows(self._sql))
 
     async def get(self) -> T:
         version = data_version()  # read before the fingerprint: a commit in between forces a re-check next time

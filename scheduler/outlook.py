@@ -1,8 +1,11 @@
 """The stored outlook: each officer's usable powers and their last usable days, as judged on a day, kept with the
-OfficerFactVersion they were judged from. Database triggers raise that version whenever anything the judgement
-reads changes (see the migration scheduler_2026_11_23t00_50_00), so a stored judgement is used only while it is
-exactly what judging again would give; anything else is judged again and stored. The forecast for a whole
-employer then reads a few thousand short rows instead of judging every officer on every request."""
+officer's OfficerFactVersion and the catalogue stamp they were judged from. Database triggers raise the version
+whenever a row of the officer's own facts changes, and give the catalogue a new stamp whenever a catalogue or
+policy row does (migrations scheduler_2026_11_23t00_50_00 and t02_00_00), so a stored judgement is used only
+while it is exactly what judging again would give; anything else is judged again and stored. The forecast for a
+whole employer then reads a few thousand short rows instead of judging every officer on every request.
+
+The rows are derived data, rebuilt from audited facts at any time: storing them is not audited."""
 
 from __future__ import annotations
 
@@ -16,15 +19,18 @@ from scheduler.rules import Compliance, Dependency, Kind
 _JUDGED_SQL = (
     'SELECT m."officer_id" FROM "power_outlook" m LEFT JOIN "officer_fact_version" v ON v."officer_id" = '
     'm."officer_id" WHERE {officers} AND m."power_code" = \'\' AND m."judged_on" = {{}} '
-    'AND m."fact_version" = COALESCE(v."version", 0)'
+    'AND m."fact_version" = COALESCE(v."version", 0) AND m."catalogue" = {{}}'
 )
+# The catalogue's stamp lives in the version row of officer_id 0 (no officer has that id).
+CATALOGUE_STAMP_SQL = 'SELECT "version" FROM "officer_fact_version" WHERE "officer_id" = 0'
 _VERSIONS_SQL = 'SELECT v."officer_id", v."version" FROM "officer_fact_version" v WHERE {officers}'
 _POWERS_SQL = (
     'SELECT p."officer_id", p."name", p."power_code", p."usable_until", p."binding_kind", p."binding_code", '
     'p."binding_expires_on" FROM "power_outlook" p WHERE {officers} AND p."judged_on" = {{}} '
     'AND p."power_code" <> \'\' AND p."usable_until" IS NOT NULL AND p."usable_until" < {{}}'
 )
-_FORGET_SQL = 'DELETE FROM "power_outlook" WHERE {officers}'
+_FORGET_SQL = 'DELETE FROM "power_outlook" WHERE {officers} AND "judged_on" = {{}}'
+_FORGET_BEFORE_SQL = 'DELETE FROM "power_outlook" WHERE "judged_on" < {}'
 _KINDS = {kind.value: kind for kind in Kind}
 _OUTLOOK_LOCK = 7_140_001  # PostgreSQL advisory lock: one refresh at a time, so the last one stored wins whole
 
@@ -39,12 +45,20 @@ class Judged:
     compliance: Compliance
 
 
+async def catalogue_stamp() -> str:
+    """The catalogue's stamp now: read before the catalogue a judgement uses, like fact_versions."""
+    rows = await select_rows(CATALOGUE_STAMP_SQL)
+    return str(rows[0]["version"]) if rows else ""
+
+
 async def unjudged(officer_ids: list[int], day: dt.date) -> list[int]:
-    """Those of the officers with no stored judgement for `day` from their current facts, in the order given."""
+    """Those of the officers with no stored judgement for `day` from their current facts and the current
+    catalogue, in the order given."""
     if not officer_ids:
         return []
     judged = {row["officer_id"] for row in await select_rows(
-        _JUDGED_SQL.format(officers=any_id('m."officer_id"')), ids_argument(officer_ids), day)}
+        _JUDGED_SQL.format(officers=any_id('m."officer_id"')), ids_argument(officer_ids), day,
+        await catalogue_stamp())}
     return [officer_id for officer_id in officer_ids if officer_id not in judged]
 
 
@@ -56,37 +70,43 @@ async def fact_versions(officer_ids: list[int]) -> dict[int, int]:
     return {officer_id: versions.get(officer_id, 0) for officer_id in officer_ids}
 
 
-_COLUMNS = ("officer_id", "judged_on", "fact_version", "name", "power_code", "usable_until", "binding_kind",
-            "binding_code", "binding_expires_on")
-_INSERT_CHUNK = 500  # rows per INSERT: 4,500 parameters, under both engines' limits
+_COLUMNS = ("officer_id", "judged_on", "fact_version", "catalogue", "name", "power_code", "usable_until",
+            "binding_kind", "binding_code", "binding_expires_on")
+_INSERT_CHUNK = 500  # rows per INSERT: 5,000 parameters, under both engines' limits
 # Hand-written rather than Piccolo's insert: building a Table object per row was most of a first forecast's time.
 _INSERT_SQL = f'INSERT INTO "power_outlook" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in _COLUMNS)}) VALUES '
 _ROW = "(" + ", ".join("{}" for _ in _COLUMNS) + ")"
 
 
-def _rows(day: dt.date, judged: Judged) -> list[tuple[Any, ...]]:
-    marker = (judged.officer_id, day, judged.version, judged.name, "", None, "", "", None)
+def _rows(day: dt.date, stamp: str, judged: Judged) -> list[tuple[Any, ...]]:
+    marker = (judged.officer_id, day, judged.version, stamp, judged.name, "", None, "", "", None)
     return [marker, *(
-        (judged.officer_id, day, judged.version, judged.name, power.code, power.usable_until,
+        (judged.officer_id, day, judged.version, stamp, judged.name, power.code, power.usable_until,
          power.binding.kind.value if power.binding else "", power.binding.code if power.binding else "",
          power.binding.expires_on if power.binding else None)
         for power in judged.compliance.powers if power.usable
     )]
 
 
-async def store(day: dt.date, judged: list[Judged]) -> None:
-    """Replaces these officers' stored judgements in one transaction."""
+async def store(day: dt.date, stamp: str, judged: list[Judged]) -> None:
+    """Replaces these officers' stored judgements for `day` (judged under catalogue `stamp`) in one transaction."""
     if not judged:
         return
-    rows = [row for one in judged for row in _rows(day, one)]
+    rows = [row for one in judged for row in _rows(day, stamp, one)]
     async with write_transaction():
         if postgres_engine() is not None:
             await execute("SELECT pg_advisory_xact_lock({})", _OUTLOOK_LOCK)
         await execute(_FORGET_SQL.format(officers=any_id('"officer_id"')),
-                      ids_argument(one.officer_id for one in judged))
+                      ids_argument(one.officer_id for one in judged), day)
         for start in range(0, len(rows), _INSERT_CHUNK):
             chunk = rows[start:start + _INSERT_CHUNK]
             await execute(_INSERT_SQL + ", ".join(_ROW for _ in chunk), *(value for row in chunk for value in row))
+
+
+async def forget_before(day: dt.date) -> None:
+    """Drops judgements for days before `day` (the sweep's day): no forecast starts before today."""
+    async with write_transaction():
+        await execute(_FORGET_BEFORE_SQL, day)
 
 
 async def lapsing(officer_ids: list[int], day: dt.date, before: dt.date) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from core.errors import Violation, raise_if_violations
 from core.roles import Principal, Role
 from register.employment import traffic_power_codes
 from register.scope import require_role
+from scheduler.outlook import CATALOGUE_STAMP_SQL
 from scheduler.policy import LeadTimes, Policy
 from scheduler.tables import PolicySetting
 from training import services as training_services
@@ -42,24 +43,13 @@ class Catalogue:
     traffic_powers: frozenset[str]
 
 
-# Every row the Catalogue is built from, as text, in one round trip over tiny tables (see core/cache.py): the
-# cached Catalogue is reused until any of them changes, in this instance or another one sharing the database.
-CATALOGUE_FINGERPRINT = """
-SELECT 'setting' AS t, CAST("key" AS TEXT) AS a, CAST("value" AS TEXT) AS b, CAST(NULL AS TEXT) AS c
-  FROM "policy_setting"
-UNION ALL SELECT 'level', "code", CAST("accepted_for_csas" AS TEXT), CAST("id" AS TEXT) FROM "vetting_level"
-UNION ALL SELECT 'module', CAST("id" AS TEXT), "code", NULL FROM "training_module"
-UNION ALL SELECT 'prerequisite', "power_code", CAST("module" AS TEXT), CAST("id" AS TEXT) FROM "power_prerequisite"
-UNION ALL SELECT 'power', "code", CAST("is_traffic" AS TEXT), CAST("id" AS TEXT) FROM "power"
-ORDER BY 1, 2, 3, 4
-"""
-
-
 async def _build_catalogue() -> Catalogue:
     return Catalogue(policy=await _load_policy(), traffic_powers=await traffic_power_codes())
 
 
-_catalogue: FingerprintCache[Catalogue] = FingerprintCache(PolicySetting, CATALOGUE_FINGERPRINT, _build_catalogue)
+# The catalogue's stamp changes with any row the Catalogue is built from (database triggers, see
+# scheduler/outlook.py): the cached Catalogue is reused until then, in this instance or another sharing the database.
+_catalogue: FingerprintCache[Catalogue] = FingerprintCache(CATALOGUE_STAMP_SQL, _build_catalogue)
 
 
 async def load_catalogue() -> Catalogue:

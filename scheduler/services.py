@@ -197,14 +197,15 @@ async def forecast(
 
 
 async def _judge_and_store(officer_ids: list[int], day: dt.date) -> None:
-    if not officer_ids:
-        return
-    catalogue = await load_catalogue()
     for start in range(0, len(officer_ids), BATCH):
         batch = officer_ids[start:start + BATCH]
-        versions = await outlook.fact_versions(batch)  # before the facts: see outlook.fact_versions
+        # The stamp and versions are read before the catalogue and facts they describe: a change landing in
+        # between leaves the stored judgement out of date, never wrongly current.
+        stamp = await outlook.catalogue_stamp()
+        versions = await outlook.fact_versions(batch)
+        catalogue = await load_catalogue()
         facts = await _load_batch(batch, day, catalogue.traffic_powers)
-        await outlook.store(day, [
+        await outlook.store(day, stamp, [
             outlook.Judged(officer_id, facts[officer_id].name, versions[officer_id],
                            compute_compliance(facts[officer_id], day, catalogue.policy))
             for officer_id in batch if officer_id in facts

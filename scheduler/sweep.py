@@ -18,6 +18,7 @@ from core.roles import Principal, Role
 from core.services import active_users_with_roles
 from register.employment import scoped_officer_ids
 from register.scope import require_role
+from scheduler import outlook
 from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue_each
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
@@ -261,6 +262,7 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
             return result
         result.lapsed_officer_ids = await _record_lapses(all_lapses)
         result.lapses = len(result.lapsed_officer_ids)
+        await outlook.forget_before(as_of)  # forecasts start today: older stored judgements serve none
         ordered = sorted(by_recipient.items(), key=lambda item: item[0].email)
         for start in range(0, len(ordered), DIGEST_BATCH):
             for message in await _send_digests(as_of, ordered[start:start + DIGEST_BATCH]):

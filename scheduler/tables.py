@@ -69,7 +69,9 @@ class CalendarFeed(Table):
 class OfficerFactVersion(Table):
     """A counter per officer, raised by database triggers (not by services, so no write path can forget) whenever
     a row the officer's judgement is built from changes: their record, employer, accreditations, powers,
-    suspensions, vetting, declarations, training, bookings and kit (migration scheduler_2026_11_23t00_50_00)."""
+    suspensions, vetting, declarations, training, bookings and kit (migration scheduler_2026_11_23t00_50_00).
+    The row of officer_id 0 is the catalogue's stamp: a new random value whenever a catalogue or policy row
+    changes (migration scheduler_2026_11_23t02_00_00)."""
 
     id: Serial
     officer_id = Integer(null=False, default=0, unique=True)
@@ -85,7 +87,7 @@ class PowerOutlook(Table):
     officer_id = Integer(null=False, default=0, index=True)
     judged_on = Date(null=False, default=None)
     fact_version = BigInt(null=False, default=0)
-    catalogue = Varchar(length=64, null=False, default="", help_text="Digest of the catalogue and policy used.")
+    catalogue = Varchar(length=64, null=False, default="", help_text="The catalogue stamp it was judged under.")
     name = Varchar(length=201, null=False, default="", help_text="The officer's name when judged.")
     power_code = Varchar(length=64, null=False, default="", help_text="'' on the officer's marker row.")
     usable_until = Date(null=True, default=None)

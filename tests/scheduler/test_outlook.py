@@ -5,14 +5,20 @@ judgement out of date (database triggers), and the forecast always equals judgin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+from httpx import AsyncClient
 
 from bench.generate import generate
-from core.db import execute, select_rows
+from core.db import execute, is_sqlite, select_rows
 from core.roles import Principal
+from register import accreditations, employment, kit
 from scheduler import outlook, services
+from tests.factories import World
+from training import services as training_services
+from vetting import services as vetting_services
 
 TODAY = dt.date(2026, 11, 22)
 END = TODAY + dt.timedelta(days=365)
@@ -52,7 +58,7 @@ CHANGES = [
      "SELECT a.officer AS id FROM designated_power p JOIN accreditation a ON a.id = p.accreditation "
      "WHERE p.id = (SELECT min(id) FROM designated_power)"),
     ("training deleted", "DELETE FROM training_record WHERE id = (SELECT max(id) FROM training_record)",
-     None),  # the row is gone: checked by the forecast alone
+     "SELECT officer AS id FROM training_record WHERE id = (SELECT max(id) FROM training_record)"),
     ("officer leaving", "UPDATE officer SET left_on = '2027-01-01' WHERE id = (SELECT max(id) FROM officer)",
      "SELECT max(id) AS id FROM officer"),
     ("arrangement ending", "UPDATE organisation SET arrangement_ended_on = '2027-04-01' WHERE id = "
@@ -64,23 +70,20 @@ CHANGES = [
 
 
 @pytest.mark.parametrize(("change", "sql", "touched_sql"), CHANGES, ids=[c[0] for c in CHANGES])
-async def test_a_change_anywhere_is_judged_again_and_only_there(change: str, sql: str, touched_sql: str | None) -> None:
+async def test_a_change_anywhere_is_judged_again_and_only_there(change: str, sql: str, touched_sql: str) -> None:
     force = await generate(60, TODAY, pack_officers=40)
     ids = sorted(force.officer_ids)
     assert await services.forecast(ACTOR, TODAY, END) == await judged_again(TODAY, END)
     assert await outlook.unjudged(ids, TODAY) == []  # every officer's judgement is stored
 
-    touched = await officer_of(touched_sql) if touched_sql else None
+    touched = await officer_of(touched_sql)  # read before the change: a deleted row's officer too
     await execute(sql)
-    stale = set(await outlook.unjudged(ids, TODAY))
-    assert stale and (touched is None or stale == touched & set(ids))
+    assert set(await outlook.unjudged(ids, TODAY)) == touched & set(ids) != set()
     assert await services.forecast(ACTOR, TODAY, END) == await judged_again(TODAY, END)
     assert await outlook.unjudged(ids, TODAY) == []
 
 
 async def test_changes_through_the_services_and_another_day_are_judged_again() -> None:
-    from register import accreditations
-
     force = await generate(30, TODAY, pack_officers=30)
     ids = sorted(force.officer_ids)
     first = await services.forecast(ACTOR, TODAY, END)
@@ -95,3 +98,43 @@ async def test_changes_through_the_services_and_another_day_are_judged_again() -
     later = TODAY + dt.timedelta(days=40)
     assert await outlook.unjudged(ids, later) == ids  # judged for one day at a time
     assert await services.forecast(ACTOR, later, END) == await judged_again(later, END)
+    assert await outlook.unjudged(ids, TODAY) == []  # asking about another day keeps today's judgements
+    await outlook.forget_before(later)  # what the sweep on that day does
+    assert await outlook.unjudged(ids, TODAY) == ids
+    assert await outlook.unjudged(ids, later) == []
+
+
+async def test_a_policy_change_through_the_api_gives_everyone_a_new_judgement(client: AsyncClient,
+                                                                           world: World) -> None:
+    await services.forecast(ACTOR, TODAY, END)
+    ids = sorted(world.officers.values())
+    assert await outlook.unjudged(ids, TODAY) == []
+    auth = world.auth("coord_a")
+    policy = (await client.get("/api/policy", headers=auth)).json()
+    changed = await client.put("/api/policy", headers=auth, json={"warning_days": policy["warning_days"] + 1})
+    assert changed.status_code == 200, changed.text
+    assert await outlook.unjudged(ids, TODAY) == ids
+
+
+# The SQL every judgement reads its facts with, and the tables of the catalogue it is judged under.
+FACT_SQL = [employment._EMPLOYMENT_SQL, accreditations._FACTS_SQL, accreditations._FACT_EVENTS_SQL,
+            accreditations._FACT_POWERS_SQL, kit._KIT_FACTS_SQL, vetting_services._GRANTS_SQL,
+            vetting_services._RENEWALS_SQL, vetting_services._DECLARATIONS_SQL, training_services._PASSES_SQL,
+            training_services._BOOKED_SQL]
+CATALOGUE = ["policy_setting", "vetting_level", "training_module", "power", "power_prerequisite"]
+
+
+async def test_every_table_a_judgement_reads_has_triggers_for_every_kind_of_write() -> None:
+    """A new fact read, or a table rebuilt by a later migration, must not leave stored judgements stale for ever."""
+    read = {name for sql in FACT_SQL for name in re.findall(r'(?:FROM|JOIN) "(\w+)"', sql)} | set(CATALOGUE)
+    if is_sqlite():
+        rows = await select_rows("SELECT tbl_name AS t, sql FROM sqlite_master WHERE type = 'trigger'")
+        covered = {(row["t"], op) for row in rows for op in ("INSERT", "UPDATE", "DELETE")
+                   if f"AFTER {op} ON" in row["sql"]}
+    else:
+        rows = await select_rows(
+            "SELECT c.relname AS t, pg_get_triggerdef(g.oid) AS sql FROM pg_trigger g "
+            "JOIN pg_class c ON c.oid = g.tgrelid WHERE NOT g.tgisinternal")
+        covered = {(row["t"], op) for row in rows for op in ("INSERT", "UPDATE", "DELETE") if op in row["sql"]}
+    missing = sorted((t, op) for t in read for op in ("INSERT", "UPDATE", "DELETE") if (t, op) not in covered)
+    assert len(read) >= 12 and missing == []
