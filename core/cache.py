@@ -77,6 +77,8 @@ class UnchangedDatabaseMemo(Generic[K, T]):
         if hit is not None and hit[0] == version:
             return hit[1]
         value = await self._load(key)
+        if not value:  # misses are not kept: made-up keys (unknown tokens) cannot crowd out real ones
+            return value
         if len(self._entries) >= self._max_entries:
             self._entries.clear()
         self._entries[key] = (version, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
@@ -213,24 +214,15 @@ _USER_COLUMNS = (
 
 
 # Every request signs in by token or session: one hand-written read (core.db.select_rows), no write.
+_USER_SELECT = ", ".join(f'u."{column}"' for column in _USER_COLUMNS)
 _PRINCIPAL_SQL = (
-    'SELECT u."id", u."username", u."role", u."force_id", u."organisation_id", u."team_ids", u."officer_id", '
-    'u."is_active", t."{extra}" FROM "{table}" t JOIN "app_user" u ON u."id" = t."user" WHERE t."token_hash" = {{}}'
+    "SELECT " + _USER_SELECT + ', t."{extra}" FROM "{table}" t JOIN "app_user" u ON u."id" = t."user" '
+    'WHERE t."token_hash" = {{}}'
 )
-_SESSION_SQL = _PRINCIPAL_SQL.format(extra="expires_at", table="user_session")
-_TOKEN_SQL = _PRINCIPAL_SQL.format(extra="revoked_at", table="api_token")
-
-
-async def _session_rows(token_hash: str) -> list[dict[str, Any]]:
-    return await select_rows(_SESSION_SQL, token_hash)
-
-
-async def _token_rows(token_hash: str) -> list[dict[str, Any]]:
-    return await select_rows(_TOKEN_SQL, token_hash)
-
-
-_sessions = UnchangedDatabaseMemo(_session_rows)
-_tokens = UnchangedDatabaseMemo(_token_rows)
+_sessions = UnchangedDatabaseMemo(functools.partial(
+    select_rows, _PRINCIPAL_SQL.format(extra="expires_at", table="user_session")))
+_tokens = UnchangedDatabaseMemo(functools.partial(
+    select_rows, _PRINCIPAL_SQL.format(extra="revoked_at", table="api_token")))
 
 
 async def principal_for_session(token: str) -> Principal | None:
