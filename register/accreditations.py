@@ -49,32 +49,31 @@ LEFT_REASON = "officer left employer"
 
 # --- loading ------------------------------------------------------------------------------------------
 
-async def _events_by_accreditation(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _by_accreditation(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        out[row["accreditation"]].append(row)
+    return out
+
+
+async def _events_by_accreditation(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     if not ids:
-        return out
-    rows = await AccreditationEvent.select(
+        return defaultdict(list)
+    return _by_accreditation(await AccreditationEvent.select(
         AccreditationEvent.accreditation, AccreditationEvent.kind, AccreditationEvent.effective_on,
         AccreditationEvent.reason, AccreditationEvent.power_code, AccreditationEvent.actor,
         AccreditationEvent.recorded_at,
-    ).where(AccreditationEvent.accreditation.is_in(ids)).order_by(AccreditationEvent.id)
-    for row in rows:
-        out[row["accreditation"]].append(row)
-    return out
+    ).where(AccreditationEvent.accreditation.is_in(ids)).order_by(AccreditationEvent.id))
 
 
 async def _powers_by_accreditation(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not ids:
-        return out
-    rows = await DesignatedPower.select(
+        return defaultdict(list)
+    return _by_accreditation(await DesignatedPower.select(
         DesignatedPower.accreditation, DesignatedPower.power.code.as_alias("code"),
         DesignatedPower.power.title.as_alias("title"), DesignatedPower.granted_on, DesignatedPower.withdrawn_on,
         DesignatedPower.withdrawn_reason,
-    ).where(DesignatedPower.accreditation.is_in(ids)).order_by(DesignatedPower.id)
-    for row in rows:
-        out[row["accreditation"]].append(row)
-    return out
+    ).where(DesignatedPower.accreditation.is_in(ids)).order_by(DesignatedPower.id))
 
 
 def _dates(row: dict[str, Any], events: Iterable[dict[str, Any]]) -> AccreditationDates:
@@ -422,13 +421,6 @@ _FACT_POWERS_SQL = (
     'SELECT p."accreditation", w."code", p."granted_on", p."withdrawn_on" FROM "designated_power" p '
     'LEFT JOIN "power" w ON w."id" = p."power" WHERE {accreditations} ORDER BY p."id"'
 )
-
-
-def _by_accreditation(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        out[row["accreditation"]].append(row)
-    return out
 
 
 async def accreditation_facts(officer_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
