@@ -16,6 +16,7 @@ from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 from core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READER_BUSY_TIMEOUT_MS = 500
 # Opening a PostgreSQL connection gives up after this long (asyncpg waits 60 s): while the server is down or
 # unreachable a request answers 503 promptly instead of hanging (core/http.py).
 PG_CONNECT_TIMEOUT_SECONDS = 5.0
@@ -59,6 +60,9 @@ class SharedReadSQLiteEngine(SQLiteEngine):
             reader = sqlite3.connect(**{**self.connection_kwargs, "check_same_thread": False})
             reader.row_factory = dict_factory
             reader.execute("PRAGMA query_only = 1")
+            # A WAL reader waits only in rare cases (recovery after a crash); it waits on the event loop, so
+            # briefly: a busy database then answers 503 rather than stalling every request (core/http.py).
+            reader.execute(f"PRAGMA busy_timeout = {READER_BUSY_TIMEOUT_MS}")
             self._local.reader = reader
             self._local.serial = next(self._serials)
             self._all_readers.append(reader)
