@@ -351,9 +351,8 @@ async def _deliver_files(candidates: list[int], now: dt.datetime, settings: Sett
     rows = await _claim(candidates, now)
     if not rows:
         return Counter()
-    files = [(settings.outbox_dir / f"{row['due_on'].isoformat()}-{row['id']}.eml",
-              build_email(row, now, settings.mail_from).as_bytes()) for row in rows]
-    errors = await asyncio.to_thread(_write_emls, files)
+    files = [(settings.outbox_dir / f"{row['due_on'].isoformat()}-{row['id']}.eml", row) for row in rows]
+    errors = await asyncio.to_thread(_write_emls, files, now, settings.mail_from)
     return await _record_outcomes(list(zip(rows, errors, strict=True)), now)
 
 
@@ -414,12 +413,13 @@ async def _record_outcomes(results: list[tuple[dict[str, Any], str | None]], now
     return outcomes
 
 
-def _write_emls(files: list[tuple[Path, bytes]]) -> list[str | None]:
-    """Writes each file; returns, in order, None for a written file or the short error text."""
+def _write_emls(files: list[tuple[Path, dict[str, Any]]], now: dt.datetime, mail_from: str) -> list[str | None]:
+    """Builds and writes each message's file; returns, in order, None for a written file or the short error text
+    (a message that cannot be built, e.g. a header with a line break, fails alone, not its batch)."""
     errors: list[str | None] = []
-    for path, data in files:
+    for path, row in files:
         try:
-            _write_eml(path, data)
+            _write_eml(path, build_email(row, now, mail_from).as_bytes())
             errors.append(None)
         except Exception as exc:  # every delivery failure is retried, then recorded as failed
             errors.append(_short_error(exc, None))

@@ -66,6 +66,18 @@ async def test_one_failed_write_retries_only_that_message(tmp_path: Path) -> Non
     assert (tmp_path / "outbox" / f"{DAY.isoformat()}-{ids[1]}.eml").exists()
 
 
+async def test_a_message_that_cannot_be_built_fails_alone(tmp_path: Path) -> None:
+    ids = await enqueue([message(n) for n in range(3)])
+    await Notification.update({Notification.subject: "digest\nBcc: everyone@example.org"}).where(
+        Notification.id == ids[1])  # written straight to the database: a header with a line break
+    settings = replace(get_settings(), var_dir=tmp_path, smtp_url=None)
+
+    assert await deliver_pending(NOW, settings) == DeliveryReport(sent=2, retried=1)
+    rows = {r["id"]: r for r in await Notification.select()}
+    assert [rows[i]["status"] for i in ids] == ["sent", "pending", "sent"]
+    assert not (tmp_path / "outbox" / f"{DAY.isoformat()}-{ids[1]}.eml").exists()
+
+
 async def test_a_batch_claimed_elsewhere_is_left_alone(tmp_path: Path) -> None:
     ids = await enqueue([message(n) for n in range(3)])
     await Notification.update({Notification.status: "sending", Notification.claimed_at: NOW}).where(
