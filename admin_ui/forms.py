@@ -16,8 +16,7 @@ from litestar.types import ExceptionHandlersMap
 
 from admin_ui.templating import long_date
 from core.errors import DomainError
-from core.http import EXCEPTION_HANDLERS
-from core.lifecycle import is_database_unavailable
+from core.http import classify_unhandled
 from core.roles import Principal
 
 
@@ -197,24 +196,29 @@ def page(template: str, viewer: Principal | None, status_code: int = 200, **cont
     return Template(template, status_code=status_code, context={"viewer": viewer, **context})
 
 
+# A person retries a page by hand, so the page says "in a minute"; scripts get the API's shorter Retry-After.
+PAGE_RETRY_AFTER_SECONDS = "60"
+
+
 def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Domain and HTTP errors on pages: an HTML page with the reason (sign-in page when not signed in)."""
     if isinstance(exc, DomainError):
         status, title, detail = exc.status, exc.title, exc.detail
     elif isinstance(exc, HTTPException):
         status, title, detail = exc.status_code, "There is a problem", str(exc.detail)
-    elif is_database_unavailable(exc):
-        status, title = 503, "Sorry, the register is unavailable"
-        detail = "It cannot reach its database just now. Try again in a minute; nothing you entered was saved."
-    else:
-        unhandled: Callable[[Request[Any, Any, Any], Exception], Response[Any]] = EXCEPTION_HANDLERS[Exception]
-        return unhandled(request, exc)
+    else:  # classified as the API does; shown as a page
+        answer = classify_unhandled(exc)
+        status, title, detail = answer.status, answer.title, answer.detail
+        if status == 503:
+            title = "Sorry, the register is unavailable"
+            detail = "It cannot reach its database just now. Try again in a minute; nothing you entered was saved."
     if status == 401:
         return Redirect("/", status_code=303)
     if status >= 500 and status != 503:
         detail = "The service could not answer; the error was logged."
     viewer = request.state.get("principal") if "principal" in request.state else None
-    return Template("pages/error.html", status_code=status, headers={"Retry-After": "60"} if status == 503 else None,
+    return Template("pages/error.html", status_code=status,
+                    headers={"Retry-After": PAGE_RETRY_AFTER_SECONDS} if status == 503 else None,
                     context={"viewer": viewer, "title": title, "detail": detail, "status": status})
 
 

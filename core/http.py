@@ -148,24 +148,49 @@ def is_invalid_data(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.exceptions.DataError | asyncpg.exceptions._base.DataError)
 
 
-def _unhandled(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+RETRY_AFTER_SECONDS = "5"
+
+
+@dataclass(frozen=True)
+class UnhandledAnswer:
+    """What an exception no service turned into a domain error means for the caller: the API answers it as problem
+    details (_unhandled), the pages as an HTML error page (admin_ui.forms.page_error)."""
+
+    status: int
+    title: str
+    detail: str
+    code: str
+    violations: list[Violation] | None = None
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": RETRY_AFTER_SECONDS} if self.status == 503 else None
+
+
+def classify_unhandled(exc: Exception) -> UnhandledAnswer:
     # Database constraints are the last line of defence against races the services could not see.
     if is_integrity_error(exc):
         code = CoreErrorCode.DUPLICATE if is_unique_violation(exc) else CoreErrorCode.CONFLICT
-        return problem_response(409, "Conflict with the current state",
-                                "The change conflicts with a record that already exists.", code)
+        return UnhandledAnswer(409, "Conflict with the current state",
+                               "The change conflicts with a record that already exists.", code)
     if is_invalid_data(exc):
         logger.info("Invalid data refused: %s", type(exc).__name__)
-        return problem_response(422, "Invalid input", "A value is out of range or not acceptable text.",
-                                CoreErrorCode.VALIDATION_ERROR,
-                                [Violation("invalid_value", "A value is out of range or not acceptable text.")])
+        return UnhandledAnswer(422, "Invalid input", "A value is out of range or not acceptable text.",
+                               CoreErrorCode.VALIDATION_ERROR,
+                               [Violation("invalid_value", "A value is out of range or not acceptable text.")])
     if is_database_unavailable(exc):  # a database restart or outage: a clean, retryable answer, no traceback
         logger.warning("Database unavailable: %s: %s", type(exc).__name__, exc)
-        return problem_response(503, "Service unavailable", "The database cannot be reached; try again shortly.",
-                                CoreErrorCode.DATABASE_UNAVAILABLE, headers={"Retry-After": "5"})
+        return UnhandledAnswer(503, "Service unavailable", "The database cannot be reached; try again shortly.",
+                               CoreErrorCode.DATABASE_UNAVAILABLE)
     logger.exception("Unhandled error", exc_info=exc)
-    return problem_response(500, "Service error", "The service could not answer; the error was logged.",
-                            CoreErrorCode.INTERNAL_ERROR)
+    return UnhandledAnswer(500, "Service error", "The service could not answer; the error was logged.",
+                           CoreErrorCode.INTERNAL_ERROR)
+
+
+def _unhandled(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    answer = classify_unhandled(exc)
+    return problem_response(answer.status, answer.title, answer.detail, answer.code, answer.violations,
+                            headers=answer.headers)
 
 
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
