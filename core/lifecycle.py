@@ -13,9 +13,7 @@ import logging
 import socket
 import sqlite3
 
-from piccolo.querystring import QueryString
-
-from core.db import get_engine, postgres_engine
+from core.db import get_engine, postgres_engine, select_rows
 
 POOL_MIN_SIZE = 2
 POOL_MAX_SIZE = 20
@@ -40,19 +38,16 @@ async def _gather_sqlite_statistics_once() -> None:
     """SQLite's planner ignores an index it has no statistics for and sorts whole tables instead (the officer
     list's name index, for one). PostgreSQL's autovacuum gathers them; SQLite gathers them only when asked, so a
     database that has officers but no statistics for them is analysed once, at start."""
-    engine = get_engine()
-    rows = await engine.run_querystring(QueryString(
+    rows = await select_rows(
         "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1') AS has_stats, "
-        "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'officer') AS has_officers"))
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'officer') AS has_officers")
     if not rows or not rows[0]["has_officers"]:
         return
-    if rows[0]["has_stats"]:
-        analysed = await engine.run_querystring(QueryString(
-            "SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'officer'"))
-        if analysed[0]["n"]:
-            return
-    if (await engine.run_querystring(QueryString("SELECT EXISTS (SELECT 1 FROM officer) AS any")))[0]["any"]:
-        await engine.run_ddl("ANALYZE")
+    if rows[0]["has_stats"] and (await select_rows(
+            "SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'officer'"))[0]["n"]:
+        return
+    if (await select_rows("SELECT EXISTS (SELECT 1 FROM officer) AS any"))[0]["any"]:
+        await get_engine().run_ddl("ANALYZE")
 
 
 async def close_database() -> None:
