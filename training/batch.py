@@ -17,10 +17,9 @@ from core.audit import record_audits
 from core.db import write_transaction
 from core.errors import Violation, raise_if_violations
 from core.roles import Principal
-from register import services as register_services
+from register.employment import employment_facts
 from register.errors import RegisterErrorCode
 from register.scope import is_officer_visible, require_role
-from register.tables import Officer
 from training.errors import TrainingErrorCode
 from training.services import (
     RECORD_COLUMNS,
@@ -60,10 +59,9 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> list[Sequence[Any]]:
 
 
 async def _load(items: Sequence[Completion]) -> _Loaded:
-    officers: dict[int, dict[str, Any]] = {}
-    for ids in _chunks(sorted({item.officer_id for item in items})):
-        rows = await Officer.select(*register_services.OFFICER_COLUMNS).where(Officer.id.is_in(list(ids)))
-        officers.update((row["id"], row) for row in rows)
+    # register's batch read (one statement for any number of ids) carries what scope needs: organisation, team,
+    # force_id
+    officers = await employment_facts(sorted({item.officer_id for item in items}))
     modules = {m["code"]: m for m in await list_modules()}
     return _Loaded(officers=officers, modules=modules)
 
