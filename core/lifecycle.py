@@ -66,7 +66,8 @@ _SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "di
 
 
 def is_database_unavailable(exc: BaseException) -> bool:
-    """The database cannot be reached or is shutting down or starting up: retry later (HTTP 503), not a bug."""
+    """The database cannot be reached, is shutting down or starting up, or gave up on a transaction that crossed
+    another: retry later (HTTP 503), not a bug."""
     if isinstance(exc, ConnectionError | TimeoutError | socket.gaierror):
         return True  # refused, reset or timed out while connecting or talking to the server
     if isinstance(exc, sqlite3.OperationalError):
@@ -79,6 +80,8 @@ def is_database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, errors.PostgresConnectionError | errors.AdminShutdownError | errors.CrashShutdownError
                   | errors.CannotConnectNowError | errors.TooManyConnectionsError):
         return True  # class 08, 57P01-57P03, 53300
+    if isinstance(exc, errors.DeadlockDetectedError | errors.SerializationError):
+        return True  # 40P01, 40001: two writers crossed (e.g. on officers' fact versions); the retry goes through
     text = str(exc).lower()
     return isinstance(exc, errors.InterfaceError) and "connection" in text and "closed" in text
 

@@ -107,6 +107,8 @@ def _asyncpg(name: str, message: str) -> Exception:
         (lambda: _asyncpg("TooManyConnectionsError", "sorry, too many clients already"), True),
         (lambda: _asyncpg("InterfaceError", "cannot perform operation: connection is closed"), True),
         (lambda: _asyncpg("InterfaceError", "cannot perform operation: another operation is in progress"), False),
+        (lambda: _asyncpg("DeadlockDetectedError", "deadlock detected"), True),
+        (lambda: _asyncpg("SerializationError", "could not serialize access due to concurrent update"), True),
         (lambda: _asyncpg("UniqueViolationError", "duplicate key value violates unique constraint"), False),
         (lambda: _asyncpg("UndefinedColumnError", 'column "x" does not exist'), False),
         (lambda: ValueError("a bug"), False),
