@@ -90,3 +90,4 @@ async def test_a_database_with_officers_but_no_statistics_is_analysed_at_start(w
     await _gather_sqlite_statistics_once()
     assert await officer_stats() > 0
     await _gather_sqlite_statistics_once()  # already analysed: nothing to do, and no error
+    assert await officer_stats() > 0

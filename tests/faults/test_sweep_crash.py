@@ -114,7 +114,7 @@ async def test_a_sweep_failing_while_queueing_resumes_where_it_stopped(
         return ids
 
     monkeypatch.setattr(scheduler.sweep, "enqueue_each", enqueue_then_crash)
-    monkeypatch.setattr(scheduler.sweep, "DIGEST_BATCH", 2, raising=False)  # commits between the six digests
+    monkeypatch.setattr(scheduler.sweep, "DIGEST_BATCH", 2)  # commits between the six digests
     with pytest.raises(RuntimeError, match="died here"):
         await run_sweep(DAY, now=now_utc())
     queued = {row["recipient_email"] for row in await Notification.select(Notification.recipient_email)}
