@@ -10,10 +10,10 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
+from core.db import EVERYTHING
 from core.errors import NotFound
 from core.roles import Principal
 
-EVERYTHING = 1_000_000
 FORECAST_DAYS = 365
 
 COLUMNS: dict[str, list[str]] = {

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from core.db import write_transaction
+from core.db import EVERYTHING, write_transaction
 from core.errors import DomainError, Invalid, Violation
 from core.roles import Principal, Role
 from register.scope import require_role
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
-EVERYTHING = 1_000_000
 DATASETS = ("officers", "training", "vetting", "kit")
 IMPORT_ROLES: dict[str, tuple[Role, ...]] = {
     "officers": (Role.CSAS_COORDINATOR, Role.HR),

@@ -15,6 +15,9 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 
+# A limit no list reaches: exports, imports and reports read whole lists through the paged list services.
+EVERYTHING = 1_000_000
+
 
 @functools.cache
 def get_engine() -> Engine[Any]:

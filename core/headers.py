@@ -3,7 +3,6 @@ origins, no framing), nosniff, a referrer policy, and HSTS when served over HTTP
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,7 +18,23 @@ DOCS_CONTENT_SECURITY_POLICY = (
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def _raw(headers: dict[str, str]) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())
+
+
+_COMMON = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
+# Each response's headers, as ASGI sends them (lower-case bytes): added to every response, so built once.
+_ADDED = {
+    (is_docs, is_https): _raw({"Content-Security-Policy": DOCS_CONTENT_SECURITY_POLICY if is_docs
+                               else CONTENT_SECURITY_POLICY} | _COMMON
+                              | ({"Strict-Transport-Security": HSTS} if is_https else {}))
+    for is_docs in (False, True) for is_https in (False, True)
+}
+
+
 class SecurityHeadersMiddleware:
+    """Adds each header the response has not set itself."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -27,19 +42,14 @@ class SecurityHeadersMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        is_docs = str(scope.get("path", "")).startswith("/schema")
-        is_https = scope.get("scheme") == "https"
+        added = _ADDED[str(scope.get("path", "")).startswith("/schema"), scope.get("scheme") == "https"]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers.setdefault("Content-Security-Policy",
-                                   DOCS_CONTENT_SECURITY_POLICY if is_docs else CONTENT_SECURITY_POLICY)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                if is_https:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
+                headers = list(message.get("headers") or ())
+                present = {name.lower() for name, _ in headers}
+                headers.extend(header for header in added if header[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

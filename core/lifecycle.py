@@ -13,7 +13,7 @@ import logging
 import socket
 import sqlite3
 
-from core.db import get_engine, postgres_engine, select_rows
+from core.db import get_engine, postgres_engine, select_rows, write_transaction
 
 POOL_MIN_SIZE = 2
 POOL_MAX_SIZE = 20
@@ -31,23 +31,37 @@ async def open_database() -> None:
     else:
         # WAL persists in the file; setting it at every start is cheap and self-healing.
         await get_engine().run_ddl("PRAGMA journal_mode=WAL")
-        await _gather_sqlite_statistics_once()
+        await refresh_sqlite_statistics()
 
 
-async def _gather_sqlite_statistics_once() -> None:
-    """SQLite's planner ignores an index it has no statistics for and sorts whole tables instead (the officer
-    list's name index, for one). PostgreSQL's autovacuum gathers them; SQLite gathers them only when asked, so a
-    database that has officers but no statistics for them is analysed once, at start."""
+# ANALYZE reads this many rows of each index at most: statistics good enough to choose an index, in milliseconds.
+ANALYSIS_LIMIT = 2000
+
+
+async def refresh_sqlite_statistics() -> bool:
+    """Gathers SQLite's planner statistics again if the officer table has none, or has doubled or halved since
+    they were gathered; True if it did. Without them, or with ones taken when the register was a tenth of its size,
+    the planner sorts every officer in scope for each page of the list instead of reading the list's index.
+    PostgreSQL's autovacuum keeps its own; SQLite gathers them only when asked: at start, and by the daily sweep."""
+    if postgres_engine() is not None:
+        return False
     rows = await select_rows(
         "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1') AS has_stats, "
         "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'officer') AS has_officers")
     if not rows or not rows[0]["has_officers"]:
-        return
-    if rows[0]["has_stats"] and (await select_rows(
-            "SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'officer'"))[0]["n"]:
-        return
-    if (await select_rows("SELECT EXISTS (SELECT 1 FROM officer) AS any"))[0]["any"]:
+        return False
+    officers = (await select_rows('SELECT count(*) AS n FROM "officer"'))[0]["n"]
+    if not officers:
+        return False
+    if rows[0]["has_stats"]:
+        stats = await select_rows("SELECT stat FROM sqlite_stat1 WHERE tbl = 'officer' AND idx IS NOT NULL LIMIT 1")
+        analysed = int(str(stats[0]["stat"]).split()[0]) if stats else 0
+        if analysed and analysed / 2 <= officers <= analysed * 2:
+            return False
+    async with write_transaction():  # one connection: the limit applies to this ANALYZE
+        await get_engine().run_ddl(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
         await get_engine().run_ddl("ANALYZE")
+    return True
 
 
 async def close_database() -> None:

@@ -9,6 +9,8 @@ from core.db import all_of, any_id, ids_argument, select_rows
 from core.errors import NotFound
 from core.roles import Principal
 from register.errors import RegisterErrorCode
+from register.officer_list import officer_conditions
+from register.rules import OfficerStatus
 from register.scope import officer_filter, require_officer_visible
 from register.tables import Officer, Power
 
@@ -62,9 +64,11 @@ async def scoped_officer_ids(
     actor: Principal, organisation_id: int | None = None, team_id: int | None = None,
     active_on: dt.date | None = None,
 ) -> list[int]:
-    """Ids of the officers scoped_officer_query selects, in id order."""
-    query = scoped_officer_query(actor, organisation_id, team_id, active_on).order_by(Officer.id)
-    return [row["id"] for row in await query]
+    """Ids of the officers scoped_officer_query selects, in id order (hand-written: every forecast starts here)."""
+    where, args = officer_conditions(actor, active_on or dt.date.min, organisation_id, team_id,
+                                     OfficerStatus.ACTIVE if active_on is not None else None)
+    return [row["id"] for row in await select_rows('SELECT o."id" FROM "officer" o WHERE ' + where + ' ORDER BY o."id"',
+                                                   *args)]
 
 
 async def traffic_power_codes() -> frozenset[str]:

@@ -11,6 +11,7 @@ from typing import Any
 from piccolo.columns import ForeignKey
 from piccolo.columns.combination import Where, WhereRaw
 
+from core.db import any_id, ids_argument
 from core.errors import Forbidden
 from core.roles import FORCE_ROLES, Principal, Role
 from register.errors import RegisterErrorCode
@@ -40,6 +41,23 @@ def officer_filter(principal: Principal, officer_ref: ForeignKey[Any] | None = N
     return NOTHING
 
 
+def officer_scope_sql(principal: Principal) -> tuple[str, tuple[Any, ...]] | None:
+    """officer_filter for hand-written SQL (core.db.select_rows): a condition on the officer table aliased `o`,
+    with its arguments, or None for no limit. It reads the officer table alone (employers by subquery), so it
+    can be tested from an index holding the employer and team."""
+    if principal.is_admin:
+        return None
+    if principal.role in FORCE_ROLES:
+        return 'o."organisation" IN (SELECT "id" FROM "organisation" WHERE "force" = {})', (principal.force_id,)
+    if principal.role is Role.HR:
+        return 'o."organisation" = {}', (principal.organisation_id,)
+    if principal.role is Role.MANAGER and principal.team_ids:
+        return any_id('o."team"'), (ids_argument(sorted(principal.team_ids)),)
+    if principal.role is Role.OFFICER and principal.officer_id is not None:
+        return 'o."id" = {}', (principal.officer_id,)
+    return "1 = 0", ()
+
+
 def organisation_filter(principal: Principal) -> Where | WhereRaw | None:
     if principal.is_admin:
         return None
@@ -67,7 +85,7 @@ def team_filter(principal: Principal) -> Any:
 
 
 def is_officer_visible(principal: Principal, officer: dict[str, Any]) -> bool:
-    """officer: a row with id, organisation, team and force_id (see services.OFFICER_COLUMNS)."""
+    """officer: a row with id, organisation, team and force_id (see officer_list.OFFICER_SQL)."""
     if principal.is_admin:
         return True
     if principal.role in FORCE_ROLES:

@@ -6,14 +6,16 @@ import datetime as dt
 from typing import Any
 
 from core.audit import record_audit
-from core.db import all_of, contains_text, is_unique_violation, write_transaction
+from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from core.rules import check_required_text
 from core.services import create_user as core_create_user
 from register.errors import RegisterErrorCode
+from register.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
+from register.officer_list import list_officers as list_officers
+from register.officer_list import load_officer
 from register.rules import (
-    OfficerStatus,
     check_force,
     check_leaving,
     check_officer,
@@ -22,32 +24,15 @@ from register.rules import (
 )
 from register.scope import (
     is_organisation_manageable,
-    officer_filter,
     organisation_filter,
-    require_officer_visible,
     require_role,
     team_filter,
 )
 from register.tables import Force, Officer, Organisation, Power, Team
 
-OFFICER_COLUMNS = (
-    Officer.id,
-    Officer.organisation,
-    Officer.team,
-    Officer.staff_number,
-    Officer.given_name,
-    Officer.family_name,
-    Officer.email,
-    Officer.started_on,
-    Officer.left_on,
-    Officer.organisation.force.as_alias("force_id"),
-    Officer.team.name.as_alias("team_name"),
-    Officer.organisation.name.as_alias("organisation_name"),
-)
-
 
 def officer_status(row: dict[str, Any], day: dt.date) -> str:
-    return compute_officer_status(row["left_on"], day).value
+    return compute_officer_status(row["left_on"], day)  # a StrEnum: the str itself, without the slow .value
 
 
 # --- forces -------------------------------------------------------------------------------------------
@@ -172,20 +157,6 @@ async def list_teams(actor: Principal, organisation_id: int | None = None) -> li
 
 # --- officers -----------------------------------------------------------------------------------------
 
-async def _load_officer(officer_id: int) -> dict[str, Any]:
-    row = await Officer.select(*OFFICER_COLUMNS).where(Officer.id == officer_id).first()
-    if row is None:
-        raise NotFound(RegisterErrorCode.OFFICER_NOT_FOUND, f"No officer with id {officer_id}.")
-    return row
-
-
-async def get_officer(actor: Principal, officer_id: int) -> dict[str, Any]:
-    """The officer if the caller may see them: 404 unknown, 403 outside scope. Other domains call this."""
-    row = await _load_officer(officer_id)
-    require_officer_visible(actor, row)
-    return row
-
-
 async def _check_team(team_id: int | None, organisation_id: int) -> list[Violation]:
     if team_id is None:
         return []
@@ -242,7 +213,7 @@ async def create_officer(
                     )
                 ).returning(Officer.id)
             )[0]["id"]
-            row = await _load_officer(new_id)
+            row = await load_officer(new_id)
             await record_audit(actor, "officer.create", "officer", new_id, None, row)
     except Exception as exc:
         if is_unique_violation(exc):
@@ -277,7 +248,7 @@ async def update_officer(actor: Principal, officer_id: int, changes: dict[str, A
             ):
                 raise _duplicate_staff_number(merged["staff_number"])
             await Officer.update(values).where(Officer.id == officer_id)
-            after = await _load_officer(officer_id)
+            after = await load_officer(officer_id)
             await record_audit(actor, "officer.update", "officer", officer_id, before, after)
     except Exception as exc:
         if is_unique_violation(exc):
@@ -301,48 +272,9 @@ async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) ->
         await Officer.update({Officer.left_on: left_on}).where(Officer.id == officer_id)
         await accreditations.end_for_leaving(actor, officer_id, left_on)
         await kit.open_recovery_tasks(actor, officer_id, left_on, accreditations.LEFT_REASON)
-        after = await _load_officer(officer_id)
+        after = await load_officer(officer_id)
         await record_audit(actor, "officer.leave", "officer", officer_id, before, after)
     return after
-
-
-async def list_officers(
-    actor: Principal,
-    *,
-    today: dt.date,
-    organisation_id: int | None = None,
-    team_id: int | None = None,
-    status: str | None = None,
-    q: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    clauses: list[Any] = [officer_filter(actor)]
-    if organisation_id is not None:
-        clauses.append(Officer.organisation == organisation_id)
-    if team_id is not None:
-        clauses.append(Officer.team == team_id)
-    if status == OfficerStatus.ACTIVE:
-        clauses.append(Officer.left_on.is_null() | (Officer.left_on > today))
-    elif status == OfficerStatus.LEFT:
-        clauses.append(Officer.left_on.is_not_null() & (Officer.left_on <= today))
-    elif status is not None:
-        raise_if_violations([Violation("invalid_choice", "status must be active or left.", "status")])
-    if q:
-        text = q.strip()
-        clauses.append(
-            contains_text(Officer.given_name, text) | contains_text(Officer.family_name, text)
-            | contains_text(Officer.staff_number, text) | contains_text(Officer.email, text)
-        )
-    where = all_of(*clauses)
-    query = Officer.select(*OFFICER_COLUMNS).order_by(Officer.family_name).order_by(Officer.given_name) \
-        .order_by(Officer.id).limit(limit).offset(offset)
-    count = Officer.count()
-    if where is not None:
-        query = query.where(where)
-        count = count.where(where)
-    rows: list[dict[str, Any]] = await query
-    return rows, await count
 
 
 # --- users (scope references live in this domain, so users are created through it) -------------------

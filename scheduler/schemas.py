@@ -1,3 +1,6 @@
+"""Response shapes of the scheduler. The rules' kinds and statuses are StrEnums, which are str already and which
+msgspec writes as their value: they are passed as they are (Enum.value is a slow property, read on every row)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +18,7 @@ class BindingRead(msgspec.Struct):
 
     @classmethod
     def of(cls, dep: Dependency | None) -> BindingRead | None:
-        return cls(kind=dep.kind.value, code=dep.code, expires_on=dep.expires_on) if dep else None
+        return cls(kind=dep.kind, code=dep.code, expires_on=dep.expires_on) if dep else None
 
 
 class BlockerRead(msgspec.Struct):
@@ -43,11 +46,11 @@ class ComplianceRead(msgspec.Struct):
     @classmethod
     def of(cls, c: Compliance) -> ComplianceRead:
         return cls(
-            officer_id=c.officer_id, as_of=c.as_of, status=c.status.value,
+            officer_id=c.officer_id, as_of=c.as_of, status=c.status,
             powers_usable_until=c.powers_usable_until, binding=BindingRead.of(c.binding),
             powers=[
                 PowerRead(code=p.code, usable=p.usable, usable_until=p.usable_until,
-                          blocked_by=[BlockerRead(b.kind.value, b.code, b.message) for b in p.blocked_by],
+                          blocked_by=[BlockerRead(b.kind, b.code, b.message) for b in p.blocked_by],
                           binding=BindingRead.of(p.binding))
                 for p in c.powers
             ],
@@ -64,8 +67,8 @@ class StepRead(msgspec.Struct):
 
     @classmethod
     def of(cls, s: PlanStep) -> StepRead:
-        return cls(kind=s.kind.value, code=s.code, title=s.title, expires_on=s.expires_on, start_by=s.start_by,
-                   status=s.status.value)
+        return cls(kind=s.kind, code=s.code, title=s.title, expires_on=s.expires_on, start_by=s.start_by,
+                   status=s.status)
 
 
 class PlanRead(msgspec.Struct):

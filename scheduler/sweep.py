@@ -13,6 +13,7 @@ from typing import Any
 from core.audit import record_audits
 from core.clock import now_utc
 from core.dates import long_date
+from core.lifecycle import refresh_sqlite_statistics
 from core.db import execute, write_transaction
 from core.roles import Principal, Role
 from core.services import active_users_with_roles
@@ -263,6 +264,7 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
         result.lapsed_officer_ids = await _record_lapses(all_lapses)
         result.lapses = len(result.lapsed_officer_ids)
         await outlook.forget_before(as_of)  # forecasts start today: older stored judgements serve none
+        await refresh_sqlite_statistics()  # the register grows between starts: keep the planner's picture true
         ordered = sorted(by_recipient.items(), key=lambda item: item[0].email)
         for start in range(0, len(ordered), DIGEST_BATCH):
             for message in await _send_digests(as_of, ordered[start:start + DIGEST_BATCH]):

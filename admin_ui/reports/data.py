@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from core.dates import add_months
+from core.db import EVERYTHING
 from core.roles import Principal, Role
 from register import accreditations as register_accreditations
 from register import services as register_services
@@ -21,7 +22,6 @@ from training import services as training_services
 from vetting import services as vetting_services
 from vetting.rules import OPEN
 
-EVERYTHING = 1_000_000
 PACK_ROLES = (Role.CSAS_COORDINATOR, Role.HR, Role.MANAGER)
 CARD_ROLES = (Role.CSAS_COORDINATOR, Role.HR, Role.MANAGER)
 QUEUE_BUCKETS = ((0, 30, "0\u201330 days"), (31, 60, "31\u201360 days"), (61, 90, "61\u201390 days"),

@@ -5,8 +5,9 @@ import contextvars
 
 import pytest
 
-from core.db import get_engine, is_sqlite, write_transaction
+from core.db import get_engine, is_sqlite, select_rows, write_transaction
 from register.tables import Force
+from tests.factories import make_officer
 
 pytestmark = pytest.mark.skipif(not is_sqlite(), reason="the shared read connection is SQLite's")
 
@@ -32,7 +33,7 @@ async def test_each_thread_reads_on_its_own_connection() -> None:
     engine = get_engine()
     other = await asyncio.to_thread(engine.reader)  # type: ignore[attr-defined]
     assert other is not engine.reader()  # type: ignore[attr-defined]
-    assert other.execute("SELECT count(*) AS n FROM force").fetchone()["n"] == 0
+    assert other.execute("SELECT count(*) FROM force").fetchone()[0] == 0
 
 
 async def test_reads_inside_a_transaction_see_its_own_uncommitted_writes() -> None:
@@ -74,20 +75,34 @@ async def test_foreign_keys_are_still_enforced_inside_transactions() -> None:
     assert await Organisation.count() == 0
 
 
-async def test_a_database_with_officers_but_no_statistics_is_analysed_at_start(world) -> None:
-    from piccolo.querystring import QueryString
+async def test_statistics_are_gathered_when_missing_or_when_the_register_has_grown(world) -> None:
+    from core.lifecycle import refresh_sqlite_statistics
 
-    from core.lifecycle import _gather_sqlite_statistics_once
+    async def analysed_rows() -> int:
+        rows = await select_rows("SELECT stat FROM sqlite_stat1 WHERE tbl = 'officer' AND idx IS NOT NULL LIMIT 1")
+        return int(rows[0]["stat"].split()[0]) if rows else 0
 
-    engine = get_engine()
+    await get_engine().run_ddl("DELETE FROM sqlite_stat1")
+    assert await refresh_sqlite_statistics() is True and await analysed_rows() == 8
+    assert await refresh_sqlite_statistics() is False  # nothing changed: nothing to do
+    for n in range(8):  # 16 officers: doubled, but not more
+        await make_officer(world.orgs["A1"], None, f"GROW{n}")
+    assert await refresh_sqlite_statistics() is False
+    await make_officer(world.orgs["A1"], None, "GROW8")
+    assert await refresh_sqlite_statistics() is True and await analysed_rows() == 17
 
-    async def officer_stats() -> int:
-        rows = await engine.run_querystring(QueryString("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'officer'"))
-        return int(rows[0]["n"])
 
-    await engine.run_ddl("DELETE FROM sqlite_stat1")
-    assert await officer_stats() == 0
-    await _gather_sqlite_statistics_once()
-    assert await officer_stats() > 0
-    await _gather_sqlite_statistics_once()  # already analysed: nothing to do, and no error
-    assert await officer_stats() > 0
+@pytest.mark.parametrize(("type_name", "stored"), [
+    ("INTEGER", b"0"), ("INTEGER", b"-42"), ("INTEGER", b"9007199254740993"), ("INTEGER", b"1.0"), ("INTEGER", b"7.9"),
+    ("DATE", b"2026-11-23"), ("BOOLEAN", b"1"), ("BOOLEAN", b"0"),
+    ("TIMESTAMP", b"2026-11-23 10:15:00.123456"), ("TIMESTAMP", b"2026-11-23T10:15:00"),
+    ("TIMESTAMPTZ", b"2026-11-23 10:15:00.5"), ("TIMESTAMPTZ", b"2026-11-23T10:15:00+00:00"),
+])
+def test_the_faster_converters_read_what_piccolos_read(type_name: str, stored: bytes) -> None:
+    from piccolo.engine.sqlite import CONVERTERS
+
+    from piccolo_conf import FAST_CONVERTERS
+
+    ours = FAST_CONVERTERS[type_name](stored)
+    theirs = CONVERTERS[type_name](stored)
+    assert ours == theirs and type(ours) is type(theirs)
