@@ -67,8 +67,8 @@ async def scoped_officer_ids(
     """Ids of the officers scoped_officer_query selects, in id order (hand-written: every forecast starts here)."""
     where, args = officer_conditions(actor, active_on or dt.date.min, organisation_id, team_id,
                                      OfficerStatus.ACTIVE if active_on is not None else None)
-    return [row["id"] for row in await select_rows('SELECT o."id" FROM "officer" o WHERE ' + where + ' ORDER BY o."id"',
-                                                   *args)]
+    sql = 'SELECT o."id" FROM "officer" o WHERE ' + where + ' ORDER BY o."id"'
+    return [row["id"] for row in await select_rows(sql, *args)]
 
 
 async def traffic_power_codes() -> frozenset[str]:
