@@ -186,6 +186,7 @@ async def test_the_officers_list_is_scoped(client: AsyncClient, world: World, wh
     assert seen in page.text and unseen not in page.text
     found = await client.get("/officers?q=A1A1")
     assert "OfficerA1A1" in found.text and "OfficerA1A2" not in found.text
+    assert "1 officer matching" in found.text
 
 
 async def test_a_throttled_sign_in_is_explained_on_the_sign_in_page(client: AsyncClient, world: World) -> None:
