@@ -226,7 +226,7 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
     even compare it), and NUL characters anywhere in the path, query or JSON body (422: PostgreSQL cannot
     store them, so neither engine accepts them)."""
     # Every API route, login and logout included, before any dependency runs (pages carry CSRF tokens instead).
-    if SESSION_COOKIE in request.cookies and bearer_token(request) is None:
+    if bearer_token(request) is None and SESSION_COOKIE in request.cookies:  # scripts' requests: no cookie parsing
         refuse_cross_site_write(request)
     violations: list[Violation] = []
     for name, value in request.path_params.items():

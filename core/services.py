@@ -219,24 +219,32 @@ _PRINCIPAL_SQL = (
     "SELECT " + _USER_SELECT + ', t."{extra}" FROM "{table}" t JOIN "app_user" u ON u."id" = t."user" '
     'WHERE t."token_hash" = {{}}'
 )
+
+
+async def _signed_in(sql: str, token_hash: str) -> tuple[dict[str, Any], Principal] | None:
+    """The session's or token's row with its user, and that user as a Principal (built once, then remembered)."""
+    rows = await select_rows(sql, token_hash)
+    return (rows[0], principal_from_row(rows[0])) if rows else None
+
+
 _sessions = UnchangedDatabaseMemo(functools.partial(
-    select_rows, _PRINCIPAL_SQL.format(extra="expires_at", table="user_session")))
+    _signed_in, _PRINCIPAL_SQL.format(extra="expires_at", table="user_session")))
 _tokens = UnchangedDatabaseMemo(functools.partial(
-    select_rows, _PRINCIPAL_SQL.format(extra="revoked_at", table="api_token")))
+    _signed_in, _PRINCIPAL_SQL.format(extra="revoked_at", table="api_token")))
 
 
 async def principal_for_session(token: str) -> Principal | None:
-    rows = await _sessions.get(hash_token(token))
-    if not rows or rows[0]["expires_at"] <= now_utc() or not rows[0]["is_active"]:
+    found = await _sessions.get(hash_token(token))
+    if found is None or found[0]["expires_at"] <= now_utc() or not found[0]["is_active"]:
         return None
-    return principal_from_row(rows[0])
+    return found[1]
 
 
 async def principal_for_bearer(token: str) -> Principal | None:
-    rows = await _tokens.get(hash_token(token))
-    if not rows or rows[0]["revoked_at"] is not None or not rows[0]["is_active"]:
+    found = await _tokens.get(hash_token(token))
+    if found is None or found[0]["revoked_at"] is not None or not found[0]["is_active"]:
         return None
-    return principal_from_row(rows[0])
+    return found[1]
 
 
 async def create_token(actor: Principal, username: str, name: str = "") -> dict[str, Any]:
