@@ -49,7 +49,7 @@ FAST_CONVERTERS: dict[str, Callable[[bytes], Any]] = {
     "DATE": lambda value: dt.date.fromisoformat(value.decode()),
     "BOOLEAN": lambda value: value == b"1",
     "TIMESTAMP": lambda value: dt.datetime.fromisoformat(value.decode()),
-    "TIMESTAMPTZ": lambda value: dt.datetime.fromisoformat(value.decode()).replace(tzinfo=dt.timezone.utc),
+    "TIMESTAMPTZ": lambda value: dt.datetime.fromisoformat(value.decode()).replace(tzinfo=dt.UTC),
 }
 for _type_name, _converter in FAST_CONVERTERS.items():
     sqlite3.register_converter(_type_name, _converter)
@@ -61,7 +61,7 @@ def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     if not rows:
         return []
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row)) for row in rows]
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 @functools.lru_cache(maxsize=256)

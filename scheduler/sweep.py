@@ -13,8 +13,8 @@ from typing import Any
 from core.audit import record_audits
 from core.clock import now_utc
 from core.dates import long_date
-from core.lifecycle import refresh_sqlite_statistics
 from core.db import execute, write_transaction
+from core.lifecycle import refresh_sqlite_statistics
 from core.roles import Principal, Role
 from core.services import active_users_with_roles
 from register.employment import scoped_officer_ids
