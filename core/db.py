@@ -88,13 +88,6 @@ def postgres_engine() -> PostgresEngine | None:
     return engine if isinstance(engine, PostgresEngine) else None
 
 
-def contains_text(column: Any, text: str) -> Any:
-    """Case-insensitive 'contains' on both engines (SQLite's LIKE is already case-insensitive for ASCII)."""
-    escaped = text.replace("\\", "").replace("%", "").replace("_", "")
-    pattern = f"%{escaped}%"
-    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
-
-
 def all_of(*clauses: Any) -> Any:
     """The AND of the where clauses given, skipping None (no limit); None when nothing limits."""
     out = None

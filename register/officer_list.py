@@ -111,10 +111,10 @@ async def list_officers(
     team_id: int | None = None,
     status: str | None = None,
     q: str | None = None,
-    limit: int | None = 50,
+    limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of the officers the actor may see, in name order, and how many there are in all; limit None: all."""
+    """A page of the officers the actor may see, in name order, and how many there are in all."""
     where, args = officer_conditions(actor, today, organisation_id, team_id, status, q)
     total = await _totals.get((_COUNT + where, args))
     if total <= offset:
@@ -123,5 +123,5 @@ async def list_officers(
         OFFICER_SQL + 'WHERE o."id" IN (SELECT o."id" FROM "officer" o WHERE ' + where + " " + LIST_ORDER
         + " LIMIT {} OFFSET {}) " + LIST_ORDER
     )
-    rows = await select_rows(page, *args, total if limit is None else limit, offset)
+    rows = await select_rows(page, *args, limit, offset)
     return rows, total

@@ -59,8 +59,7 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> list[Sequence[Any]]:
 
 
 async def _load(items: Sequence[Completion]) -> _Loaded:
-    # register's batch read (one statement for any number of ids) carries what scope needs: organisation, team,
-    # force_id
+    # register's batch read: one statement for any number of ids, with what scope needs (employer, team, force)
     officers = await employment_facts(sorted({item.officer_id for item in items}))
     modules = {m["code"]: m for m in await list_modules()}
     return _Loaded(officers=officers, modules=modules)

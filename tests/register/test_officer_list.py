@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from httpx import AsyncClient
 
-from core.db import get_engine, is_sqlite, select_rows
+from core.db import EVERYTHING, get_engine, is_sqlite, select_rows
 from register import services
 from register.officer_list import LIST_ORDER, SHORTEST_INDEXED_SEARCH
 from tests.factories import SYSTEM, World, make_officer
@@ -95,9 +95,9 @@ async def test_status_counts_the_leaving_day_as_left(client: AsyncClient, world:
     assert body["total"] == expected
 
 
-async def test_everyone_when_no_limit_is_given() -> None:
-    rows, total = await services.list_officers(SYSTEM, today=dt.date(2026, 1, 1), limit=None)
-    assert len(rows) == total
+async def test_everyone_when_the_limit_is_everything(world: World) -> None:
+    rows, total = await services.list_officers(SYSTEM, today=dt.date(2026, 1, 1), limit=EVERYTHING)
+    assert len(rows) == total == len(world.officers)
 
 
 async def test_the_listing_index_covers_a_walk_in_list_order(world: World) -> None:
