@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.db import all_of, any_id, ids_argument, select_rows
+from core.db import any_id, ids_argument, select_rows
 from core.errors import NotFound
 from core.roles import Principal
 from register.errors import RegisterErrorCode
 from register.officer_list import officer_conditions
 from register.rules import OfficerStatus
-from register.scope import officer_filter, require_officer_visible
-from register.tables import Officer, Power
+from register.scope import require_officer_visible
+from register.tables import Power
 
 # Hand-written (core.db.select_rows): every judgement of an officer starts with this read.
 _EMPLOYMENT_SQL = (
@@ -41,34 +41,26 @@ async def visible_employment(actor: Principal, officer_id: int) -> dict[str, Any
     return rows[0]
 
 
-def scoped_officer_query(
+def scoped_officers_sql(
     actor: Principal, organisation_id: int | None = None, team_id: int | None = None,
     active_on: dt.date | None = None,
-) -> Any:
+) -> tuple[str, tuple[Any, ...]]:
     """SELECT of the ids of the officers the actor may see, optionally narrowed to an employer or a team, or to
-    officers still serving on `active_on`: run it, or use it as a subquery (`.is_in(...)`) in another domain's
-    query so its rows are scoped in the database."""
-    query = Officer.select(Officer.id)
-    clauses: list[Any] = [officer_filter(actor)]
-    if organisation_id is not None:
-        clauses.append(Officer.organisation == organisation_id)
-    if team_id is not None:
-        clauses.append(Officer.team == team_id)
-    if active_on is not None:
-        clauses.append(Officer.left_on.is_null() | (Officer.left_on > active_on))
-    where = all_of(*clauses)
-    return query.where(where) if where is not None else query
+    officers still serving on `active_on`, with its arguments (`{}` placeholders): run it (scoped_officer_ids), or
+    use it as a subquery in another domain's query (Piccolo's WhereRaw takes the same placeholders) so its rows
+    are scoped in the database."""
+    where, args = officer_conditions(actor, active_on or dt.date.min, organisation_id, team_id,
+                                     OfficerStatus.ACTIVE if active_on is not None else None)
+    return 'SELECT o."id" FROM "officer" o WHERE ' + where, args
 
 
 async def scoped_officer_ids(
     actor: Principal, organisation_id: int | None = None, team_id: int | None = None,
     active_on: dt.date | None = None,
 ) -> list[int]:
-    """Ids of the officers scoped_officer_query selects, in id order (hand-written: every forecast starts here)."""
-    where, args = officer_conditions(actor, active_on or dt.date.min, organisation_id, team_id,
-                                     OfficerStatus.ACTIVE if active_on is not None else None)
-    sql = 'SELECT o."id" FROM "officer" o WHERE ' + where + ' ORDER BY o."id"'
-    return [row["id"] for row in await select_rows(sql, *args)]
+    """Ids of the officers scoped_officers_sql selects, in id order."""
+    sql, args = scoped_officers_sql(actor, organisation_id, team_id, active_on)
+    return [row["id"] for row in await select_rows(sql + ' ORDER BY o."id"', *args)]
 
 
 async def traffic_power_codes() -> frozenset[str]:

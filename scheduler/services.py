@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from core.roles import Principal
 from register import accreditations as register_accreditations
 from register import kit as register_kit
-from register.employment import employment_facts, scoped_officer_ids, scoped_officer_query, visible_employment
+from register.employment import employment_facts, scoped_officer_ids, scoped_officers_sql, visible_employment
 from scheduler import outlook
 from scheduler.facts import (
     AccreditationFact,
@@ -216,7 +218,8 @@ async def lapse_days(
     actor: Principal, first: dt.date, last: dt.date, organisation_id: int | None = None, team_id: int | None = None,
 ) -> list[dt.date]:
     """The day of each power lapse recorded from `first` to `last` for officers in the actor's scope (the trend)."""
-    in_scope = scoped_officer_query(actor, organisation_id, team_id)
+    in_scope, args = scoped_officers_sql(actor, organisation_id, team_id)
     rows = await LapseEvent.select(LapseEvent.lapsed_on).where(
-        (LapseEvent.lapsed_on >= first) & (LapseEvent.lapsed_on <= last) & LapseEvent.officer_id.is_in(in_scope))
+        (LapseEvent.lapsed_on >= first) & (LapseEvent.lapsed_on <= last)
+        & WhereRaw('"lapse_event"."officer_id" IN (' + in_scope + ")", *args))
     return [row["lapsed_on"] for row in rows]
