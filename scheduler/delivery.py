@@ -1,6 +1,6 @@
 """Message delivery: every message is stored in the outbox first, then delivered.
 
-`enqueue` stores messages (status pending) — at most one per recipient, day and kind, whatever runs it how many
+`enqueue_each` stores messages (status pending) — at most one per recipient, day and kind, whatever runs it how many
 times, on however many instances. `deliver_pending` claims due messages and delivers them:
 
 - without ``CSAS_SMTP_URL``: each message is written to ``var/outbox/{due_on}-{id}.eml`` and marked sent, a batch
@@ -167,12 +167,6 @@ async def enqueue_each(messages: list[OutgoingMessage], actor: Principal | None 
             if notification_id is not None
         ])
     return stored
-
-
-async def enqueue(messages: list[OutgoingMessage], actor: Principal | None = None) -> list[int]:
-    """Store messages as pending; returns the ids actually inserted, in order (a message whose recipient, day and
-    kind already has one is skipped)."""
-    return [notification_id for notification_id in await enqueue_each(messages, actor) if notification_id is not None]
 
 
 async def list_notifications(

@@ -18,12 +18,13 @@ from httpx import AsyncClient
 from core.audit import audit_trail
 from core.clock import now_utc
 from core.settings import get_settings
-from scheduler.delivery import BACKOFF, DeliveryReport, OutgoingMessage, deliver_pending, enqueue
+from scheduler.delivery import BACKOFF, DeliveryReport, OutgoingMessage, deliver_pending
 from scheduler.outbox_tables import Notification
 from scheduler.tables import SweepRun
 from tests.faults.support import SWEEP_DAY as DAY
 from tests.faults.support import SWEEP_RECIPIENTS as RECIPIENTS
 from tests.faults.support import Mailbox, SmtpServer, csas_command, run
+from tests.outbox import enqueue
 from tests.scheduler.scenario import build_team
 
 

@@ -18,10 +18,11 @@ from typing import Any
 from httpx import AsyncClient
 
 from core.clock import now_utc
-from scheduler.delivery import OutgoingMessage, enqueue
+from scheduler.delivery import OutgoingMessage
 from scheduler.outbox_tables import Notification
 from scheduler.tables import ReminderClaim, SweepRun
 from tests.faults.support import SWEEP_DAY, SWEEP_RECIPIENTS, SmtpServer, spawn, worker_command
+from tests.outbox import enqueue
 
 INSTANCES = 2
 

@@ -30,11 +30,11 @@ from scheduler.delivery import (
     SmtpUrlError,
     _short_error,
     deliver_pending,
-    enqueue,
     list_notifications,
     parse_smtp_url,
 )
 from scheduler.outbox_tables import Notification, NotificationOfficer
+from tests.outbox import enqueue
 
 DAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)

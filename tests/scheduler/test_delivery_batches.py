@@ -13,8 +13,9 @@ import pytest
 from core.audit import audit_trail
 from core.settings import get_settings
 from scheduler import delivery
-from scheduler.delivery import BACKOFF, DeliveryReport, OutgoingMessage, deliver_pending, enqueue
+from scheduler.delivery import BACKOFF, DeliveryReport, OutgoingMessage, deliver_pending
 from scheduler.outbox_tables import Notification
+from tests.outbox import enqueue
 
 DAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)

@@ -13,11 +13,12 @@ from httpx import AsyncClient
 from core.roles import Role
 from core.tables import User
 from scheduler import sweep
-from scheduler.delivery import OutgoingMessage, enqueue
+from scheduler.delivery import OutgoingMessage
 from scheduler.outbox_tables import Notification
 from scheduler.sweep import DIGEST, run_sweep
 from scheduler.tables import ReminderClaim
 from tests.factories import make_user
+from tests.outbox import enqueue
 from tests.scheduler.scenario import D, build_team
 
 DAY = D(2025, 3, 3)  # the CSAS refresher step opens for all five; vetting renewal is overdue for the manager
