@@ -178,21 +178,22 @@ def _officer_and_employer(facts: OfficerFacts, day: dt.date) -> tuple[list[Depen
     return deps, blockers
 
 
-def _accreditation_dependency(
-    facts: OfficerFacts, code: str, day: dt.date
-) -> tuple[Dependency | None, Blocker | None]:
-    holding = [
-        (a, p) for a in facts.accreditations for p in a.powers
-        if p.code == code and is_accreditation_in_force(a, day) and is_power_in_force(p, day)
-    ]
-    if holding:
-        def ends(pair: tuple[AccreditationFact, DesignatedPowerFact]) -> dt.date:
-            a, p = pair
-            return min(d for d in (a.expires_on, a.ended_on, p.withdrawn_on) if d is not None)
-
-        best = max(holding, key=ends)
-        return Dependency(Kind.ACCREDITATION, best[0].number, ends(best)), None
-    return None, Blocker(Kind.ACCREDITATION, code, _why_no_accreditation(facts, code, day))
+def _holdings(facts: OfficerFacts, day: dt.date) -> dict[str, Dependency]:
+    """Per power code held on `day`: the accreditation holding it that lasts longest (the first listed on a tie),
+    as the dependency that ends its holding (expiry, end or the power's withdrawal, whichever first)."""
+    out: dict[str, Dependency] = {}
+    for accreditation in facts.accreditations:
+        if not is_accreditation_in_force(accreditation, day):
+            continue
+        for power in accreditation.powers:
+            if not is_power_in_force(power, day):
+                continue
+            ends = min(d for d in (accreditation.expires_on, accreditation.ended_on, power.withdrawn_on)
+                       if d is not None)
+            held = out.get(power.code)
+            if held is None or ends > held.expires_on:
+                out[power.code] = Dependency(Kind.ACCREDITATION, accreditation.number, ends)
+    return out
 
 
 def _why_no_accreditation(facts: OfficerFacts, code: str, day: dt.date) -> str:
@@ -233,23 +234,15 @@ def _vetting_dependency(
                          f"{latest.level_code} clearance expired on {long_date(latest.expires_on)}.")
 
 
-def _training_dependencies(
-    facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, policy: Policy
-) -> tuple[list[Dependency], list[Blocker]]:
-    deps: list[Dependency] = []
-    blockers: list[Blocker] = []
-    for module_code in required_modules(power, policy):
-        module = facts.modules.get(module_code)
-        if is_module_in_date(module, day):
-            assert module is not None
-            if module.expires_on is not None:
-                deps.append(Dependency(Kind.TRAINING, module_code, module.expires_on))
-        elif module is None or module.completed_on > day:
-            blockers.append(Blocker(Kind.TRAINING, module_code, f"{module_code} has not been passed."))
-        else:
-            expired = long_date(module.expires_on) if module.expires_on else "?"
-            blockers.append(Blocker(Kind.TRAINING, module_code, f"{module_code} expired on {expired}."))
-    return deps, blockers
+def _module_judgement(facts: OfficerFacts, module_code: str, day: dt.date) -> tuple[Dependency | None, Blocker | None]:
+    module = facts.modules.get(module_code)
+    if is_module_in_date(module, day):
+        assert module is not None
+        return (Dependency(Kind.TRAINING, module_code, module.expires_on) if module.expires_on else None), None
+    if module is None or module.completed_on > day:
+        return None, Blocker(Kind.TRAINING, module_code, f"{module_code} has not been passed.")
+    expired = long_date(module.expires_on) if module.expires_on else "?"
+    return None, Blocker(Kind.TRAINING, module_code, f"{module_code} expired on {expired}.")
 
 
 def _id_card_dependency(
@@ -267,20 +260,32 @@ def _id_card_dependency(
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}  # ties between bindings on one day: this order
 
 
-def judge_power(
-    facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, policy: Policy,
-    common: tuple[list[Dependency], list[Blocker]],
-    shared: tuple[tuple[Dependency | None, Blocker | None], ...],
-) -> PowerCompliance:
-    """`common`: the officer's and employer's dependencies and blockers; `shared`: the vetting and ID card
-    judgements, the same for every power of the officer on `day` (compute_compliance judges them once)."""
-    deps, blockers = list(common[0]), list(common[1])
-    for dep, blocker in (_accreditation_dependency(facts, power.code, day), *shared):
-        deps += [dep] if dep else []
-        blockers += [blocker] if blocker else []
-    training_deps, training_blockers = _training_dependencies(facts, power, day, policy)
-    deps += training_deps
-    blockers += training_blockers
+@dataclass
+class _Judged:
+    """What compute_compliance judges once per officer and `day`, shared by every power judged."""
+
+    common: tuple[list[Dependency], list[Blocker]]  # the officer's and the employer's
+    shared: tuple[tuple[Dependency | None, Blocker | None], ...]  # vetting and the ID card
+    holdings: dict[str, Dependency]
+    modules: dict[str, tuple[Dependency | None, Blocker | None]]
+
+
+def judge_power(facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, policy: Policy,
+                judged: _Judged) -> PowerCompliance:
+    deps, blockers = list(judged.common[0]), list(judged.common[1])
+    held = judged.holdings.get(power.code)
+    accreditation = (held, None) if held else (
+        None, Blocker(Kind.ACCREDITATION, power.code, _why_no_accreditation(facts, power.code, day)))
+    training = []
+    for module_code in required_modules(power, policy):
+        if module_code not in judged.modules:
+            judged.modules[module_code] = _module_judgement(facts, module_code, day)
+        training.append(judged.modules[module_code])
+    for dep, blocker in (accreditation, *judged.shared, *training):
+        if dep is not None:
+            deps.append(dep)
+        if blocker is not None:
+            blockers.append(blocker)
     if blockers:
         return PowerCompliance(power.code, False, None, None, tuple(blockers))
     binding = min(deps, key=lambda d: (d.expires_on, KIND_ORDER[d.kind])) if deps else None
@@ -290,10 +295,13 @@ def judge_power(
 
 def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:
     designated = designated_powers(facts, day)
-    common = _officer_and_employer(facts, day)
-    shared = (_vetting_dependency(facts, day, policy), _id_card_dependency(facts, day, policy)) if designated else ()
-    powers = tuple(judge_power(facts, power, day, policy, common, shared) for _, power in
-                   (designated[code] for code in sorted(designated)))
+    judged = _Judged(
+        common=_officer_and_employer(facts, day),
+        shared=(_vetting_dependency(facts, day, policy), _id_card_dependency(facts, day, policy)) if designated else (),
+        holdings=_holdings(facts, day) if designated else {},
+        modules={},
+    )
+    powers = tuple(judge_power(facts, designated[code][1], day, policy, judged) for code in sorted(designated))
     usable = [p for p in powers if p.usable]
     any_in_force = any(is_accreditation_in_force(a, day) for a in facts.accreditations)
     bindings = [p.binding for p in usable if p.binding is not None]
