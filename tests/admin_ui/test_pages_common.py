@@ -221,3 +221,13 @@ async def test_a_database_outage_is_an_html_page_and_a_bug_is_still_a_generic_er
     if status == 503:
         assert "cannot reach its database" in response.text and response.headers["retry-after"] == "60"
     assert "Traceback" not in response.text and "a bug" not in response.text
+
+
+async def test_the_officers_list_says_when_nothing_is_on_the_page(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "hr_a1")
+    past_the_end = await client.get("/officers?offset=5000")
+    assert past_the_end.status_code == 200
+    assert "past the end of the list" in past_the_end.text and "<table" not in past_the_end.text
+    assert 'href="/officers?q="' in past_the_end.text
+    nothing = await client.get("/officers?q=NoSuchOfficer")
+    assert "No officer matches “NoSuchOfficer”." in nothing.text and "<table" not in nothing.text
