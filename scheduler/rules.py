@@ -148,7 +148,7 @@ def designated_powers(facts: OfficerFacts, day: dt.date) -> dict[str, tuple[Accr
     out: dict[str, tuple[AccreditationFact, DesignatedPowerFact]] = {}
     for accreditation in sorted(current, key=lambda a: a.expires_on):
         for power in accreditation.powers:
-            if power.granted_on <= day and _before(day, power.withdrawn_on):
+            if is_power_in_force(power, day):
                 out[power.code] = (accreditation, power)
     return out
 
@@ -260,27 +260,23 @@ def _id_card_dependency(
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}  # ties between bindings on one day: this order
 
 
-@dataclass
-class _Judged:
-    """What compute_compliance judges once per officer and `day`, shared by every power judged."""
+@dataclass(frozen=True)
+class _OfficerJudgement:
+    """What compute_compliance judges once per officer and `day`, shared by every power it judges."""
 
     common: tuple[list[Dependency], list[Blocker]]  # the officer's and the employer's
     shared: tuple[tuple[Dependency | None, Blocker | None], ...]  # vetting and the ID card
-    holdings: dict[str, Dependency]
-    modules: dict[str, tuple[Dependency | None, Blocker | None]]
+    holdings: dict[str, Dependency]  # power code -> the accreditation holding it (_holdings)
+    modules: dict[str, tuple[Dependency | None, Blocker | None]]  # every module a designated power requires
 
 
 def judge_power(facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, policy: Policy,
-                judged: _Judged) -> PowerCompliance:
+                judged: _OfficerJudgement) -> PowerCompliance:
     deps, blockers = list(judged.common[0]), list(judged.common[1])
     held = judged.holdings.get(power.code)
     accreditation = (held, None) if held else (
         None, Blocker(Kind.ACCREDITATION, power.code, _why_no_accreditation(facts, power.code, day)))
-    training = []
-    for module_code in required_modules(power, policy):
-        if module_code not in judged.modules:
-            judged.modules[module_code] = _module_judgement(facts, module_code, day)
-        training.append(judged.modules[module_code])
+    training = (judged.modules[code] for code in required_modules(power, policy))
     for dep, blocker in (accreditation, *judged.shared, *training):
         if dep is not None:
             deps.append(dep)
@@ -295,11 +291,12 @@ def judge_power(facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, p
 
 def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:
     designated = designated_powers(facts, day)
-    judged = _Judged(
+    required = {code for _, power in designated.values() for code in required_modules(power, policy)}
+    judged = _OfficerJudgement(
         common=_officer_and_employer(facts, day),
         shared=(_vetting_dependency(facts, day, policy), _id_card_dependency(facts, day, policy)) if designated else (),
         holdings=_holdings(facts, day) if designated else {},
-        modules={},
+        modules={code: _module_judgement(facts, code, day) for code in required},
     )
     powers = tuple(judge_power(facts, designated[code][1], day, policy, judged) for code in sorted(designated))
     usable = [p for p in powers if p.usable]
