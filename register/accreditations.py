@@ -438,8 +438,8 @@ async def accreditation_facts(officer_ids: list[int]) -> dict[int, list[dict[str
         return out
     with_events = [r["id"] for r in rows if r["has_events"]]
     events = _by_accreditation(await select_rows(
-        _FACT_EVENTS_SQL.format(accreditations=any_id('e."accreditation"')), ids_argument(with_events),
-    ) if with_events else [])
+        _FACT_EVENTS_SQL.format(accreditations=any_id('e."accreditation"')), ids_argument(with_events))
+    ) if with_events else defaultdict(list)
     powers = _by_accreditation(await select_rows(
         _FACT_POWERS_SQL.format(accreditations=any_id('p."accreditation"')), ids_argument(r["id"] for r in rows)))
     for row in rows:
