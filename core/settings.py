@@ -34,6 +34,7 @@ class Settings:
     sweep_at: str = "06:00"
     clock_override: bool = False
     demo: bool = False
+    public_url: str = "http://127.0.0.1:8000"  # where people reach the pages: the links in messages
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -71,6 +72,7 @@ def load_settings() -> Settings:
         sweep_at=os.environ.get("CSAS_SWEEP_AT", "06:00"),
         clock_override=_flag("CSAS_CLOCK_OVERRIDE", False),
         demo=demo,
+        public_url=os.environ.get("CSAS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
     )
 
 

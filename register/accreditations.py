@@ -245,7 +245,7 @@ async def grant_accreditation(
                            "The accreditation this would renew is suspended: reinstate or withdraw it first.")
         new_id = (await Accreditation.insert(Accreditation(
             officer=officer_id, force=force_id, number=number.strip(), granted_on=granted_on,
-            expires_on=expires_on, conditions=conditions,
+            expires_on=expires_on, conditions=conditions, recorded_on=today,
         )).returning(Accreditation.id))[0]["id"]
         reason = ""
         if placement is Placement.RENEWAL and other is not None:
@@ -411,7 +411,8 @@ async def end_for_leaving(actor: Principal, officer_id: int, left_on: dt.date) -
 # Hand-written (core.db.select_rows): every judgement of an officer reads them.
 _FACTS_SQL = (
     'SELECT a."id", a."officer", a."force", a."number", a."granted_on", a."expires_on", a."withdrawn_on", '
-    'a."ended_on", EXISTS (SELECT 1 FROM "accreditation_event" e WHERE e."accreditation" = a."id") AS "has_events" '
+    'a."ended_on", a."recorded_on", '
+    'EXISTS (SELECT 1 FROM "accreditation_event" e WHERE e."accreditation" = a."id") AS "has_events" '
     'FROM "accreditation" a WHERE {officers} ORDER BY a."granted_on", a."id"'
 )
 _FACT_EVENTS_SQL = (
@@ -427,7 +428,7 @@ _FACT_POWERS_SQL = (
 async def accreditation_facts(officer_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Pure data per officer (at most three queries whatever the number of officers: the events only when an
     accreditation has any, as few do; a query costs more than the lookup that spares it). Each accreditation:
-    {"id", "force_id", "number", "granted_on", "expires_on", "withdrawn_on", "ended_on",
+    {"id", "force_id", "number", "granted_on", "expires_on", "withdrawn_on", "ended_on", "recorded_on",
      "suspensions": [(start, end_or_None)], "powers": [{"code", "granted_on", "withdrawn_on"}]}.
     Officers without accreditations map to []."""
     out: dict[int, list[dict[str, Any]]] = {officer_id: [] for officer_id in officer_ids}
@@ -447,7 +448,7 @@ async def accreditation_facts(officer_ids: list[int]) -> dict[int, list[dict[str
         out[row["officer"]].append({
             "id": row["id"], "force_id": row["force"], "number": row["number"], "granted_on": row["granted_on"],
             "expires_on": row["expires_on"], "withdrawn_on": row["withdrawn_on"], "ended_on": row["ended_on"],
-            "suspensions": list(dates.suspensions),
+            "recorded_on": row["recorded_on"], "suspensions": list(dates.suspensions),
             "powers": [{"code": p["code"], "granted_on": p["granted_on"], "withdrawn_on": p["withdrawn_on"]}
                        for p in powers[row["id"]]],
         })

@@ -348,14 +348,15 @@ async def events_for_officer(officer_id: int) -> list[dict[str, Any]]:
 # Hand-written (core.db.select_rows): every judgement of an officer reads it.
 _KIT_FACTS_SQL = (
     'SELECT k."id", k."officer", t."code" AS "kit_type_code", k."issued_on", k."returned_on", k."condition", '
-    'k."expires_on", k."next_inspection_due_on", k."needs_replacement" '
+    'k."expires_on", k."next_inspection_due_on", k."needs_replacement", k."serial_number" '
     'FROM "kit_issue" k LEFT JOIN "kit_type" t ON t."id" = k."kit_type" WHERE '
 )
 
 
 async def kit_facts(officer_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Pure data per officer (one query). Each issue: {"id", "kit_type_code", "issued_on", "returned_on",
-    "condition", "expires_on", "next_inspection_due_on", "needs_replacement"}. Officers without kit map to []."""
+    "condition", "expires_on", "next_inspection_due_on", "needs_replacement", "serial_number"}. Officers without
+    kit map to []."""
     out: dict[int, list[dict[str, Any]]] = {officer_id: [] for officer_id in officer_ids}
     if not officer_ids:
         return out
@@ -365,3 +366,15 @@ async def kit_facts(officer_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         officer_id = row.pop("officer")
         out[officer_id].append(row)
     return out
+
+
+_LEFT_WITH_KIT_OUT_SQL = (
+    'SELECT DISTINCT k."officer" FROM "kit_issue" k JOIN "officer" o ON o."id" = k."officer" '
+    'WHERE o."left_on" IS NOT NULL AND o."left_on" <= {} AND k."returned_on" IS NULL ORDER BY k."officer"'
+)
+
+
+async def leavers_with_kit_out(day: dt.date) -> list[int]:
+    """Officers who have left by `day` with kit still out (not returned, nor returned as lost): the sweep tells
+    their managers what is still to recover."""
+    return [row["officer"] for row in await select_rows(_LEFT_WITH_KIT_OUT_SQL, day)]

@@ -10,6 +10,31 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
+def counted_from(recorded_on: dt.date | None, dated_on: dt.date) -> dt.date:
+    """A record counts from the earlier of the day it was entered and the day it is dated (domain.md §8a)."""
+    return dated_on if recorded_on is None else min(recorded_on, dated_on)
+
+
+@dataclass(frozen=True)
+class ApplicationFact:
+    """A vetting application; stopped_on: the day it was refused, withdrawn, discontinued or ended."""
+
+    application_id: int
+    level_code: str
+    requested_on: dt.date
+    stopped_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class BookingFact:
+    starts_on: dt.date
+    recorded_on: dt.date | None = None
+
+    @property
+    def counted_from(self) -> dt.date:
+        return counted_from(self.recorded_on, self.starts_on)
+
+
 @dataclass(frozen=True)
 class EmployerFact:
     organisation_id: int
@@ -38,6 +63,11 @@ class AccreditationFact:
     powers: tuple[DesignatedPowerFact, ...] = ()
     ended_on: dt.date | None = None  # withdrawn, superseded or ended by leaving: first day no longer in force
     suspensions: tuple[tuple[dt.date, dt.date | None], ...] = ()  # (suspended_on, reinstated_on)
+    recorded_on: dt.date | None = None  # the day it was entered (None: entered before that was kept)
+
+    @property
+    def counted_from(self) -> dt.date:
+        return counted_from(self.recorded_on, self.granted_on)
 
 
 @dataclass(frozen=True)
@@ -48,7 +78,7 @@ class ClearanceFact:
     expires_on: dt.date
     next_review_due_on: dt.date | None = None
     ended_on: dt.date | None = None  # revoked or terminated
-    renewal_requested_on: dt.date | None = None  # a renewal application exists (requested on that day)
+    later_applications: tuple[ApplicationFact, ...] = ()  # requested on or after granted_on: candidate renewals
 
 
 @dataclass(frozen=True)
@@ -56,7 +86,7 @@ class ModuleFact:
     module_code: str
     completed_on: dt.date
     expires_on: dt.date | None
-    renewal_in_hand: bool = False  # booked refresher or newer pass
+    bookings: tuple[BookingFact, ...] = ()  # places booked from completed_on on: candidate renewals
 
 
 @dataclass(frozen=True)
@@ -68,6 +98,7 @@ class KitFact:
     expires_on: dt.date | None = None
     next_inspection_due_on: dt.date | None = None
     condition: str = "new"
+    serial_number: str = ""
 
 
 @dataclass(frozen=True)

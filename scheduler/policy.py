@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -33,3 +34,21 @@ class Policy:
     coordinator_alert_days: int = 30
     # Kit types whose renewal is part of re-accreditation rather than a kit step of its own.
     kit_without_steps: frozenset[str] = frozenset({"ID_CARD", "CSAS_BADGE"})
+
+
+@dataclass(frozen=True)
+class Names:
+    """The catalogue's titles, so what people read names "Fixed penalty: litter", not FPN_LITTER."""
+
+    powers: Mapping[str, str] = field(default_factory=dict)
+    modules: Mapping[str, str] = field(default_factory=dict)
+    kit: Mapping[str, str] = field(default_factory=dict)
+
+    def power(self, code: str) -> str:
+        return self.powers.get(code) or code
+
+    def module(self, code: str) -> str:
+        return self.modules.get(code) or code
+
+    def kit_type(self, code: str) -> str:
+        return self.kit.get(code) or code

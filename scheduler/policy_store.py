@@ -5,7 +5,7 @@ show and change all of it in one place."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from core.audit import record_audit
@@ -13,10 +13,12 @@ from core.cache import FingerprintCache
 from core.db import write_transaction
 from core.errors import Violation, raise_if_violations
 from core.roles import Principal, Role
+from register import kit as register_kit
+from register import services as register_services
 from register.employment import traffic_power_codes
 from register.scope import require_role
 from scheduler.outlook import CATALOGUE_STAMP_SQL
-from scheduler.policy import LeadTimes, Policy
+from scheduler.policy import LeadTimes, Names, Policy
 from scheduler.tables import PolicySetting
 from training import services as training_services
 from vetting import services as vetting_services
@@ -41,10 +43,20 @@ class Catalogue:
 
     policy: Policy
     traffic_powers: frozenset[str]
+    names: Names = field(default_factory=Names)
+
+
+async def _load_names() -> Names:
+    return Names(
+        powers={p["code"]: p["title"] for p in await register_services.list_powers()},
+        modules={m["code"]: m["title"] for m in await training_services.list_modules()},
+        kit={k["code"]: k["title"] for k in await register_kit.list_kit_types()},
+    )
 
 
 async def _build_catalogue() -> Catalogue:
-    return Catalogue(policy=await _load_policy(), traffic_powers=await traffic_power_codes())
+    return Catalogue(policy=await _load_policy(), traffic_powers=await traffic_power_codes(),
+                     names=await _load_names())
 
 
 # The catalogue's stamp changes with any row the Catalogue is built from (database triggers, see

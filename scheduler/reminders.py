@@ -1,8 +1,9 @@
-"""Which reminders fall due for one officer on a sweep day (domain.md §8, Reminders). Pure.
+"""Which reminders fall due for one officer on a sweep day (domain.md §8 and §8a, Reminders). Pure.
 
-Each trigger has a date; on sweep day D the *latest* trigger of each kind with date <= D is the one due, so a
-sweep that catches up after missed days sends one line per item, not every reminder it missed. The sweep
-claims each (recipient, trigger) once, so re-running a day sends nothing new.
+Everything is judged on the sweep day with what is on record that day: a sweep that catches up after missed
+days sends, for each item, only the latest reminder still due and still true then (the *latest* trigger of
+each kind with date <= the day), never one for a step renewed meanwhile or a lapse a known renewal prevents.
+The sweep claims each (recipient, trigger) once, so re-running a day sends nothing new.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from enum import StrEnum
 
 from core.dates import long_date
 from scheduler.facts import OfficerFacts
-from scheduler.policy import Policy
-from scheduler.rules import Compliance, PlanStep, StepStatus, compute_compliance, dependency_end_dates
+from scheduler.policy import Names, Policy
+from scheduler.rules import Compliance, Kind, PlanStep, StepStatus, compute_compliance, dependency_end_dates
 
 
 class Audience(StrEnum):
@@ -29,6 +30,7 @@ class Trigger(StrEnum):
     OVERDUE = "overdue"
     POWER_WARNING = "power_warning"
     LAPSE = "lapse"
+    RECOVERY = "recovery"
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,41 @@ def step_item(step: PlanStep) -> str:
     return f"{step.kind.value}:{step.code}:{step.expires_on.isoformat()}"
 
 
-def _step_line(facts: OfficerFacts, step: PlanStep, action: str) -> str:
-    return (f"{facts.name}: {step.title} ({step.kind.value} {step.code}) - expires {long_date(step.expires_on)}, "
+def item_words(kind: Kind, code: str, facts: OfficerFacts, names: Names) -> str:
+    """The item a step, warning or lapse is about, in words: the accreditation's number, the clearance's level,
+    the module's or kit's title."""
+    if kind is Kind.ACCREDITATION:
+        return f"accreditation {code}"
+    if kind is Kind.VETTING:
+        return f"{code} vetting clearance"
+    if kind is Kind.TRAINING:
+        return f"{names.module(code)} training"
+    if kind is Kind.KIT:
+        return names.kit_type(code)
+    if kind is Kind.EMPLOYER:
+        return f"{facts.employer.name}'s scheme arrangement"
+    return "employment with " + facts.employer.name
+
+
+def _renew_action(kind: Kind, words: str) -> str:
+    return {
+        Kind.ACCREDITATION: "apply for re-accreditation",
+        Kind.VETTING: "submit the vetting renewal",
+        Kind.TRAINING: f"book the {words}",
+        Kind.KIT: f"issue a new {words}",
+        Kind.EMPLOYER: "renew the scheme arrangement",
+    }.get(kind, "check the officer's record")
+
+
+def _step_line(facts: OfficerFacts, step: PlanStep, action: str, names: Names) -> str:
+    words = item_words(step.kind, step.code, facts, names)
+    return (f"{facts.name}: {step.title} - {words} expires {long_date(step.expires_on)}, "
             f"start by {long_date(step.start_by)}. {action}")
 
 
-def officer_step_reminders(facts: OfficerFacts, step: PlanStep, day: dt.date, policy: Policy) -> list[Reminder]:
+def officer_step_reminders(
+    facts: OfficerFacts, step: PlanStep, day: dt.date, policy: Policy, names: Names = Names()
+) -> list[Reminder]:
     """To the officer: when the step opens, then N days before expiry (14 and 1 by default), while not done."""
     if step.status in (StepStatus.DONE, StepStatus.MISSED, StepStatus.UPCOMING):
         return []
@@ -74,10 +105,12 @@ def officer_step_reminders(facts: OfficerFacts, step: PlanStep, day: dt.date, po
     days_left = (step.expires_on - day).days
     action = f"Next action: {step.title.lower()} now - {days_left} day{'s' if days_left != 1 else ''} left."
     return [Reminder(Audience.OFFICER, facts.officer_id, step_item(step), trigger, latest,
-                     _step_line(facts, step, action))]
+                     _step_line(facts, step, action, names))]
 
 
-def manager_step_reminders(facts: OfficerFacts, step: PlanStep, day: dt.date, policy: Policy) -> list[Reminder]:
+def manager_step_reminders(
+    facts: OfficerFacts, step: PlanStep, day: dt.date, policy: Policy, names: Names = Names()
+) -> list[Reminder]:
     """To the line manager: once a step is overdue, then weekly, until done or the item expires."""
     if step.status is not StepStatus.OVERDUE:
         return []
@@ -86,17 +119,19 @@ def manager_step_reminders(facts: OfficerFacts, step: PlanStep, day: dt.date, po
     latest = first + dt.timedelta(days=weeks * policy.manager_repeat_days)
     action = f"Overdue since {long_date(first)}: make sure it is started."
     return [Reminder(Audience.MANAGER, facts.officer_id, step_item(step), Trigger.OVERDUE, latest,
-                     _step_line(facts, step, action))]
+                     _step_line(facts, step, action, names))]
 
 
 def coordinator_power_warnings(
-    facts: OfficerFacts, compliance: Compliance, steps: list[PlanStep], day: dt.date, policy: Policy
+    facts: OfficerFacts, compliance: Compliance, steps: list[PlanStep], day: dt.date, policy: Policy,
+    names: Names = Names(),
 ) -> list[Reminder]:
     """To the force's coordinators: when powers are within N days (30) of becoming unusable, unless the item
-    that binds them is already being renewed."""
+    that binds them is already being renewed. Usable-until follows known renewals, so no lapse a renewal on
+    record prevents is ever warned about."""
     done = {(s.kind, s.code) for s in steps if s.status is StepStatus.DONE}
     by_lapse: dict[dt.date, list[str]] = {}
-    binding_of: dict[dt.date, str] = {}
+    binding_of: dict[dt.date, tuple[Kind, str]] = {}
     for power in compliance.powers:
         if not power.usable or power.usable_until is None or power.binding is None:
             continue
@@ -104,15 +139,23 @@ def coordinator_power_warnings(
         if (lapse_on - day).days > policy.coordinator_alert_days or (power.binding.kind, power.binding.code) in done:
             continue
         by_lapse.setdefault(lapse_on, []).append(power.code)
-        binding_of[lapse_on] = f"{power.binding.kind.value} {power.binding.code}"
+        binding_of[lapse_on] = (power.binding.kind, power.binding.code)
     out = []
     for lapse_on, codes in sorted(by_lapse.items()):
         trigger_on = lapse_on - dt.timedelta(days=policy.coordinator_alert_days)
-        line = (f"{facts.name}: powers {', '.join(sorted(codes))} become unusable on {long_date(lapse_on)} "
-                f"({binding_of[lapse_on]} expires). Next action: confirm the renewal is in hand.")
+        kind, code = binding_of[lapse_on]
+        words = item_words(kind, code, facts, names)
+        line = (f"{facts.name}: {_powers_words(codes, names)} become unusable on {long_date(lapse_on)}, when "
+                f"{words} expires (last usable day {long_date(lapse_on - dt.timedelta(days=1))}). "
+                f"Next action: {_renew_action(kind, words)} or confirm it is in hand.")
         out.append(Reminder(Audience.COORDINATOR, facts.officer_id, f"powers:{lapse_on.isoformat()}",
                             Trigger.POWER_WARNING, trigger_on, line))
     return out
+
+
+def _powers_words(codes: list[str] | tuple[str, ...], names: Names) -> str:
+    titles = [names.power(code) for code in sorted(codes)]
+    return ("power " if len(titles) == 1 else "powers ") + "; ".join(f'"{t}"' for t in titles)
 
 
 def ends_between(facts: OfficerFacts, first: dt.date, last: dt.date) -> bool:
@@ -129,56 +172,78 @@ def may_warn_coordinators(facts: OfficerFacts, day: dt.date, policy: Policy) -> 
 
 
 def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Policy) -> list[Lapse]:
-    """Powers usable the day before `since` that became unusable on a day L with since <= L <= day.
+    """Powers usable the day before `since` that became unusable on a day L with since <= L <= day, each with
+    the item whose end broke its run (the binding item the day before).
 
-    Each candidate L comes from the usable-until dates seen the day before; L is confirmed by judging L itself,
-    so a renewal recorded in between is no lapse. When nothing ends from `since` to `day` there is no candidate,
-    and nothing is judged.
+    Each candidate L comes from the usable-until dates seen the day before, which follow known renewals; L is
+    confirmed by judging L itself, so a renewal recorded in between is no lapse. When nothing ends from `since`
+    to `day` there is no candidate, and nothing is judged.
     """
     if facts.left_on is not None and facts.left_on <= day:
         return []
     if not ends_between(facts, since, day):
         return []
     before = compute_compliance(facts, since - dt.timedelta(days=1), policy)
-    candidates: dict[dt.date, list[str]] = {}
+    candidates: dict[dt.date, list[tuple[str, Kind, str]]] = {}
     for power in before.powers:
-        if power.usable and power.usable_until is not None:
+        if power.usable and power.usable_until is not None and power.binding is not None:
             lapse_on = power.usable_until + dt.timedelta(days=1)
             if since <= lapse_on <= day:
-                candidates.setdefault(lapse_on, []).append(power.code)
+                candidates.setdefault(lapse_on, []).append((power.code, power.binding.kind, power.binding.code))
     lapses = []
-    for lapse_on, codes in sorted(candidates.items()):
+    for lapse_on, held in sorted(candidates.items()):
         on_the_day = {p.code: p for p in compute_compliance(facts, lapse_on, policy).powers}
-        lapsed = tuple(sorted(c for c in codes if c in on_the_day and not on_the_day[c].usable))
+        lapsed = sorted(h for h in held if h[0] in on_the_day and not on_the_day[h[0]].usable)
         if lapsed:
-            blocker = on_the_day[lapsed[0]].blocked_by[0]
-            lapses.append(Lapse(facts.officer_id, lapsed, lapse_on, blocker.kind.value, blocker.code))
+            _, kind, code = lapsed[0]
+            lapses.append(Lapse(facts.officer_id, tuple(p for p, _, _ in lapsed), lapse_on, kind.value, code))
     return lapses
 
 
-def lapse_reminders(facts: OfficerFacts, lapse: Lapse) -> list[Reminder]:
-    line = (f"{facts.name}: LAPSED on {long_date(lapse.lapsed_on)} - powers {', '.join(lapse.power_codes)} can no "
-            f"longer be used ({lapse.binding_kind} {lapse.binding_code}). Next action: stop using these powers and "
-            f"renew {lapse.binding_kind} {lapse.binding_code}.")
+def lapse_reminders(facts: OfficerFacts, lapse: Lapse, names: Names = Names()) -> list[Reminder]:
+    kind = Kind(lapse.binding_kind)
+    words = item_words(kind, lapse.binding_code, facts, names)
+    line = (f"{facts.name}: LAPSED on {long_date(lapse.lapsed_on)} - {_powers_words(lapse.power_codes, names)} "
+            f"can no longer be used, because {words} ended on {long_date(lapse.lapsed_on)}. Next action: stop "
+            f"using these powers and {_renew_action(kind, words)}.")
     item = f"lapse:{lapse.lapsed_on.isoformat()}"
     return [Reminder(audience, facts.officer_id, item, Trigger.LAPSE, lapse.lapsed_on, line) for audience in Audience]
 
 
+def recovery_reminders(facts: OfficerFacts, day: dt.date, policy: Policy, names: Names = Names()) -> list[Reminder]:
+    """To the line manager of an officer who has left: each item still out (not returned, nor recorded lost),
+    on the leaving day and then weekly, until it is back."""
+    if facts.left_on is None or facts.left_on > day:
+        return []
+    weeks = (day - facts.left_on).days // policy.manager_repeat_days
+    trigger_on = facts.left_on + dt.timedelta(days=weeks * policy.manager_repeat_days)
+    out = []
+    for item in facts.kit:
+        if item.issued_on > day or item.returned_on is not None or item.condition == "lost":
+            continue
+        serial = f" (serial {item.serial_number})" if item.serial_number else ""
+        line = (f"{facts.name} left on {long_date(facts.left_on)}: {names.kit_type(item.kit_type_code)}{serial} "
+                "is still to be recovered. Next action: recover it and record its return, or record it lost.")
+        out.append(Reminder(Audience.MANAGER, facts.officer_id, f"recovery:{item.issue_id}", Trigger.RECOVERY,
+                            trigger_on, line))
+    return out
+
+
 def due_reminders(
     facts: OfficerFacts, compliance: Compliance | None, steps: list[PlanStep], lapses: list[Lapse], day: dt.date,
-    policy: Policy,
+    policy: Policy, names: Names = Names(),
 ) -> list[Reminder]:
-    """Everything due for one officer on `day`. Leavers get none (their kit recovery is handled separately).
+    """Everything due for one officer on `day`. From the leaving day, only the kit still to recover.
     `compliance` may be None only when may_warn_coordinators(facts, day, policy) is False (no power warnings
     can be due, so the caller need not judge it)."""
     if facts.left_on is not None and facts.left_on <= day:
-        return []
+        return recovery_reminders(facts, day, policy, names)
     out: list[Reminder] = []
     for step in steps:
-        out += officer_step_reminders(facts, step, day, policy)
-        out += manager_step_reminders(facts, step, day, policy)
+        out += officer_step_reminders(facts, step, day, policy, names)
+        out += manager_step_reminders(facts, step, day, policy, names)
     if compliance is not None:
-        out += coordinator_power_warnings(facts, compliance, steps, day, policy)
+        out += coordinator_power_warnings(facts, compliance, steps, day, policy, names)
     for lapse in lapses:
-        out += lapse_reminders(facts, lapse)
+        out += lapse_reminders(facts, lapse, names)
     return out

@@ -21,6 +21,7 @@ from scheduler.facts import (
     OfficerFacts,
 )
 from scheduler.policy import Policy
+from scheduler.renewals import accreditation_renewal, clearance_renewal, is_known, kit_replacement, module_renewal
 
 
 class Kind(StrEnum):
@@ -125,10 +126,10 @@ def is_module_in_date(module: ModuleFact | None, day: dt.date) -> bool:
 
 
 def is_id_card_held(card: KitFact, day: dt.date) -> bool:
-    return (
-        card.issued_on <= day and _before(day, card.returned_on) and card.condition != "lost"
-        and _before(day, card.expires_on)
-    )
+    """Issued and not returned or lost (domain.md §8 rule 6). The date printed on the card is the accreditation's
+    expiry, which binds the powers itself: a card left over from an accreditation that was renewed without a gap
+    does not end them (its replacement is a plan step of its own)."""
+    return card.issued_on <= day and _before(day, card.returned_on) and card.condition != "lost"
 
 
 def is_arrangement_in_force(facts: OfficerFacts, day: dt.date) -> bool:
@@ -248,13 +249,9 @@ def _module_judgement(facts: OfficerFacts, module_code: str, day: dt.date) -> tu
 def _id_card_dependency(
     facts: OfficerFacts, day: dt.date, policy: Policy
 ) -> tuple[Dependency | None, Blocker | None]:
-    cards = [k for k in facts.kit if k.kit_type_code == policy.id_card_kit_type and is_id_card_held(k, day)]
-    if not cards:
-        return None, Blocker(Kind.KIT, policy.id_card_kit_type, "No ID and powers card is held.")
-    expiries = [c.expires_on for c in cards]
-    if None in expiries:
+    if any(k.kit_type_code == policy.id_card_kit_type and is_id_card_held(k, day) for k in facts.kit):
         return None, None
-    return Dependency(Kind.KIT, policy.id_card_kit_type, max(d for d in expiries if d is not None)), None
+    return None, Blocker(Kind.KIT, policy.id_card_kit_type, "No ID and powers card is held.")
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}  # ties between bindings on one day: this order
@@ -289,7 +286,8 @@ def judge_power(facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, p
     return PowerCompliance(power.code, True, usable_until, binding, ())
 
 
-def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:
+def _judge_day(facts: OfficerFacts, day: dt.date, policy: Policy) -> tuple[PowerCompliance, ...]:
+    """Each power designated on `day`, judged on that day alone."""
     designated = designated_powers(facts, day)
     required = {code for _, power in designated.values() for code in required_modules(power, policy)}
     judged = _OfficerJudgement(
@@ -298,7 +296,43 @@ def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Com
         holdings=_holdings(facts, day) if designated else {},
         modules={code: _module_judgement(facts, code, day) for code in required},
     )
-    powers = tuple(judge_power(facts, designated[code][1], day, policy, judged) for code in sorted(designated))
+    return tuple(judge_power(facts, designated[code][1], day, policy, judged) for code in sorted(designated))
+
+
+def _starts_after(facts: OfficerFacts, day: dt.date) -> bool:
+    """Whether anything on record takes effect after `day`: without that, the day after a power's binding item
+    ends, nothing can carry the power on (each judgement already picks the longest-lasting holding)."""
+    return (any(a.granted_on > day or any(p.granted_on > day for p in a.powers) for a in facts.accreditations)
+            or any(c.granted_on > day for c in facts.clearances) or any(k.issued_on > day for k in facts.kit))
+
+
+MAX_HANDOVERS = 50  # a run of usable days is followed across at most this many renewals
+
+
+def _follow_run(facts: OfficerFacts, power: PowerCompliance, policy: Policy,
+                judged: dict[dt.date, dict[str, PowerCompliance]]) -> PowerCompliance:
+    """The power with usable_until moved to the last day of its unbroken run of usable days (domain.md §8a): on
+    the day its binding item ends, a renewal that has taken effect may carry it on, up to the next break, whose
+    item is then the binding one."""
+    current = power
+    for _ in range(MAX_HANDOVERS):
+        if current.usable_until is None:
+            break
+        next_day = current.usable_until + dt.timedelta(days=1)
+        if next_day not in judged:
+            judged[next_day] = {p.code: p for p in _judge_day(facts, next_day, policy)}
+        following = judged[next_day].get(power.code)
+        if following is None or not following.usable:
+            break
+        current = following
+    return PowerCompliance(power.code, True, current.usable_until, current.binding, ())
+
+
+def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:
+    powers = _judge_day(facts, day, policy)
+    if _starts_after(facts, day):
+        judged: dict[dt.date, dict[str, PowerCompliance]] = {}
+        powers = tuple(_follow_run(facts, p, policy, judged) if p.usable else p for p in powers)
     usable = [p for p in powers if p.usable]
     any_in_force = any(is_accreditation_in_force(a, day) for a in facts.accreditations)
     bindings = [p.binding for p in usable if p.binding is not None]
@@ -336,38 +370,39 @@ def _step(kind: Kind, code: str, title: str, expires_on: dt.date, lead_days: int
                     compute_step_status(expires_on, start_by, done, day, policy))
 
 
-def _current_accreditations(facts: OfficerFacts, day: dt.date) -> Iterable[tuple[AccreditationFact, bool]]:
-    """The latest accreditation from each force granted by `day` and not ended; done if a later one exists."""
+def _current_accreditations(
+    facts: OfficerFacts, day: dt.date
+) -> Iterable[tuple[AccreditationFact, AccreditationFact | None]]:
+    """The latest accreditation from each force granted and known by `day`, unless it has ended without a
+    renewal; with the renewal that counts for it by `day`, if any."""
     by_force: dict[int, list[AccreditationFact]] = {}
     for accreditation in facts.accreditations:
-        by_force.setdefault(accreditation.force_id, []).append(accreditation)
+        if accreditation.granted_on <= day and is_known(accreditation, day):
+            by_force.setdefault(accreditation.force_id, []).append(accreditation)
     for accreditations in by_force.values():
-        ordered = sorted(accreditations, key=lambda a: (a.granted_on, a.accreditation_id))
-        granted = [a for a in ordered if a.granted_on <= day]
-        if not granted:
-            continue
-        latest = granted[-1]
-        renewed = len(granted) < len(ordered)
-        if latest.ended_on is None or latest.ended_on > day or renewed:
-            yield latest, renewed
+        latest = max(accreditations, key=lambda a: (a.granted_on, a.accreditation_id))
+        renewal = accreditation_renewal(latest, facts.accreditations, day)
+        if latest.ended_on is None or latest.ended_on > day or renewal is not None:
+            yield latest, renewal
 
 
 def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[PlanStep]:
-    """Renewal steps for everything that expires, earliest start first. Leavers have no plan."""
+    """Renewal steps for everything that expires, earliest start first, each done once its renewal counts
+    (scheduler.renewals). Leavers have no plan."""
     if facts.left_on is not None and facts.left_on <= day:
         return []
     lead = policy.lead_times
     steps: list[PlanStep] = []
     current = list(_current_accreditations(facts, day))
-    for accreditation, renewed in current:
+    for accreditation, renewal in current:
         steps.append(_step(Kind.ACCREDITATION, accreditation.number, "Apply for re-accreditation (with evidence)",
-                           accreditation.expires_on, lead.accreditation, renewed, day, policy))
+                           accreditation.expires_on, lead.accreditation, renewal is not None, day, policy))
     clearances = [c for c in facts.clearances if c.granted_on <= day and _before(day, c.ended_on)
                   and c.level_code in policy.accepted_vetting_levels]
     if clearances:
         clearance = max(clearances, key=lambda c: c.expires_on)
         steps.append(_step(Kind.VETTING, clearance.level_code, "Submit vetting renewal", clearance.expires_on,
-                           lead.vetting, clearance.renewal_requested_on is not None, day, policy))
+                           lead.vetting, clearance_renewal(clearance, day, policy) is not None, day, policy))
     for code in sorted(facts.modules):
         module = facts.modules[code]
         if module.expires_on is None or module.completed_on > day:
@@ -376,8 +411,8 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
             title, lead_days = "Book CSAS refresher course", lead.csas_course
         else:
             title, lead_days = f"Renew {code.replace('_', ' ').lower()} training", lead.module
-        steps.append(_step(Kind.TRAINING, code, title, module.expires_on, lead_days, module.renewal_in_hand,
-                           day, policy))
+        steps.append(_step(Kind.TRAINING, code, title, module.expires_on, lead_days,
+                           module_renewal(module, day) is not None, day, policy))
     accreditation_expiries = {a.expires_on for a, _ in current}
     for item in facts.kit:
         if item.issued_on > day or not _before(day, item.returned_on):
@@ -387,8 +422,8 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
         covered = item.kit_type_code in policy.kit_without_steps and (
             item.expires_on is None or item.expires_on in accreditation_expiries)
         if item.expires_on is not None and not covered:
-            steps.append(_step(Kind.KIT, item.kit_type_code, "Replace kit", item.expires_on, lead.kit, False,
-                               day, policy))
+            steps.append(_step(Kind.KIT, item.kit_type_code, "Replace kit", item.expires_on, lead.kit,
+                               kit_replacement(item, facts.kit, day) is not None, day, policy))
         if item.next_inspection_due_on is not None:
             steps.append(_step(Kind.KIT, item.kit_type_code, "Inspect kit", item.next_inspection_due_on, lead.kit,
                                False, day, policy))

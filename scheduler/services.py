@@ -15,6 +15,8 @@ from register.employment import employment_facts, scoped_officer_ids, scoped_off
 from scheduler import outlook
 from scheduler.facts import (
     AccreditationFact,
+    ApplicationFact,
+    BookingFact,
     ClearanceFact,
     DesignatedPowerFact,
     EmployerFact,
@@ -46,6 +48,7 @@ def _accreditation(row: dict[str, Any], traffic: frozenset[str]) -> Accreditatio
         expires_on=row["expires_on"],
         ended_on=_min_date(row["withdrawn_on"], row["ended_on"]),
         suspensions=tuple((start, end) for start, end in row["suspensions"]),
+        recorded_on=row["recorded_on"],
         powers=tuple(
             DesignatedPowerFact(p["code"], p["granted_on"], p["withdrawn_on"], p["code"] in traffic)
             for p in row["powers"]
@@ -63,7 +66,8 @@ def _clearance(fact: Any) -> ClearanceFact | None:
         expires_on=fact.expires_on,
         next_review_due_on=fact.next_review_due_on,
         ended_on=fact.ended_on,
-        renewal_requested_on=fact.renewal_requested_on,
+        later_applications=tuple(ApplicationFact(a.application_id, a.level_code, a.requested_on, a.stopped_on)
+                                 for a in fact.later_applications),
     )
 
 
@@ -76,6 +80,7 @@ def _kit(row: dict[str, Any]) -> KitFact:
         expires_on=row["expires_on"],
         next_inspection_due_on=row["next_inspection_due_on"],
         condition=row["condition"] or "serviceable",
+        serial_number=row["serial_number"] or "",
     )
 
 
@@ -127,10 +132,12 @@ async def _load_batch(
             ),
             left_on=person["left_on"],
             email=person["email"] or "",
-            accreditations=tuple(_accreditation(a, traffic) for a in accreditations.get(officer_id, [])),
+            accreditations=tuple(a for a in (_accreditation(row, traffic) for row in accreditations.get(officer_id, []))
+                                 if a.counted_from <= as_of),
             clearances=tuple(c for c in (_clearance(f) for f in clearances.get(officer_id, [])) if c),
             modules={
-                code: ModuleFact(code, m.completed_on, m.expires_on, m.renewal_in_hand)
+                code: ModuleFact(code, m.completed_on, m.expires_on,
+                                 tuple(BookingFact(b.starts_on, b.recorded_on) for b in m.bookings))
                 for code, m in modules.get(officer_id, {}).items()
             },
             kit=tuple(_kit(k) for k in kit.get(officer_id, [])),

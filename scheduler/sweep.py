@@ -1,6 +1,8 @@
-"""The daily sweep: everything due up to its day that is not done yet — reminders, escalations, lapse notices
-and lapse events — exactly once, however often it runs, whether days were missed, and with several app
-instances at once (each trigger is claimed under a unique key; each recipient gets one digest a day)."""
+"""The daily sweep: what is due on its day and not done yet — reminders, escalations, lapse notices, lapse events
+and leavers' kit recovery — exactly once, however often it runs, whether days were missed, and with several app
+instances at once (each trigger is claimed under a unique key; each recipient gets one digest a day). After missed
+days it judges everything on its own day, with what is on record then, so every item it sends is true when sent.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +19,14 @@ from core.db import execute, write_transaction
 from core.lifecycle import refresh_sqlite_statistics
 from core.roles import Principal, Role
 from core.services import active_users_with_roles
+from core.settings import get_settings
 from register.employment import scoped_officer_ids
+from register.kit import leavers_with_kit_out
 from register.scope import require_role
 from scheduler import outlook
 from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue_each
 from scheduler.facts import OfficerFacts
-from scheduler.policy import Policy
+from scheduler.policy import Names, Policy
 from scheduler.policy_store import load_catalogue
 from scheduler.reminders import (
     Audience,
@@ -31,7 +35,6 @@ from scheduler.reminders import (
     Trigger,
     due_reminders,
     find_lapses,
-    lapse_reminders,
     may_warn_coordinators,
 )
 from scheduler.rules import compute_compliance, compute_plan
@@ -109,15 +112,29 @@ async def _recipients() -> _Recipients:
     return _Recipients(dict(managers_by_team), dict(coordinators_by_force))
 
 
+def _officer_link(recipient: Recipient, officer_id: int) -> str:
+    path = "/me" if recipient.audience is Audience.OFFICER else f"/officers/{officer_id}"
+    return get_settings().public_url + path
+
+
 def _digest(as_of: dt.date, recipient: Recipient, reminders: list[Reminder]) -> OutgoingMessage:
-    lapsed = any(r.trigger is Trigger.LAPSE for r in reminders)
-    count = len(reminders)
-    items = "1 item needs" if count == 1 else f"{count} items need"
-    subject = f"{'POWERS LAPSED - ' if lapsed else ''}CSAS Register: {items} attention ({long_date(as_of)})"
-    lines = [f"CSAS Register reminders for {as_of.strftime('%A')} {long_date(as_of)}.", ""]
-    lines += [f"- {r.line}" for r in sorted(reminders, key=lambda r: (r.trigger is not Trigger.LAPSE, r.line))]
+    """One message listing each item once (the latest reminder about it), grouped by officer, each group with a
+    link to the page where the reader acts."""
+    latest: dict[tuple[int, str], Reminder] = {}
+    for reminder in sorted(reminders, key=lambda r: r.trigger_on):
+        latest[(reminder.officer_id, reminder.item)] = reminder
+    items = list(latest.values())
+    lapsed = any(r.trigger is Trigger.LAPSE for r in items)
+    count = len(items)
+    needing = "1 item needs" if count == 1 else f"{count} items need"
+    subject = f"{'POWERS LAPSED - ' if lapsed else ''}CSAS Register: {needing} attention ({long_date(as_of)})"
+    lines = [f"CSAS Register reminders for {as_of.strftime('%A')} {long_date(as_of)}."]
+    officer_ids = sorted({r.officer_id for r in items})
+    for officer_id in officer_ids:
+        about = sorted((r for r in items if r.officer_id == officer_id),
+                       key=lambda r: (r.trigger is not Trigger.LAPSE, r.line))
+        lines += [""] + [f"- {r.line}" for r in about] + [f"  Open: {_officer_link(recipient, officer_id)}"]
     lines += ["", "You receive at most one message a day. Reminders stop as soon as each renewal is recorded."]
-    officer_ids = sorted({r.officer_id for r in reminders})
     return OutgoingMessage(recipient_email=recipient.email, recipient_user_id=recipient.user_id, subject=subject,
                            body="\n".join(lines), officer_ids=officer_ids, kind=DIGEST, due_on=as_of)
 
@@ -194,25 +211,17 @@ async def _link_claims(links: list[tuple[str, int]]) -> None:
                       'WHERE "reminder_claim"."key" = v.column1', *(value for link in chunk for value in link))
 
 
-def _judge(facts: OfficerFacts, since: dt.date, as_of: dt.date, policy: Policy) -> tuple[list[Reminder], list[Lapse]]:
-    """Everything due on each day from `since` to `as_of`, judged on what is known today (so anything renewed
-    since is left out): a sweep after missed days hands over exactly what the daily sweeps would have."""
+def _judge(
+    facts: OfficerFacts, since: dt.date, as_of: dt.date, policy: Policy, names: Names,
+) -> tuple[list[Reminder], list[Lapse]]:
+    """What is due for one officer on `as_of`, judged with what is on record that day (domain.md §8a): after
+    missed days, each item once with its latest state (a step renewed meanwhile, or a lapse a known renewal
+    prevents, says nothing), and each lapse since `since` that did happen."""
     lapses = find_lapses(facts, since, as_of, policy)
-    reminders: dict[str, Reminder] = {}
-    day = since
-    while day <= as_of:
-        if facts.left_on is not None and facts.left_on <= day:
-            break  # leavers get no reminders from the day they leave
-        steps = compute_plan(facts, day, policy)
-        # Compliance only matters for power warnings: judged only when some power could lapse within the window.
-        compliance = compute_compliance(facts, day, policy) if may_warn_coordinators(facts, day, policy) else None
-        for reminder in due_reminders(facts, compliance, steps, [], day, policy):
-            reminders.setdefault(reminder.key, reminder)
-        day += dt.timedelta(days=1)
-    for lapse in lapses:
-        for reminder in lapse_reminders(facts, lapse):
-            reminders.setdefault(reminder.key, reminder)
-    return list(reminders.values()), lapses
+    steps = compute_plan(facts, as_of, policy)
+    # Compliance only matters for power warnings: judged only when some power could lapse within the window.
+    compliance = compute_compliance(facts, as_of, policy) if may_warn_coordinators(facts, as_of, policy) else None
+    return due_reminders(facts, compliance, steps, lapses, as_of, policy, names), lapses
 
 
 # Longer than any sweep takes (100,000 officers: minutes), shorter than the day between sweeps.
@@ -247,9 +256,12 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
         by_recipient: dict[Recipient, list[Reminder]] = defaultdict(list)
         all_lapses: list[Lapse] = []
         # Officers are judged a batch at a time: the sweep holds what is due, never the whole force's facts.
-        async for batch in iter_facts(await scoped_officer_ids(SWEEPER, active_on=as_of), as_of, catalogue):
+        # Serving officers, and leavers whose kit is still to recover.
+        officer_ids = sorted({*await scoped_officer_ids(SWEEPER, active_on=as_of),
+                              *await leavers_with_kit_out(as_of)})
+        async for batch in iter_facts(officer_ids, as_of, catalogue):
             for officer_facts in batch.values():
-                reminders, lapses = _judge(officer_facts, since, as_of, policy)
+                reminders, lapses = _judge(officer_facts, since, as_of, policy, catalogue.names)
                 all_lapses += lapses
                 for reminder in reminders:
                     for recipient in recipients.of(officer_facts, reminder.audience):

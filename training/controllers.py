@@ -77,9 +77,9 @@ class BookingController(ApiController):
     tags = ["training"]
 
     @post("/")
-    async def create(self, principal: CurrentPrincipal, data: JSONBody[BookingCreate]) -> BookingRead:
+    async def create(self, principal: CurrentPrincipal, today: Today, data: JSONBody[BookingCreate]) -> BookingRead:
         row = await services.create_booking(principal, officer_id=data.officer_id, module_code=data.module_code,
-                                            starts_on=data.starts_on, provider=data.provider)
+                                            starts_on=data.starts_on, today=today, provider=data.provider)
         return BookingRead.of(row)
 
     @get("/")

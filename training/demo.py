@@ -100,19 +100,21 @@ async def _bookings(actor: Principal, people: DemoRegister, today: dt.date) -> N
         return people.officer_ids[others[n % len(others)]][j]
 
     await services.create_booking(actor, officer_id=officer(0, 0), module_code="PERSONAL_SAFETY",
-                                  starts_on=today + dt.timedelta(days=21), provider="Maybo")
+                                  starts_on=today + dt.timedelta(days=21), today=today, provider="Maybo")
     await services.create_booking(actor, officer_id=officer(0, 4), module_code="PENALTY_NOTICES",
-                                  starts_on=today + dt.timedelta(days=45), provider="Police CPI")
+                                  starts_on=today + dt.timedelta(days=45), today=today, provider="Police CPI")
     attended = await services.create_booking(actor, officer_id=officer(1, 1), module_code="FIRST_AID",
-                                             starts_on=today - dt.timedelta(days=40), provider="St John Ambulance")
+                                             starts_on=today - dt.timedelta(days=40), today=today,
+                                             provider="St John Ambulance")
     await services.attend_booking(actor, attended["id"], today=today, attended_on=today - dt.timedelta(days=39),
                                   result="pass", certificate_ref=f"SJA-{today.year}-EFAW-0412",
                                   qualification_title="Emergency First Aid at Work (EFAW)")
     cancelled = await services.create_booking(actor, officer_id=officer(2, 2), module_code="SAFEGUARDING",
-                                              starts_on=today + dt.timedelta(days=10),
+                                              starts_on=today + dt.timedelta(days=10), today=today,
                                               provider="Surrey Safeguarding Children Partnership")
     await services.cancel_booking(actor, cancelled["id"], on=today - dt.timedelta(days=3),
                                   reason="Course cancelled by the provider")
     missed = await services.create_booking(actor, officer_id=officer(3, 3), module_code="DATA_PROTECTION",
-                                           starts_on=today - dt.timedelta(days=14), provider="Council e-learning")
+                                           starts_on=today - dt.timedelta(days=14), today=today,
+                                           provider="Council e-learning")
     await services.record_no_show(actor, missed["id"], on=today - dt.timedelta(days=14))

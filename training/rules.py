@@ -57,21 +57,23 @@ class BookingFact:
     module_code: str
     starts_on: dt.date
     status: str
+    recorded_on: dt.date | None = None  # the day it was entered (None: entered before that was kept)
 
 
 @dataclass(frozen=True)
 class ModuleFact:
     """The counting pass of one module for one officer as of a day, for the scheduler.
 
-    expires_on is the first day no longer valid (None: never expires). renewal_in_hand: a booking still
-    'booked' starting on or after completed_on, or a pass newer than the counting one (dated after as_of).
+    expires_on is the first day no longer valid (None: never expires). bookings: the places still booked for
+    the module that start on or after the counting completion, its candidate renewals; whether one counts is
+    the scheduler's rule (scheduler.renewals).
     """
 
     module_code: str
     completed_on: dt.date
     expires_on: dt.date | None
-    renewal_in_hand: bool
     record_id: int
+    bookings: tuple[BookingFact, ...] = ()
 
 
 def compute_expiry(completed_on: dt.date, validity_months: int | None) -> dt.date | None:
@@ -175,23 +177,6 @@ def compute_cell_state(
     return CellState.IN_DATE
 
 
-def has_renewal_in_hand(
-    counting: RecordFact, records: Iterable[RecordFact], bookings: Iterable[BookingFact]
-) -> bool:
-    """A renewal is in hand once a newer pass exists or a place is booked from the counting completion on."""
-    newer = any(
-        r.module_code == counting.module_code and r.result == TrainingResult.PASS
-        and (r.completed_on, r.id) > (counting.completed_on, counting.id)
-        for r in records
-    )
-    booked = any(
-        b.module_code == counting.module_code and b.status == BookingStatus.BOOKED
-        and b.starts_on >= counting.completed_on
-        for b in bookings
-    )
-    return newer or booked
-
-
 def compute_module_facts(
     records: Iterable[RecordFact], bookings: Iterable[BookingFact], as_of: dt.date
 ) -> dict[str, ModuleFact]:
@@ -205,7 +190,9 @@ def compute_module_facts(
             continue
         out[code] = ModuleFact(
             module_code=code, record_id=counting.id, completed_on=counting.completed_on,
-            expires_on=counting.expires_on, renewal_in_hand=has_renewal_in_hand(counting, records, bookings),
+            expires_on=counting.expires_on,
+            bookings=tuple(b for b in bookings if b.module_code == code and b.status == BookingStatus.BOOKED
+                           and b.starts_on >= counting.completed_on),
         )
     return out
 

@@ -328,7 +328,7 @@ async def get_booking(actor: Principal, booking_id: int) -> dict[str, Any]:
 
 
 async def create_booking(
-    actor: Principal, *, officer_id: int, module_code: str, starts_on: dt.date, provider: str = ""
+    actor: Principal, *, officer_id: int, module_code: str, starts_on: dt.date, today: dt.date, provider: str = ""
 ) -> dict[str, Any]:
     """Books a place on a planned course. One open booking per officer and module at a time (409)."""
     await _require_writer(actor, officer_id, "book training")
@@ -344,7 +344,8 @@ async def create_booking(
         new_id = (
             await TrainingBooking.insert(
                 TrainingBooking(officer=officer_id, module=module["id"], starts_on=starts_on,
-                                provider=provider.strip(), status=BookingStatus.BOOKED.value, status_on=None)
+                                provider=provider.strip(), status=BookingStatus.BOOKED.value, status_on=None,
+                                recorded_on=today)
             ).returning(TrainingBooking.id)
         )[0]["id"]
         row = await _load_booking(new_id)
@@ -546,7 +547,8 @@ _PASSES_SQL = (
     'WHERE {officers} AND r."result" = \'pass\''
 )
 _BOOKED_SQL = (
-    'SELECT b."id", b."officer", m."code" AS "module_code", b."starts_on", b."status" FROM "training_booking" b '
+    'SELECT b."id", b."officer", m."code" AS "module_code", b."starts_on", b."status", b."recorded_on" '
+    'FROM "training_booking" b '
     'LEFT JOIN "training_module" m ON m."id" = b."module" WHERE {officers} AND b."status" = {{}}'
 )
 
@@ -571,7 +573,7 @@ async def _record_facts(officer_ids: list[int], up_to: dt.date | None) -> dict[i
 async def training_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, dict[str, ModuleFact]]:
     """For each officer id: module code -> ModuleFact of the pass that counts on as_of (modules with no counting
     pass are absent; every requested officer has an entry). Two queries, whatever the number of officers."""
-    records = await _record_facts(officer_ids, None)
+    records = await _record_facts(officer_ids, as_of)
     bookings: dict[int, list[BookingFact]] = {}
     if officer_ids:
         rows = await select_rows(_BOOKED_SQL.format(officers=any_id('b."officer"')),
@@ -579,7 +581,7 @@ async def training_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, di
         for row in rows:
             bookings.setdefault(row["officer"], []).append(
                 BookingFact(id=row["id"], module_code=row["module_code"], starts_on=row["starts_on"],
-                            status=row["status"]))
+                            status=row["status"], recorded_on=row["recorded_on"]))
     return {
         officer_id: compute_module_facts(records.get(officer_id, []), bookings.get(officer_id, []), as_of)
         for officer_id in officer_ids

@@ -133,6 +133,17 @@ class DeclarationRead(msgspec.Struct):
                    acknowledged_by=row["acknowledged_by"])
 
 
+class ApplicationFact(msgspec.Struct, frozen=True):
+    """An application as it stood on `as_of`; `stopped_on` is the day it was refused, withdrawn, discontinued,
+    revoked or terminated (None while it is alive)."""
+
+    application_id: int
+    level_code: str
+    requested_on: dt.date
+    status: str
+    stopped_on: dt.date | None
+
+
 class ClearanceFact(msgspec.Struct, frozen=True):
     """One clearance as it stood on `as_of`, for the scheduler (vetting.services.clearance_facts).
 
@@ -149,5 +160,6 @@ class ClearanceFact(msgspec.Struct, frozen=True):
     next_review_due_on: dt.date | None
     ended_on: dt.date | None
     ended_status: str | None
-    renewal_application_id: int | None
-    renewal_requested_on: dt.date | None
+    # Applications of the same officer requested on or after this grant (as of as_of): the candidates for its
+    # renewal. Which of them counts is the scheduler's rule (scheduler.renewals), not the loader's.
+    later_applications: tuple[ApplicationFact, ...] = ()

@@ -53,8 +53,8 @@ async def grant_clearance(client: AsyncClient, team: Team, officer_id: int, requ
 
 
 async def submit_renewal(client: AsyncClient, team: Team, officer_id: int, on: dt.date) -> int:
-    body = {"officer_id": officer_id, "level_code": "NPPV2A", "requested_on": on.isoformat(),
-            "renews_application_id": team.clearance_ids[officer_id]}
+    # As HR enters it day to day: no renews_application_id; the register recognises the renewal (domain.md §8a).
+    body = {"officer_id": officer_id, "level_code": "NPPV2A", "requested_on": on.isoformat()}
     app = await _ok(await client.post("/api/vetting/applications", json=body, headers=team.world.auth("hr")))
     await _ok(await client.post(f"/api/vetting/applications/{app['id']}/events",
                                 json={"status": "submitted", "on": on.isoformat()},

@@ -123,7 +123,7 @@ async def test_a_policy_change_through_the_api_gives_everyone_a_new_judgement(cl
 # The SQL every judgement reads its facts with, and the tables of the catalogue it is judged under.
 FACT_SQL = [employment._EMPLOYMENT_SQL, accreditations._FACTS_SQL, accreditations._FACT_EVENTS_SQL,
             accreditations._FACT_POWERS_SQL, kit._KIT_FACTS_SQL, vetting_services._GRANTS_SQL,
-            vetting_services._RENEWALS_SQL, vetting_services._DECLARATIONS_SQL, training_services._PASSES_SQL,
+            vetting_services._APPLICATIONS_SQL, vetting_services._DECLARATIONS_SQL, training_services._PASSES_SQL,
             training_services._BOOKED_SQL]
 CATALOGUE = ["policy_setting", "vetting_level", "training_module", "power", "power_prerequisite"]
 

@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.facts import KitFact
+from scheduler.facts import ApplicationFact, BookingFact, KitFact
 from scheduler.rules import Kind, StepStatus, compute_plan, compute_step_status
 from tests.scheduler.builders import POLICY, D, officer, with_clearance, with_module
 
@@ -42,8 +42,9 @@ def test_plan_works_back_from_every_expiry_with_lead_times_earliest_first() -> N
 
 
 def test_renewal_in_hand_marks_steps_done() -> None:
-    facts = with_module("CSAS_CORE", renewal_in_hand=True)
-    facts = replace(facts, clearances=(replace(facts.clearances[0], renewal_requested_on=D(2026, 10, 1)),))
+    facts = with_module("CSAS_CORE", bookings=(BookingFact(D(2027, 8, 20), recorded_on=D(2026, 10, 1)),))
+    facts = replace(facts, clearances=(replace(
+        facts.clearances[0], later_applications=(ApplicationFact(11, "NPPV2A", D(2026, 10, 1)),)),))
     steps = {(s.kind, s.code): s for s in compute_plan(facts, D(2027, 8, 1), POLICY)}
     assert steps[(Kind.TRAINING, "CSAS_CORE")].status is StepStatus.DONE
     assert steps[(Kind.VETTING, "NPPV2A")].status is StepStatus.DONE
@@ -52,7 +53,7 @@ def test_renewal_in_hand_marks_steps_done() -> None:
 def test_a_renewed_accreditation_step_is_done_and_the_new_one_is_planned() -> None:
     old = replace(officer().accreditations[0], ended_on=D(2027, 5, 1))
     new = replace(old, accreditation_id=2, number="SUR-002", granted_on=D(2027, 5, 1), expires_on=D(2030, 5, 1),
-                  ended_on=None)
+                  ended_on=None, recorded_on=D(2027, 4, 10))
     before = {s.code: s for s in compute_plan(officer(accreditations=(old, new)), D(2027, 4, 20), POLICY)}
     after = {s.code: s for s in compute_plan(officer(accreditations=(old, new)), D(2027, 5, 1), POLICY)}
     assert before["SUR-001"].status is StepStatus.DONE and "SUR-002" not in before

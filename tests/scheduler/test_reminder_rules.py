@@ -59,7 +59,7 @@ def test_manager_hears_once_overdue_then_weekly(day, trigger_on) -> None:
 def test_nothing_for_a_step_already_renewed() -> None:
     old = replace(officer().accreditations[0], ended_on=D(2027, 7, 1))
     new = replace(old, accreditation_id=2, number="SUR-002", granted_on=D(2027, 7, 1), expires_on=D(2030, 7, 1),
-                  ended_on=None)
+                  ended_on=None, recorded_on=D(2027, 5, 1))
     facts = officer(accreditations=(old, new))
     assert about_accreditation(due(facts, E - dt.timedelta(days=1)), Audience.OFFICER) == []
 
@@ -68,7 +68,8 @@ def test_coordinators_warned_30_days_before_powers_become_unusable() -> None:
     warnings = [r for r in due(officer(), E - dt.timedelta(days=30)) if r.audience is Audience.COORDINATOR]
     assert [(r.trigger, r.trigger_on, r.item) for r in warnings] == [
         (Trigger.POWER_WARNING, E - dt.timedelta(days=30), "powers:2027-06-01")]
-    assert "ALCOHOL_UNDER_18, FPN_LITTER" in warnings[0].line
+    assert '"ALCOHOL_UNDER_18"; "FPN_LITTER" become unusable on 1 June 2027, when accreditation SUR-001' \
+        in warnings[0].line  # no titles given here: the codes stand in
     early = [r for r in due(officer(), E - dt.timedelta(days=31)) if r.audience is Audience.COORDINATOR]
     assert early == []
 
@@ -94,19 +95,25 @@ def test_a_renewal_recorded_before_the_expiry_is_no_lapse() -> None:
     assert find_lapses(facts, D(2027, 5, 28), D(2027, 6, 4), POLICY) == []
 
 
-def test_renewal_without_a_new_card_still_lapses_on_the_old_card_and_plans_it() -> None:
+def test_renewal_without_a_new_card_carries_the_powers_on_and_plans_the_card() -> None:
+    """The card's printed date is the old accreditation's: rule 6 asks only that a card is held, so the renewal
+    carries the powers on, and replacing the card is a plan step of its own."""
     old = replace(officer().accreditations[0], ended_on=D(2027, 5, 20))
     new = replace(old, accreditation_id=2, number="SUR-002", granted_on=D(2027, 5, 20), expires_on=D(2030, 5, 20),
                   ended_on=None)
     facts = officer(accreditations=(old, new))
-    lapses = find_lapses(facts, D(2027, 5, 28), D(2027, 6, 4), POLICY)
-    assert [(lapse.lapsed_on, lapse.binding_code) for lapse in lapses] == [(E, "ID_CARD")]
+    assert find_lapses(facts, D(2027, 5, 28), D(2027, 6, 4), POLICY) == []
     steps = [s for s in compute_plan(facts, D(2027, 5, 21), POLICY) if s.kind.value == "kit"]
-    assert [(s.code, s.expires_on) for s in steps] == [("ID_CARD", E)]
+    assert [(s.code, s.expires_on, s.status.value) for s in steps] == [("ID_CARD", E, "overdue")]
 
 
-def test_leavers_get_no_reminders() -> None:
-    assert due(officer(left_on=D(2027, 4, 1)), OPENS + dt.timedelta(days=20)) == []
+def test_leavers_get_nothing_but_kit_recovery() -> None:
+    left = officer(left_on=D(2027, 4, 1))
+    reminders = due(left, OPENS + dt.timedelta(days=20))
+    assert [(r.audience, r.item, r.trigger) for r in reminders] == [
+        (Audience.MANAGER, "recovery:100", Trigger.RECOVERY)]
+    returned = officer(left_on=D(2027, 4, 1), kit=(replace(officer().kit[0], returned_on=D(2027, 4, 3)),))
+    assert due(returned, OPENS + dt.timedelta(days=20)) == []
 
 
 def test_reminder_keys_are_stable_and_distinct() -> None:

@@ -34,19 +34,18 @@ ONE = dt.timedelta(days=1)
 
 
 def brute_force_lapses(facts: OfficerFacts, since: dt.date, day: dt.date) -> list[Lapse]:
-    """find_lapses without its shortcut: judge the day before, then every candidate day."""
-    before = compute_compliance(facts, since - ONE, POLICY)
-    candidates: dict[dt.date, list[str]] = {}
-    for power in before.powers:
-        if power.usable and power.usable_until is not None and since <= power.usable_until + ONE <= day:
-            candidates.setdefault(power.usable_until + ONE, []).append(power.code)
+    """find_lapses without its shortcut: judge every day, and name what the power hung on the day before."""
     out = []
-    for lapse_on, codes in sorted(candidates.items()):
-        on_the_day = {p.code: p for p in compute_compliance(facts, lapse_on, POLICY).powers}
-        lapsed = tuple(sorted(c for c in codes if not on_the_day[c].usable))
+    lapse_on = since
+    while lapse_on <= day:
+        before = {p.code: p for p in compute_compliance(facts, lapse_on - ONE, POLICY).powers if p.usable}
+        after = {p.code: p for p in compute_compliance(facts, lapse_on, POLICY).powers}
+        lapsed = tuple(sorted(c for c in before if c in after and not after[c].usable))
         if lapsed:
-            blocker = on_the_day[lapsed[0]].blocked_by[0]
-            out.append(Lapse(facts.officer_id, lapsed, lapse_on, blocker.kind.value, blocker.code))
+            binding = before[lapsed[0]].binding
+            assert binding is not None
+            out.append(Lapse(facts.officer_id, lapsed, lapse_on, binding.kind.value, binding.code))
+        lapse_on += ONE
     return out
 
 

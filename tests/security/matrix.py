@@ -140,6 +140,7 @@ async def build_ctx() -> Ctx:
             certificate_ref=f"CERT-{key}"))["id"]
         ctx.bookings[key] = (await training.create_booking(
             SYSTEM, officer_id=officer_id, module_code="FIRST_AID", starts_on=ctx.today - dt.timedelta(days=2),
+            today=ctx.today,
             provider=f"BOOKPROV-{key}"))["id"]
         ctx.kit[key] = (await kit.issue_kit(
             SYSTEM, officer_id=officer_id, kit_type_code="STAB_VEST", issued_on=ctx.today - dt.timedelta(days=90),

@@ -243,16 +243,17 @@ async def test_training_facts(client: AsyncClient, world: World) -> None:
     newer_radio = await add(world, "A1a-1", "RADIO", D(2026, 6, 1))
     first_aid = await add(world, "A1a-2", "FIRST_AID", D(2023, 6, 1))
     await services.create_booking(SYSTEM, officer_id=world.officers["A1a-2"], module_code="FIRST_AID",
-                                  starts_on=D(2026, 5, 1))
+                                  starts_on=D(2026, 5, 1), today=D(2026, 5, 1))
     facts = await services.training_facts(
         [world.officers["A1a-1"], world.officers["A1a-2"], world.officers["B1a-1"]], D(2026, 1, 1))
     assert facts[world.officers["B1a-1"]] == {}
     one = facts[world.officers["A1a-1"]]
     assert one == {
-        "CSAS_CORE": ModuleFact("CSAS_CORE", D(2024, 2, 29), D(2027, 2, 28), False, first),
-        "RADIO": ModuleFact("RADIO", D(2024, 3, 1), None, True, radio),  # a newer pass dated after as_of
+        "CSAS_CORE": ModuleFact("CSAS_CORE", D(2024, 2, 29), D(2027, 2, 28), first),
+        "RADIO": ModuleFact("RADIO", D(2024, 3, 1), None, radio),  # the newer pass is dated after as_of
     }
-    assert facts[world.officers["A1a-2"]]["FIRST_AID"] == ModuleFact(
-        "FIRST_AID", D(2023, 6, 1), D(2026, 6, 1), True, first_aid)  # booked refresher
+    aid = facts[world.officers["A1a-2"]]["FIRST_AID"]
+    assert (aid.completed_on, aid.expires_on, aid.record_id) == (D(2023, 6, 1), D(2026, 6, 1), first_aid)
+    assert [(b.starts_on, b.recorded_on) for b in aid.bookings] == [(D(2026, 5, 1), D(2026, 5, 1))]  # refresher
     later = await services.training_facts([world.officers["A1a-1"]], D(2026, 6, 1))
     assert later[world.officers["A1a-1"]]["RADIO"].record_id == newer_radio

@@ -167,20 +167,20 @@ def test_cell_state_around_warning_window_and_expiry(as_of, warning_days, state)
     assert compute_cell_state(rec(1, D(2024, 1, 10)), as_of, warning_days) is state
 
 
-def test_module_facts_and_renewal_in_hand() -> None:
+def test_module_facts_hand_over_the_bookings_from_the_counting_pass_on() -> None:
     as_of = D(2026, 11, 1)
     records = [rec(1, D(2024, 1, 10)), rec(2, D(2024, 3, 1), code="RADIO", months=None),
                rec(3, D(2025, 1, 1), "fail", code="SAFEGUARDING"), rec(4, D(2026, 12, 1), code="RADIO", months=None)]
-    bookings = [BookingFact(1, "FIRST_AID", D(2026, 12, 5), "booked")]
-    facts = compute_module_facts(records, bookings, as_of)
+    booked = BookingFact(1, "FIRST_AID", D(2026, 12, 5), "booked", recorded_on=D(2026, 10, 1))
+    facts = compute_module_facts(records, [booked], as_of)
     assert set(facts) == {"FIRST_AID", "RADIO"}  # a fail alone gives no fact
-    assert facts["FIRST_AID"].record_id == 1 and facts["FIRST_AID"].renewal_in_hand
+    assert facts["FIRST_AID"].record_id == 1 and facts["FIRST_AID"].bookings == (booked,)
     assert facts["FIRST_AID"].expires_on == D(2027, 1, 10)
-    assert facts["RADIO"].record_id == 2 and facts["RADIO"].renewal_in_hand  # newer pass after as_of
+    assert facts["RADIO"].record_id == 2 and facts["RADIO"].bookings == ()  # a pass after as_of does not count
     cancelled = [BookingFact(1, "FIRST_AID", D(2026, 12, 5), "cancelled")]
     before_completion = [BookingFact(1, "FIRST_AID", D(2024, 1, 9), "booked")]
-    assert not compute_module_facts(records, cancelled, as_of)["FIRST_AID"].renewal_in_hand
-    assert not compute_module_facts(records, before_completion, as_of)["FIRST_AID"].renewal_in_hand
+    assert compute_module_facts(records, cancelled, as_of)["FIRST_AID"].bookings == ()
+    assert compute_module_facts(records, before_completion, as_of)["FIRST_AID"].bookings == ()
 
 
 @pytest.mark.parametrize(("status", "allowed"),

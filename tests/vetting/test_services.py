@@ -31,8 +31,7 @@ async def test_clearance_facts_as_of(world: World) -> None:
     a, b, c = world.officers["A1a-1"], world.officers["A1a-2"], world.officers["B1a-1"]
     first = await _grant(a, "NPPV2A", D(2023, 3, 31))
     renewal = await services.create_application(SYSTEM, officer_id=a, level_code="NPPV2A",
-                                                requested_on=D(2025, 10, 1), today=TODAY,
-                                                renews_application_id=first)
+                                                requested_on=D(2025, 10, 1), today=TODAY)  # no link needed
     nppv3 = await _grant(b, "NPPV3", D(2024, 2, 29))
     await services.record_event(SYSTEM, nppv3, status="revoked", on=D(2026, 6, 1))
     declaration = await services.create_declaration(SYSTEM, officer_id=b, kind="annual_self_declaration",
@@ -45,14 +44,14 @@ async def test_clearance_facts_as_of(world: World) -> None:
     assert (fa.application_id, fa.level_code, fa.granted_on, fa.expires_on) == (first, "NPPV2A", D(2023, 3, 31),
                                                                                  D(2026, 3, 31))
     assert fa.accepted_for_csas and not fa.has_annual_review and fa.next_review_due_on is None
-    assert fa.renewal_requested_on is None and fa.ended_on is None  # renewal is dated after as_of
+    assert fa.later_applications == () and fa.ended_on is None  # the renewal is dated after as_of
     (fb,) = facts[b]
     assert fb.ended_on is None and fb.expires_on == D(2029, 2, 28)
     assert fb.next_review_due_on == D(2026, 2, 10)  # reviewed by the acknowledged declaration
 
     later = await services.clearance_facts([a, b], D(2026, 6, 1))
-    assert later[a][0].renewal_application_id == renewal["id"]
-    assert later[a][0].renewal_requested_on == D(2025, 10, 1)
+    assert [(x.application_id, x.requested_on, x.stopped_on) for x in later[a][0].later_applications] == [
+        (renewal["id"], D(2025, 10, 1), None)]
     assert (later[b][0].ended_on, later[b][0].ended_status) == (D(2026, 6, 1), "revoked")
 
     before_review = await services.clearance_facts([b], D(2025, 2, 11))
@@ -68,8 +67,9 @@ async def test_withdrawn_renewal_does_not_count(world: World) -> None:
                                                 requested_on=D(2025, 10, 1), today=TODAY,
                                                 renews_application_id=first)
     await services.record_event(SYSTEM, renewal["id"], status="withdrawn", on=D(2025, 11, 1))
-    assert (await services.clearance_facts([a], D(2025, 10, 31)))[a][0].renewal_requested_on == D(2025, 10, 1)
-    assert (await services.clearance_facts([a], D(2025, 11, 1)))[a][0].renewal_requested_on is None
+    (alive,) = (await services.clearance_facts([a], D(2025, 10, 31)))[a][0].later_applications
+    (withdrawn,) = (await services.clearance_facts([a], D(2025, 11, 1)))[a][0].later_applications
+    assert (alive.stopped_on, withdrawn.stopped_on) == (None, D(2025, 11, 1))
 
 
 @pytest.mark.parametrize("today", [TODAY, D(2028, 3, 1), D(2027, 1, 31)])
@@ -85,7 +85,7 @@ async def test_demo_force_holds_applications_in_every_state(today: D) -> None:
     for officer_id in lapse_ids:
         (fact,) = [f for f in facts[officer_id] if f.ended_on is None and f.expires_on and f.expires_on > today]
         assert today < fact.expires_on <= today + dt.timedelta(days=60)
-        assert fact.renewal_requested_on is None
+        assert all(a.stopped_on is not None for a in fact.later_applications)  # no renewal alive
     others = [i for b, ids in people.officer_ids.items() if b != people.lapse_borough for i in ids[:5]]
     in_date = await services.clearance_facts(others, today)
     for officer_id in others:
