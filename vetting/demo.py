@@ -64,6 +64,14 @@ async def load(actor: Principal, people: DemoRegister, today: dt.date) -> None:
                 # The 2018 story: five clearances expiring within ~60 days, no renewal submitted.
                 granted = add_months(_days(today, 18 + 9 * n), -36)
                 await _clearance(actor, officer_id, "NPPV2A", granted, today, ref())
+            elif borough == lapse and n == 5:
+                # Beside them, one whose renewal is under way, entered as HR enters it (no link to the clearance):
+                # the register counts it, so the plan says done and the reminders have stopped.
+                await _clearance(actor, officer_id, "NPPV2A", add_months(_days(today, 40), -36), today, ref())
+                await _application(actor, officer_id, "NPPV2A", _days(today, -35), [
+                    ("submitted", _days(today, -33), None),
+                    ("in_progress", _days(today, -20), "Renewal: force vetting unit checks under way")],
+                    today, ref())
             elif (n + b_index) % 4 == 3:  # NPPV3 granted within the year: its annual review is not yet due
                 await _clearance(actor, officer_id, "NPPV3", _days(today, -(90 + (41 * n + 13 * b_index) % 250)), today,
                                  ref())
