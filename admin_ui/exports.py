@@ -28,7 +28,7 @@ COLUMNS: dict[str, list[str]] = {
     "kit": ["staff_number", "organisation", "kit_type", "serial_number", "size", "issued_on", "returned_on",
             "condition", "expires_on", "next_inspection_due_on"],
     "forecast": ["name", "staff_number", "organisation", "power", "usable_until", "binding_kind", "binding_code",
-                 "binding_expires_on"],
+                 "binding_expires_on", "resumes_on"],
 }
 DATASETS = tuple(COLUMNS)
 
@@ -98,7 +98,8 @@ async def load_rows(actor: Principal, dataset: str, today: dt.date) -> list[dict
         "name": f["name"], "power": f["code"], "usable_until": f["usable_until"],
         "binding_kind": f["binding"].kind.value if f["binding"] else "",
         "binding_code": f["binding"].code if f["binding"] else "",
-        "binding_expires_on": f["binding"].expires_on if f["binding"] else None} for f in items]
+        "binding_expires_on": f["binding"].expires_on if f["binding"] else None,
+        "resumes_on": f["resumes_on"]} for f in items]
 
 
 def frame(dataset: str, rows: list[dict[str, Any]]) -> Any:

@@ -68,7 +68,8 @@ class ComplianceController(ApiController):
             raise_if_violations([Violation("date_order", "to must not be before from.", "to")])
         rows = await services.forecast(principal, start, end, organisation_id, team_id)
         items = [ForecastItem(officer_id=r["officer_id"], name=r["name"], code=r["code"],
-                              usable_until=r["usable_until"], binding=BindingRead.of(r["binding"])) for r in rows]
+                              usable_until=r["usable_until"], binding=BindingRead.of(r["binding"]),
+                              resumes_on=r["resumes_on"]) for r in rows]
         return Page(items=items, total=len(items))
 
 

@@ -26,7 +26,7 @@ CATALOGUE_STAMP_SQL = 'SELECT "version" FROM "officer_fact_version" WHERE "offic
 _VERSIONS_SQL = 'SELECT v."officer_id", v."version" FROM "officer_fact_version" v WHERE {officers}'
 _POWERS_SQL = (
     'SELECT p."officer_id", p."name", p."power_code", p."usable_until", p."binding_kind", p."binding_code", '
-    'p."binding_expires_on" FROM "power_outlook" p WHERE {officers} AND p."judged_on" = {{}} '
+    'p."binding_expires_on", p."resumes_on" FROM "power_outlook" p WHERE {officers} AND p."judged_on" = {{}} '
     'AND p."power_code" <> \'\' AND p."usable_until" IS NOT NULL AND p."usable_until" < {{}}'
 )
 _FORGET_SQL = 'DELETE FROM "power_outlook" WHERE {officers} AND "judged_on" = {{}}'
@@ -71,7 +71,7 @@ async def fact_versions(officer_ids: list[int]) -> dict[int, int]:
 
 
 _COLUMNS = ("officer_id", "judged_on", "fact_version", "catalogue", "name", "power_code", "usable_until",
-            "binding_kind", "binding_code", "binding_expires_on")
+            "binding_kind", "binding_code", "binding_expires_on", "resumes_on")
 _INSERT_CHUNK = 500  # rows per INSERT: 5,000 parameters, under both engines' limits
 # Hand-written rather than Piccolo's insert: building a Table object per row was most of a first forecast's time.
 _INSERT_SQL = f'INSERT INTO "power_outlook" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in _COLUMNS)}) VALUES '
@@ -79,11 +79,11 @@ _ROW = "(" + ", ".join("{}" for _ in _COLUMNS) + ")"
 
 
 def _rows(day: dt.date, stamp: str, judged: Judged) -> list[tuple[Any, ...]]:
-    marker = (judged.officer_id, day, judged.version, stamp, judged.name, "", None, "", "", None)
+    marker = (judged.officer_id, day, judged.version, stamp, judged.name, "", None, "", "", None, None)
     return [marker, *(
         (judged.officer_id, day, judged.version, stamp, judged.name, power.code, power.usable_until,
          power.binding.kind.value if power.binding else "", power.binding.code if power.binding else "",
-         power.binding.expires_on if power.binding else None)
+         power.binding.expires_on if power.binding else None, power.resumes_on)
         for power in judged.compliance.powers if power.usable
     )]
 
@@ -111,14 +111,14 @@ async def forget_before(day: dt.date) -> None:
 
 async def lapsing(officer_ids: list[int], day: dt.date, before: dt.date) -> list[dict[str, Any]]:
     """From the stored judgements for `day`: each power usable that day whose last usable day is before `before`,
-    as forecast rows {officer_id, name, code, usable_until, binding} (unsorted)."""
+    as forecast rows {officer_id, name, code, usable_until, binding, resumes_on} (unsorted)."""
     if not officer_ids:
         return []
     rows = await select_rows(_POWERS_SQL.format(officers=any_id('p."officer_id"')), ids_argument(officer_ids),
                              day, before)
     return [{
         "officer_id": row["officer_id"], "name": row["name"], "code": row["power_code"],
-        "usable_until": row["usable_until"],
+        "usable_until": row["usable_until"], "resumes_on": row["resumes_on"],
         "binding": Dependency(_KINDS[row["binding_kind"]], row["binding_code"], row["binding_expires_on"])
         if row["binding_kind"] else None,
     } for row in rows]

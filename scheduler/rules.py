@@ -70,6 +70,7 @@ class PowerCompliance:
     usable_until: dt.date | None
     binding: Dependency | None
     blocked_by: tuple[Blocker, ...]
+    resumes_on: dt.date | None = None  # after a gap: the day a renewal on record makes it usable again
 
 
 @dataclass(frozen=True)
@@ -309,23 +310,46 @@ def _starts_after(facts: OfficerFacts, day: dt.date) -> bool:
 MAX_HANDOVERS = 50  # a run of usable days is followed across at most this many renewals
 
 
+def _judged_on(facts: OfficerFacts, day: dt.date, code: str, policy: Policy,
+               judged: dict[dt.date, dict[str, PowerCompliance]]) -> PowerCompliance | None:
+    if day not in judged:
+        judged[day] = {p.code: p for p in _judge_day(facts, day, policy)}
+    return judged[day].get(code)
+
+
+def _start_days(facts: OfficerFacts, after: dt.date) -> list[dt.date]:
+    """The days after `after` on which something on record takes effect: the only days a power can become usable
+    again after a gap."""
+    days = {a.granted_on for a in facts.accreditations} | {p.granted_on for a in facts.accreditations
+                                                            for p in a.powers}
+    days |= {end for a in facts.accreditations for _, end in a.suspensions if end is not None}
+    days |= {c.granted_on for c in facts.clearances} | {k.issued_on for k in facts.kit}
+    days |= {m.completed_on for m in facts.modules.values()}
+    return sorted(d for d in days if d > after)
+
+
 def _follow_run(facts: OfficerFacts, power: PowerCompliance, policy: Policy,
                 judged: dict[dt.date, dict[str, PowerCompliance]]) -> PowerCompliance:
     """The power with usable_until moved to the last day of its unbroken run of usable days (domain.md §8a): on
     the day its binding item ends, a renewal that has taken effect may carry it on, up to the next break, whose
-    item is then the binding one."""
+    item is then the binding one. When a renewal on record starts only after the break, the gap is real: the
+    day it ends is resumes_on."""
     current = power
     for _ in range(MAX_HANDOVERS):
         if current.usable_until is None:
             break
-        next_day = current.usable_until + dt.timedelta(days=1)
-        if next_day not in judged:
-            judged[next_day] = {p.code: p for p in _judge_day(facts, next_day, policy)}
-        following = judged[next_day].get(power.code)
+        following = _judged_on(facts, current.usable_until + dt.timedelta(days=1), power.code, policy, judged)
         if following is None or not following.usable:
             break
         current = following
-    return PowerCompliance(power.code, True, current.usable_until, current.binding, ())
+    resumes_on = None
+    if current.usable_until is not None:
+        for start in _start_days(facts, current.usable_until + dt.timedelta(days=1))[:MAX_HANDOVERS]:
+            later = _judged_on(facts, start, power.code, policy, judged)
+            if later is not None and later.usable:
+                resumes_on = start
+                break
+    return PowerCompliance(power.code, True, current.usable_until, current.binding, (), resumes_on)
 
 
 def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:

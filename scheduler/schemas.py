@@ -83,6 +83,8 @@ class ForecastItem(msgspec.Struct):
     code: str
     usable_until: dt.date
     binding: BindingRead | None
+    # A renewal on record that starts after the lapse: the gap ends the day before this (None: no renewal known).
+    resumes_on: dt.date | None = None
 
 
 class SweepRequest(msgspec.Struct):

@@ -94,3 +94,4 @@ class PowerOutlook(Table):
     binding_kind = Varchar(length=32, null=False, default="")
     binding_code = Varchar(length=64, null=False, default="")
     binding_expires_on = Date(null=True, default=None)
+    resumes_on = Date(null=True, default=None, help_text="After a gap: the day a renewal makes it usable again.")

@@ -60,8 +60,9 @@ def test_a_renewal_carries_usable_until_on_unless_it_leaves_a_gap(starts_on, usa
     assert compliance.powers_usable_until >= E - ONE  # recording a renewal never makes it earlier
     lapses = find_lapses(facts, E - 5 * ONE, E + 5 * ONE, POLICY)
     assert [lapse.lapsed_on for lapse in lapses] == ([lapse_on] if lapse_on else [])
-    if lapse_on:  # named by what ended, the old accreditation's number
+    if lapse_on:  # named by what ended, the old accreditation's number; the gap ends when the renewal starts
         assert (lapses[0].binding_kind, lapses[0].binding_code) == ("accreditation", "SUR-001")
+    assert {p.resumes_on for p in compliance.powers} == {starts_on if lapse_on else None}
 
 
 def test_usable_until_follows_each_power_to_its_own_next_break() -> None:
