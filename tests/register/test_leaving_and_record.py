@@ -124,4 +124,4 @@ async def test_facts_for_the_scheduler(client, world) -> None:
     card = next(k for k in kit_facts[setup["officer_id"]] if k["kit_type_code"] == "ID_CARD")
     assert card["expires_on"] == dt.date(2027, 3, 1) and card["returned_on"] is None
     assert set(card) == {"id", "kit_type_code", "issued_on", "returned_on", "condition", "expires_on",
-                         "next_inspection_due_on", "needs_replacement"}
+                         "next_inspection_due_on", "needs_replacement", "serial_number"}
