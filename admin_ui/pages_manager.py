@@ -16,7 +16,9 @@ from core.http import CurrentPrincipal, Today
 from core.roles import Principal
 from register import kit, kit_rules
 from register.services import get_officer, list_officers, list_teams
-from scheduler.services import compliance_for, judgements_for
+from scheduler.readiness import next_step, overdue_count, urgency
+from scheduler.rules import StepStatus
+from scheduler.services import judgements_for
 from training.services import list_modules, record_completion, training_matrix
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
@@ -32,30 +34,59 @@ def _month(value: str | None, today: dt.date) -> dt.date:
         return today.replace(day=1)
 
 
-async def readiness(viewer: Principal, today: dt.date, team_id: int | None) -> list[dict[str, Any]]:
+# The board's orders (?sort=): most urgent by colour and lapse day, or officers with an overdue step first.
+SORTS = {"urgent": "Most urgent", "overdue": "Overdue first"}
+
+
+def _most_urgent(row: dict[str, Any]) -> tuple[Any, ...]:
+    return RAG_ORDER.get(row["status"], 3), row["until"] or dt.date.max, row["name"]
+
+
+def _overdue_first(row: dict[str, Any]) -> tuple[Any, ...]:
+    # An officer with an overdue step has the longest overdue one as their next step: that orders them.
+    late = urgency(row["next"]) if row["overdue"] else urgency(None)
+    return late, _most_urgent(row)
+
+
+async def readiness(viewer: Principal, today: dt.date, team_id: int | None, sort: str = "urgent"
+                    ) -> list[dict[str, Any]]:
     rows = []
-    for facts, comp in await compliance_for(viewer, today, team_id=team_id):
+    for facts, comp, plan in await judgements_for(viewer, today, team_id=team_id):
         rows.append({"officer_id": facts.officer_id, "name": facts.name, "status": comp.status.value,
                      "until": comp.powers_usable_until, "binding": comp.binding,
-                     "usable": sum(1 for p in comp.powers if p.usable), "powers": len(comp.powers)})
-    return sorted(rows, key=lambda r: (RAG_ORDER.get(r["status"], 3), r["until"] or dt.date.max, r["name"]))
+                     "usable": sum(1 for p in comp.powers if p.usable), "powers": len(comp.powers),
+                     "next": next_step(plan), "overdue": overdue_count(plan)})
+    return sorted(rows, key=_overdue_first if sort == "overdue" else _most_urgent)
 
 
-async def team_events(viewer: Principal, today: dt.date, team_id: int | None) -> list[dict[str, Any]]:
-    """Plan-step start-by dates, expiries and power lapses for every officer in scope."""
+def _board_url(team_id: int | None, sort: str, only_overdue: bool) -> str:
+    params = [f"team_id={team_id}"] if team_id is not None else []
+    params += [f"sort={sort}"] if sort != "urgent" else []
+    params += ["show=overdue"] if only_overdue else []
+    return "/team" + ("?" + "&".join(params) if params else "")
+
+
+async def team_events(viewer: Principal, today: dt.date, team_id: int | None
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Plan-step start-by dates, expiries and power lapses for every officer in scope; and each officer's next
+    step, those with an overdue one first."""
     events: list[dict[str, Any]] = []
+    officers: list[dict[str, Any]] = []
     for facts, comp, plan in await judgements_for(viewer, today, team_id=team_id):
         name = facts.name
+        officers.append({"officer_id": facts.officer_id, "name": name, "next": next_step(plan),
+                         "overdue": overdue_count(plan)})
         for step in plan:
             events.append({"on": step.start_by, "kind": "Start by", "text": f"{name}: {step.title}",
-                           "officer_id": facts.officer_id})
+                           "officer_id": facts.officer_id, "overdue": step.status is StepStatus.OVERDUE})
             events.append({"on": step.expires_on, "kind": "Expires",
                            "text": f"{name}: {step.kind.value.replace('_', ' ')} {step.code}",
-                           "officer_id": facts.officer_id})
+                           "officer_id": facts.officer_id, "overdue": False})
         if comp.powers_usable_until is not None:
             events.append({"on": comp.powers_usable_until, "kind": "Powers lapse", "text": f"{name}: powers lapse",
-                           "officer_id": facts.officer_id})
-    return sorted(events, key=lambda e: (e["on"], e["text"]))
+                           "officer_id": facts.officer_id, "overdue": False})
+    officers.sort(key=lambda o: (urgency(o["next"]), o["name"]))
+    return sorted(events, key=lambda e: (e["on"], e["text"])), officers
 
 
 def month_grid(month: dt.date, events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -77,23 +108,31 @@ class ManagerPages(Controller):
 
     @get("/team")
     async def team(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
-                   team_id: FromQuery[int | None] = None) -> Response[Any]:
-        rows = await readiness(principal, today, team_id)
-        counts = {k: sum(1 for r in rows if r["status"] == k) for k in ("red", "amber", "green")}
+                   team_id: FromQuery[int | None] = None, sort: FromQuery[str | None] = None,
+                   show: FromQuery[str | None] = None) -> Response[Any]:
+        order = sort if sort in SORTS else "urgent"
+        only_overdue = show == "overdue"
+        everyone = await readiness(principal, today, team_id, order)
+        rows = [r for r in everyone if r["overdue"]] if only_overdue else everyone
+        counts = {k: sum(1 for r in everyone if r["status"] == k) for k in ("red", "amber", "green")}
+        sorts = [(key, label, _board_url(team_id, key, only_overdue)) for key, label in SORTS.items()]
         return page("pages/team.html", principal, title="Team readiness", nav_active="/team", rows=rows,
-                    counts=counts, today=today, notice=notice_for(request))
+                    counts=counts, with_overdue=sum(1 for r in everyone if r["overdue"]), total=len(everyone),
+                    today=today, notice=notice_for(request), sort=order, sorts=sorts, only_overdue=only_overdue,
+                    show_all_url=_board_url(team_id, order, False), only_overdue_url=_board_url(team_id, order, True))
 
     @get("/team/calendar")
     async def team_calendar(self, principal: CurrentPrincipal, today: Today, month: FromQuery[str | None] = None,
                             team_id: FromQuery[int | None] = None) -> Response[Any]:
         first = _month(month, today)
-        events = await team_events(principal, today, team_id)
+        events, officers = await team_events(principal, today, team_id)
         prev_month = (first - dt.timedelta(days=1)).replace(day=1)
         next_month = (first + dt.timedelta(days=32)).replace(day=1)
         upcoming = [e for e in events if today <= e["on"] <= today + dt.timedelta(days=90)]
         return page("pages/team_calendar.html", principal, title="Expiry calendar", nav_active="/team/calendar",
                     weeks=month_grid(first, events), month=first, prev_month=prev_month, next_month=next_month,
-                    upcoming=upcoming, today=today, feed_team=_team_choice(principal, team_id))
+                    upcoming=upcoming, officers=officers, overdue=sum(o["overdue"] for o in officers), today=today,
+                    feed_team=_team_choice(principal, team_id))
 
     @get("/team/training")
     async def matrix(self, principal: CurrentPrincipal, today: Today,

@@ -15,6 +15,7 @@ from core.roles import Principal, Role
 from register.record import officer_record
 from register.services import get_officer, record_leaving
 from scheduler import calendars
+from scheduler.readiness import next_step, overdue_count
 from scheduler.services import officer_judgement
 from training.services import list_records
 from vetting.rules import DECLARATION_CATEGORIES
@@ -62,6 +63,7 @@ async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict
         declarations, _ = await list_declarations(viewer, officer_id=officer_id, limit=20)
     return {
         "officer": officer, "compliance": compliance, "plan": plan, "register": register,
+        "next_step": next_step(plan), "overdue": overdue_count(plan),
         "applications": applications, "training": training, "declarations": declarations, "today": today,
         "can_train": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_kit": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),

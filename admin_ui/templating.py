@@ -9,6 +9,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
 from core.dates import long_date as written_date
+from scheduler.readiness import STATUS_WORDS, overdue_note, step_when
 
 # Red/amber/green as GOV.UK tags, always with a word: colour is never the only signal.
 TAGS = {
@@ -21,6 +22,10 @@ TAGS = {
     "withdrawn": ("govuk-tag--red", "Withdrawn"), "ended": ("govuk-tag--grey", "Ended"),
     "not_yet_in_force": ("govuk-tag--blue", "Not yet in force"),
 }
+# Renewal-plan steps, in the words every page and PDF uses for them.
+STEP_TAGS = {"overdue": "govuk-tag--red", "missed": "govuk-tag--red", "open": "govuk-tag--yellow",
+             "upcoming": "govuk-tag--grey", "done": "govuk-tag--green"}
+TAGS |= {status.value: (STEP_TAGS[status.value], text) for status, text in STATUS_WORDS.items()}
 
 ROLE_LABELS = {
     "admin": "System administrator",
@@ -73,5 +78,7 @@ def configure(engine: JinjaTemplateEngine) -> None:
     env.filters["long_date"] = long_date
     env.filters["tag"] = tag
     env.filters["words"] = words
+    env.filters["step_when"] = step_when
+    env.filters["overdue_note"] = overdue_note
     env.globals["NAV"] = NAV
     env.globals["ROLE_LABELS"] = ROLE_LABELS

@@ -17,6 +17,7 @@ from register.employment import employment_facts
 from register.record import RECORD_ROLES, officer_record
 from register.scope import require_role
 from scheduler import services as scheduler_services
+from scheduler.readiness import next_step, overdue_count
 from scheduler.rules import clearance_effective_expiry
 from training import services as training_services
 from vetting import services as vetting_services
@@ -107,17 +108,22 @@ def _expiring_items(facts: Any, as_of: dt.date) -> list[dt.date]:
 
 async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | None = None,
                     team_id: int | None = None) -> dict[str, Any]:
-    """Readiness, expiry cliff, capability forecast, vetting queue age, officers at risk and the lapse trend."""
+    """Readiness, expiry cliff, capability forecast, vetting queue age, officers at risk (red, amber, or with an
+    overdue renewal step, each with their next step) and the lapse trend."""
     require_role(actor, *PACK_ROLES, action="see compliance reports")
     if organisation_id is not None:
         await register_services.get_organisation(actor, organisation_id)
-    pairs = await scheduler_services.compliance_for(actor, as_of, organisation_id, team_id)
+    judged = await scheduler_services.judgements_for(actor, as_of, organisation_id, team_id)
     teams = {t["id"]: t["name"] for t in await register_services.list_teams(actor)}
-    pairs.sort(key=lambda p: (p[0].employer.name, teams.get(p[0].team_id or 0, ""), p[0].name))
+    judged.sort(key=lambda j: (j[0].employer.name, teams.get(j[0].team_id or 0, ""), j[0].name))
+    pairs = [(facts, compliance) for facts, compliance, _ in judged]
+    plans = {facts.officer_id: plan for facts, _, plan in judged}
 
     readiness: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for facts, compliance in pairs:
-        readiness[(facts.employer.name, teams.get(facts.team_id or 0, "(no team)"))][compliance.status.value] += 1
+    for facts, compliance, plan in judged:
+        counts = readiness[(facts.employer.name, teams.get(facts.team_id or 0, "(no team)"))]
+        counts[compliance.status.value] += 1
+        counts["overdue"] += 1 if overdue_count(plan) else 0
 
     first = month_start(as_of)
     months = [add_months(first, i) for i in range(12)]
@@ -160,10 +166,13 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
     at_risk = [
         {"name": f.name, "employer": f.employer.name, "team": teams.get(f.team_id or 0, ""),
          "status": c.status.value, "usable_until": c.powers_usable_until,
-         "binding": c.binding}
-        for f, c in pairs if c.status.value in ("red", "amber")
+         "binding": c.binding, "plan": plans[f.officer_id], "next": next_step(plans[f.officer_id]),
+         "overdue": overdue_count(plans[f.officer_id])}
+        for f, c in pairs if c.status.value in ("red", "amber") or overdue_count(plans[f.officer_id])
     ]
-    at_risk.sort(key=lambda r: (r["status"] != "red", r["usable_until"] or dt.date.min, r["name"]))
+    # Red, then amber, then green officers there only for an overdue step; the soonest lapse first within each.
+    order = {"red": 0, "amber": 1}
+    at_risk.sort(key=lambda r: (order.get(r["status"], 2), r["usable_until"] or dt.date.min, r["name"]))
 
     trend_months = [add_months(first, i) for i in range(-11, 1)]
     trend = [0] * 12
@@ -173,7 +182,7 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
     return {
         "as_of": as_of,
         "officers": len(pairs),
-        "readiness": [(employer, team, counts["red"], counts["amber"], counts["green"])
+        "readiness": [(employer, team, counts["red"], counts["amber"], counts["green"], counts["overdue"])
                       for (employer, team), counts in readiness.items()],
         "cliff_months": [month_label(m) for m in months], "cliff": cliff,
         "capability_starts": starts, "capability": capability,

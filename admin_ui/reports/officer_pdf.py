@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from admin_ui.reports.fonts import FONT, ReportPDF, day
+from scheduler.readiness import STATUS_WORDS, next_step, overdue_count, readiness_label, step_line
 
 HEADING_FILL = (225, 230, 238)  # as ReportPDF.table_of's headings
 
@@ -101,10 +102,15 @@ def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
     pdf.ln(2)
     until = compliance.powers_usable_until
     headline = f"Powers usable until {day(until)}" if until else "No powers usable"
-    pdf.para(f"{headline} (as of {day(as_of)}) · status {compliance.status.value.upper()}", size=12, bold=True)
+    plan = data["plan"]
+    status = readiness_label(compliance.status.value.upper(), plan).replace(" overdue", "\u00a0overdue")  # one line
+    pdf.para(f"{headline} (as of {day(as_of)}) · status {status}", size=12, bold=True)
     if compliance.binding:
         b = compliance.binding
         pdf.para(f"Binding item: {b.kind.value} {b.code}, expires {day(b.expires_on)}", size=9)
+    pdf.para(f"Next renewal step: {step_line(next_step(plan))}", size=10, bold=True)
+    if overdue_count(plan) > 1:
+        pdf.para(f"{overdue_count(plan)} renewal steps are overdue: see the renewal plan.", size=9)
 
     titles = data["power_titles"]
     pdf.h2("Designated powers")
@@ -143,7 +149,8 @@ def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
 
     pdf.h2("Renewal plan")
     _table(pdf, ["Start by", "Item", "Expires", "Status"],
-                 [[day(s.start_by), s.title, day(s.expires_on), s.status.value] for s in data["plan"]],
+                 [[day(s.start_by), f"{s.title} ({s.kind.value} {s.code})", day(s.expires_on),
+                   STATUS_WORDS[s.status]] for s in plan],
                  widths=[26, 100, 26, 28], empty="Nothing to renew.")
 
     pdf.h2("History")

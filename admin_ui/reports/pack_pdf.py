@@ -10,6 +10,7 @@ from typing import Any
 from admin_ui.reports import charts
 from admin_ui.reports.data import month_label
 from admin_ui.reports.fonts import ReportPDF, day
+from scheduler.readiness import readiness_label, step_line
 
 
 def chart_pngs(data: dict[str, Any], only: str | None = None) -> dict[str, bytes]:
@@ -36,13 +37,16 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
     pdf.h1(title)
     pdf.para(f"For the performance meeting · as of {day(as_of)}", size=13)
     pdf.ln(6)
-    totals = {"red": 0, "amber": 0, "green": 0}
-    for _, _, red, amber, green in data["readiness"]:
+    totals = {"red": 0, "amber": 0, "green": 0, "overdue": 0}
+    for _, _, red, amber, green, overdue in data["readiness"]:
         totals["red"] += red
         totals["amber"] += amber
         totals["green"] += green
+        totals["overdue"] += overdue
     pdf.para(f"{data['officers']} serving officers: {totals['red']} red (cannot use a designated power), "
-             f"{totals['amber']} amber (a power lapses within 90 days), {totals['green']} green.", size=11)
+             f"{totals['amber']} amber (a power lapses within 90 days), {totals['green']} green. "
+             f"{totals['overdue']} ha{'s' if totals['overdue'] == 1 else 've'} an overdue renewal step "
+             "(it should have started more than 14 days ago).", size=11)
     pdf.para(f"{sum(data['cliff'])} items expire in the next 12 months; {data['queue_total']} vetting "
              f"applications are open; {sum(data['trend'])} powers lapsed in the last 12 months.", size=11)
     pdf.ln(1)
@@ -51,9 +55,10 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
 
     step("readiness")
     pdf.h2("1  Readiness by employer and team")
-    pdf.table_of(["Employer", "Team", "Red (blocked)", "Amber (lapsing)", "Green (ready)", "Officers"],
-                 [[e, t, r, a, g, r + a + g] for e, t, r, a, g in data["readiness"]],
-                 widths=[50, 40, 24, 24, 24, 18], size=9, empty="No serving officers in scope.")
+    pdf.table_of(["Employer", "Team", "Red (blocked)", "Amber (lapsing)", "Green (ready)", "Officers",
+                  "With a step overdue"],
+                 [[e, t, r, a, g, r + a + g, o] for e, t, r, a, g, o in data["readiness"]],
+                 widths=[44, 34, 20, 22, 20, 18, 22], size=9, empty="No serving officers in scope.")
 
     step("expiry cliff")
     pdf.h2("2  Expiry cliff: items expiring per month")
@@ -80,12 +85,15 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
     step("officers at risk")
     pdf.add_page()
     pdf.h1("5  Officers at risk")
-    pdf.table_of(["Officer", "Employer", "Team", "Status", "Usable until", "Binding item"],
-                 [[r["name"], r["employer"], r["team"], r["status"].upper(),
+    pdf.para("Red or amber officers, and any officer with an overdue renewal step, with the step to take next.",
+             size=9)
+    pdf.table_of(["Officer", "Employer", "Team", "Status", "Usable until", "Binding item", "Next renewal step"],
+                 [[r["name"], r["employer"], r["team"], readiness_label(r["status"].upper(), r["plan"]),
                    day(r["usable_until"], "not usable"),
                    f"{r['binding'].kind.value} {r['binding'].code} ({day(r['binding'].expires_on)})"
-                   if r["binding"] else "—"] for r in data["at_risk"]],
-                 widths=[36, 36, 26, 16, 24, 42], size=7, empty="No officer is amber or red.")
+                   if r["binding"] else "—", step_line(r["next"])] for r in data["at_risk"]],
+                 widths=[26, 26, 20, 20, 20, 30, 42], size=7,
+                 empty="No officer is amber or red. No renewal step is overdue.")
 
     step("compliance trend")
     pdf.h2("6  Compliance trend: powers lapsed per month, last 12 months")
