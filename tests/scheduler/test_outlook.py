@@ -29,7 +29,7 @@ async def judged_again(day: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """The forecast worked out from scratch: every officer in scope judged now."""
     rows = [
         {"officer_id": facts.officer_id, "name": facts.name, "code": power.code, "usable_until": power.usable_until,
-         "binding": power.binding}
+         "resumes_on": power.resumes_on, "binding": power.binding}
         for facts, compliance in await services.compliance_for(ACTOR, day)
         for power in compliance.powers
         if power.usable and power.usable_until is not None and power.usable_until < end

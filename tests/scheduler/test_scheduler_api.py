@@ -52,7 +52,8 @@ async def test_forecast_lists_powers_lapsing_in_the_window(client: AsyncClient) 
     assert body["total"] == 10  # five officers x two powers, all bound by CSAS_CORE
     first = body["items"][0]
     assert first["usable_until"] == "2025-06-30" and first["binding"]["code"] == "CSAS_CORE"
-    assert set(first) == {"officer_id", "name", "code", "usable_until", "binding"}
+    assert set(first) == {"officer_id", "name", "code", "usable_until", "binding", "resumes_on"}
+    assert first["resumes_on"] is None  # no renewal on record
     short = (await client.get("/api/compliance/forecast?from=2025-01-01&to=2025-06-30",
                               headers=team.world.auth("coordinator"))).json()
     assert short["total"] == 0  # they become unusable on 1 July, outside the window
