@@ -87,6 +87,16 @@ class ModuleFact:
     completed_on: dt.date
     expires_on: dt.date | None
     bookings: tuple[BookingFact, ...] = ()  # places booked from completed_on on: candidate renewals
+    earlier: tuple[tuple[dt.date, dt.date | None], ...] = ()  # older passes, newest first: (completed, expires)
+
+    def counting_on(self, day: dt.date) -> ModuleFact | None:
+        """The pass that counted on `day`: this one, or an older one for a day before this was completed."""
+        if self.completed_on <= day:
+            return self
+        for completed_on, expires_on in self.earlier:
+            if completed_on <= day:
+                return ModuleFact(self.module_code, completed_on, expires_on)
+        return None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,15 @@ from enum import StrEnum
 from core.dates import long_date
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Names, Policy
-from scheduler.rules import Compliance, Kind, PlanStep, StepStatus, compute_compliance, dependency_end_dates
+from scheduler.rules import (
+    Compliance,
+    Kind,
+    PlanStep,
+    PowerCompliance,
+    StepStatus,
+    compute_compliance,
+    dependency_end_dates,
+)
 
 
 class Audience(StrEnum):
@@ -54,6 +62,7 @@ class Lapse:
     lapsed_on: dt.date
     binding_kind: str
     binding_code: str
+    also_ended: tuple[tuple[str, str], ...] = ()  # (kind, code) of other items that ended the same day
 
 
 def step_item(step: PlanStep) -> str:
@@ -136,10 +145,12 @@ def coordinator_power_warnings(
         if not power.usable or power.usable_until is None or power.binding is None:
             continue
         lapse_on = power.usable_until + dt.timedelta(days=1)
-        if (lapse_on - day).days > policy.coordinator_alert_days or (power.binding.kind, power.binding.code) in done:
+        # Silent only when everything ending that day is being renewed; otherwise name what is not.
+        unrenewed = [d for d in (power.ending or (power.binding,)) if (d.kind, d.code) not in done]
+        if (lapse_on - day).days > policy.coordinator_alert_days or not unrenewed:
             continue
         by_lapse.setdefault(lapse_on, []).append(power.code)
-        binding_of[lapse_on] = (power.binding.kind, power.binding.code)
+        binding_of[lapse_on] = (unrenewed[0].kind, unrenewed[0].code)
     out = []
     for lapse_on, codes in sorted(by_lapse.items()):
         trigger_on = lapse_on - dt.timedelta(days=policy.coordinator_alert_days)
@@ -184,28 +195,32 @@ def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Polic
     if not ends_between(facts, since, day):
         return []
     before = compute_compliance(facts, since - dt.timedelta(days=1), policy)
-    candidates: dict[dt.date, list[tuple[str, Kind, str]]] = {}
+    candidates: dict[dt.date, list[PowerCompliance]] = {}
     for power in before.powers:
         if power.usable and power.usable_until is not None and power.binding is not None:
             lapse_on = power.usable_until + dt.timedelta(days=1)
             if since <= lapse_on <= day:
-                candidates.setdefault(lapse_on, []).append((power.code, power.binding.kind, power.binding.code))
+                candidates.setdefault(lapse_on, []).append(power)
     lapses = []
     for lapse_on, held in sorted(candidates.items()):
         on_the_day = {p.code: p for p in compute_compliance(facts, lapse_on, policy).powers}
-        lapsed = sorted(h for h in held if h[0] in on_the_day and not on_the_day[h[0]].usable)
+        lapsed = sorted((p for p in held if p.code in on_the_day and not on_the_day[p.code].usable),
+                        key=lambda p: p.code)
         if lapsed:
-            _, kind, code = lapsed[0]
-            lapses.append(Lapse(facts.officer_id, tuple(p for p, _, _ in lapsed), lapse_on, kind.value, code))
+            ended = list(dict.fromkeys((d.kind.value, d.code) for p in lapsed for d in p.ending or (p.binding,)
+                                       if d is not None))
+            (kind, code), also = ended[0], tuple(ended[1:])
+            lapses.append(Lapse(facts.officer_id, tuple(p.code for p in lapsed), lapse_on, kind, code, also))
     return lapses
 
 
 def lapse_reminders(facts: OfficerFacts, lapse: Lapse, names: Names = Names()) -> list[Reminder]:
-    kind = Kind(lapse.binding_kind)
-    words = item_words(kind, lapse.binding_code, facts, names)
+    ended = [(Kind(lapse.binding_kind), lapse.binding_code)] + [(Kind(k), c) for k, c in lapse.also_ended]
+    words = [item_words(kind, code, facts, names) for kind, code in ended]
+    actions = list(dict.fromkeys(_renew_action(kind, w) for (kind, _), w in zip(ended, words, strict=True)))
     line = (f"{facts.name}: LAPSED on {long_date(lapse.lapsed_on)} - {_powers_words(lapse.power_codes, names)} "
-            f"can no longer be used, because {words} ended on {long_date(lapse.lapsed_on)}. Next action: stop "
-            f"using these powers and {_renew_action(kind, words)}.")
+            f"can no longer be used, because {' and '.join(words)} ended on {long_date(lapse.lapsed_on)}. Next "
+            f"action: stop using these powers and {' and '.join(actions)}.")
     item = f"lapse:{lapse.lapsed_on.isoformat()}"
     return [Reminder(audience, facts.officer_id, item, Trigger.LAPSE, lapse.lapsed_on, line) for audience in Audience]
 

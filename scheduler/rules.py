@@ -71,6 +71,7 @@ class PowerCompliance:
     binding: Dependency | None
     blocked_by: tuple[Blocker, ...]
     resumes_on: dt.date | None = None  # after a gap: the day a renewal on record makes it usable again
+    ending: tuple[Dependency, ...] = ()  # every dependency that ends on the binding's day, the binding first
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,8 @@ def _vetting_dependency(
 
 
 def _module_judgement(facts: OfficerFacts, module_code: str, day: dt.date) -> tuple[Dependency | None, Blocker | None]:
-    module = facts.modules.get(module_code)
+    latest = facts.modules.get(module_code)
+    module = latest.counting_on(day) if latest is not None else None
     if is_module_in_date(module, day):
         assert module is not None
         return (Dependency(Kind.TRAINING, module_code, module.expires_on) if module.expires_on else None), None
@@ -282,9 +284,11 @@ def judge_power(facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, p
             blockers.append(blocker)
     if blockers:
         return PowerCompliance(power.code, False, None, None, tuple(blockers))
-    binding = min(deps, key=lambda d: (d.expires_on, KIND_ORDER[d.kind])) if deps else None
+    ordered = sorted(deps, key=lambda d: (d.expires_on, KIND_ORDER[d.kind]))
+    binding = ordered[0] if ordered else None
     usable_until = last_valid_day(binding.expires_on) if binding else None
-    return PowerCompliance(power.code, True, usable_until, binding, ())
+    ending = tuple(d for d in ordered if binding and d.expires_on == binding.expires_on)
+    return PowerCompliance(power.code, True, usable_until, binding, (), ending=ending)
 
 
 def _judge_day(facts: OfficerFacts, day: dt.date, policy: Policy) -> tuple[PowerCompliance, ...]:
@@ -304,7 +308,8 @@ def _starts_after(facts: OfficerFacts, day: dt.date) -> bool:
     """Whether anything on record takes effect after `day`: without that, the day after a power's binding item
     ends, nothing can carry the power on (each judgement already picks the longest-lasting holding)."""
     return (any(a.granted_on > day or any(p.granted_on > day for p in a.powers) for a in facts.accreditations)
-            or any(c.granted_on > day for c in facts.clearances) or any(k.issued_on > day for k in facts.kit))
+            or any(c.granted_on > day for c in facts.clearances) or any(k.issued_on > day for k in facts.kit)
+            or any(m.completed_on > day for m in facts.modules.values()))
 
 
 MAX_HANDOVERS = 50  # a run of usable days is followed across at most this many renewals
@@ -349,7 +354,7 @@ def _follow_run(facts: OfficerFacts, power: PowerCompliance, policy: Policy,
             if later is not None and later.usable:
                 resumes_on = start
                 break
-    return PowerCompliance(power.code, True, current.usable_until, current.binding, (), resumes_on)
+    return PowerCompliance(power.code, True, current.usable_until, current.binding, (), resumes_on, current.ending)
 
 
 def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:
@@ -474,5 +479,7 @@ def dependency_end_dates(facts: OfficerFacts) -> Iterator[dt.date | None]:
         yield clearance.ended_on
     for module in facts.modules.values():
         yield module.expires_on
+        for _, expires_on in module.earlier:
+            yield expires_on
     for item in facts.kit:
         yield item.expires_on

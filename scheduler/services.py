@@ -137,7 +137,8 @@ async def _load_batch(
             clearances=tuple(c for c in (_clearance(f) for f in clearances.get(officer_id, [])) if c),
             modules={
                 code: ModuleFact(code, m.completed_on, m.expires_on,
-                                 tuple(BookingFact(b.starts_on, b.recorded_on) for b in m.bookings))
+                                 tuple(BookingFact(b.starts_on, b.recorded_on) for b in m.bookings),
+                                 m.earlier_passes)
                 for code, m in modules.get(officer_id, {}).items()
             },
             kit=tuple(_kit(k) for k in kit.get(officer_id, [])),

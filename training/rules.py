@@ -74,6 +74,9 @@ class ModuleFact:
     expires_on: dt.date | None
     record_id: int
     bookings: tuple[BookingFact, ...] = ()
+    # The passes before the counting one, newest first, as (completed_on, expires_on): what counted on earlier
+    # days, which a sweep catching up judges too.
+    earlier_passes: tuple[tuple[dt.date, dt.date | None], ...] = ()
 
 
 def compute_expiry(completed_on: dt.date, validity_months: int | None) -> dt.date | None:
@@ -193,6 +196,10 @@ def compute_module_facts(
             expires_on=counting.expires_on,
             bookings=tuple(b for b in bookings if b.module_code == code and b.status == BookingStatus.BOOKED
                            and b.starts_on >= counting.completed_on),
+            earlier_passes=tuple((r.completed_on, r.expires_on) for r in sorted(
+                (r for r in records if r.module_code == code and r.result == TrainingResult.PASS
+                 and (r.completed_on, r.id) < (counting.completed_on, counting.id)),
+                key=lambda r: (r.completed_on, r.id), reverse=True)),
         )
     return out
 

@@ -42,9 +42,8 @@ def brute_force_lapses(facts: OfficerFacts, since: dt.date, day: dt.date) -> lis
         after = {p.code: p for p in compute_compliance(facts, lapse_on, POLICY).powers}
         lapsed = tuple(sorted(c for c in before if c in after and not after[c].usable))
         if lapsed:
-            binding = before[lapsed[0]].binding
-            assert binding is not None
-            out.append(Lapse(facts.officer_id, lapsed, lapse_on, binding.kind.value, binding.code))
+            ended = list(dict.fromkeys((d.kind.value, d.code) for c in lapsed for d in before[c].ending))
+            out.append(Lapse(facts.officer_id, lapsed, lapse_on, *ended[0], tuple(ended[1:])))
         lapse_on += ONE
     return out
 
