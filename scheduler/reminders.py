@@ -77,7 +77,7 @@ def item_words(kind: Kind, code: str, facts: OfficerFacts, names: Names) -> str:
     if kind is Kind.VETTING:
         return f"{code} vetting clearance"
     if kind is Kind.TRAINING:
-        return f"{names.module(code)} training"
+        return names.module(code)
     if kind is Kind.KIT:
         return names.kit_type(code)
     if kind is Kind.EMPLOYER:
@@ -89,7 +89,7 @@ def _renew_action(kind: Kind, words: str) -> str:
     return {
         Kind.ACCREDITATION: "apply for re-accreditation",
         Kind.VETTING: "submit the vetting renewal",
-        Kind.TRAINING: f"book the {words}",
+        Kind.TRAINING: f"book {words}",
         Kind.KIT: f"issue a new {words}",
         Kind.EMPLOYER: "renew the scheme arrangement",
     }.get(kind, "check the officer's record")
@@ -112,7 +112,8 @@ def officer_step_reminders(
     latest = max(due)
     trigger = Trigger.STEP_OPEN if latest == step.start_by else Trigger.DAYS_BEFORE
     days_left = (step.expires_on - day).days
-    action = f"Next action: {step.title.lower()} now - {days_left} day{'s' if days_left != 1 else ''} left."
+    task = step.title[:1].lower() + step.title[1:]  # "book CSAS refresher course": acronyms kept
+    action = f"Next action: {task} now - {days_left} day{'s' if days_left != 1 else ''} left."
     return [Reminder(Audience.OFFICER, facts.officer_id, step_item(step), trigger, latest,
                      _step_line(facts, step, action, names))]
 

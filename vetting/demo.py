@@ -64,7 +64,7 @@ async def load(actor: Principal, people: DemoRegister, today: dt.date) -> None:
                 # The 2018 story: five clearances expiring within ~60 days, no renewal submitted.
                 granted = add_months(_days(today, 18 + 9 * n), -36)
                 await _clearance(actor, officer_id, "NPPV2A", granted, today, ref())
-            elif borough == lapse and n == 5:
+            elif borough == lapse and n == 6:
                 # Beside them, one whose renewal is under way, entered as HR enters it (no link to the clearance):
                 # the register counts it, so the plan says done and the reminders have stopped.
                 await _clearance(actor, officer_id, "NPPV2A", add_months(_days(today, 40), -36), today, ref())
