@@ -19,7 +19,6 @@ from scheduler.rules import (
     Compliance,
     Kind,
     PlanStep,
-    PowerCompliance,
     StepStatus,
     compute_compliance,
     dependency_end_dates,
@@ -184,29 +183,24 @@ def may_warn_coordinators(facts: OfficerFacts, day: dt.date, policy: Policy) -> 
 
 
 def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Policy) -> list[Lapse]:
-    """Powers usable the day before `since` that became unusable on a day L with since <= L <= day, each with
-    the item whose end broke its run (the binding item the day before).
+    """Powers that became unusable on a day L with since <= L <= day (usable on L - 1, not on L), each with the
+    items whose end broke its run.
 
-    Each candidate L comes from the usable-until dates seen the day before, which follow known renewals; L is
-    confirmed by judging L itself, so a renewal recorded in between is no lapse. When nothing ends from `since`
-    to `day` there is no candidate, and nothing is judged.
+    A power can stop being usable only on a day something it depends on ends (dependency_end_dates), so only
+    those days are judged, with everything on record now: a renewal recorded in between is no lapse, and a power
+    that came back within the window and lapsed again is found again.
     """
     if facts.left_on is not None and facts.left_on <= day:
         return []
-    if not ends_between(facts, since, day):
-        return []
-    before = compute_compliance(facts, since - dt.timedelta(days=1), policy)
-    candidates: dict[dt.date, list[PowerCompliance]] = {}
-    for power in before.powers:
-        if power.usable and power.usable_until is not None and power.binding is not None:
-            lapse_on = power.usable_until + dt.timedelta(days=1)
-            if since <= lapse_on <= day:
-                candidates.setdefault(lapse_on, []).append(power)
+    end_days = sorted({end for end in dependency_end_dates(facts) if end is not None and since <= end <= day})
     lapses = []
-    for lapse_on, held in sorted(candidates.items()):
+    for lapse_on in end_days:
+        before = {p.code: p for p in compute_compliance(facts, lapse_on - dt.timedelta(days=1), policy).powers
+                  if p.usable and p.usable_until == lapse_on - dt.timedelta(days=1)}
+        if not before:
+            continue
         on_the_day = {p.code: p for p in compute_compliance(facts, lapse_on, policy).powers}
-        lapsed = sorted((p for p in held if p.code in on_the_day and not on_the_day[p.code].usable),
-                        key=lambda p: p.code)
+        lapsed = [before[c] for c in sorted(before) if c in on_the_day and not on_the_day[c].usable]
         if lapsed:
             ended = list(dict.fromkeys((d.kind.value, d.code) for p in lapsed for d in p.ending or (p.binding,)
                                        if d is not None))

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.facts import ApplicationFact, BookingFact, KitFact, OfficerFacts
+from scheduler.facts import ApplicationFact, BookingFact, ClearanceFact, KitFact, OfficerFacts
 from scheduler.reminders import find_lapses
 from scheduler.rules import Kind, StepStatus, compute_compliance, compute_plan
 from tests.scheduler.builders import (
@@ -129,3 +129,16 @@ def test_a_new_card_renews_the_left_over_one() -> None:
     with_card = replace(facts, kit=(*facts.kit, new_card))
     assert step(with_card, Kind.KIT, "ID_CARD", D(2027, 5, 24)) is StepStatus.OVERDUE
     assert step(with_card, Kind.KIT, "ID_CARD", D(2027, 5, 25)) is StepStatus.DONE
+
+
+def test_a_catch_up_finds_a_lapse_after_powers_came_back_within_the_window() -> None:
+    """Found by the property test: the clearance lapsed before the window, its renewal was granted inside it, and
+    the CSAS course then lapsed; the sweep that catches up must still give notice of that second lapse."""
+    facts = with_module("CSAS_CORE", expires_on=D(2027, 3, 28))
+    facts = replace(facts, clearances=(
+        replace(facts.clearances[0], expires_on=D(2027, 2, 13)),
+        ClearanceFact(11, "NPPV2F", D(2027, 3, 7), D(2030, 3, 7)),
+    ))
+    lapses = find_lapses(facts, D(2027, 2, 19), D(2027, 4, 7), POLICY)
+    assert [(lapse.lapsed_on, lapse.binding_code, lapse.power_codes) for lapse in lapses] == [
+        (D(2027, 3, 28), "CSAS_CORE", ("ALCOHOL_UNDER_18", "FPN_LITTER"))]
