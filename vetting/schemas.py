@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -31,10 +31,15 @@ class LevelUpdate(msgspec.Struct, omit_defaults=True):
 
 
 class ApplicationCreate(msgspec.Struct):
+    """A vetting application. One at an accepted level for an officer who holds a clearance is recognised as
+    its renewal without renews_application_id (domain.md §8a); the link, when given, is only checked and kept."""
+
     officer_id: int
     level_code: str
     requested_on: dt.date
-    renews_application_id: int | None = None
+    renews_application_id: Annotated[int | None, msgspec.Meta(
+        description="Optional: the granted application (clearance) this renews. Not needed for the renewal to "
+                    "count.")] = None
 
 
 class EventCreate(msgspec.Struct):
