@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -24,7 +23,8 @@ import core.http
 from core.roles import Role
 from scheduler.sweep import run_sweep
 from scheduler.tables import LapseEvent, ReminderClaim
-from tests.factories import PASSWORD, World, make_user
+from tests.admin_ui.test_pages_common import post_form, sign_in
+from tests.factories import World, make_user
 from tests.scheduler.scenario import (
     ACCREDITATION_EXPIRES,
     CORE_EXPIRES,
@@ -37,7 +37,6 @@ from tests.scheduler.scenario import (
 )
 
 DAY = dt.timedelta(days=1)
-TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 class Clock:
@@ -59,27 +58,15 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 @pytest.fixture
 async def pages(app: Any) -> AsyncIterator[AsyncClient]:
-    """A second client with its own cookie jar, signed in to the pages as admin by sign_in_pages."""
+    """A second client with its own cookie jar, signed in to the pages as admin by sign_in."""
     import httpx
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
         yield client
 
 
-async def sign_in_pages(pages: AsyncClient) -> None:
-    token = TOKEN.search((await pages.get("/")).text)
-    assert token
-    response = await pages.post("/login", data={"username": "admin", "password": PASSWORD,
-                                                "_csrf_token": token.group(1)})
-    assert response.status_code == 303, response.text
-
-
 async def form(pages: AsyncClient, url: str, data: dict[str, Any]) -> Response:
-    page = await pages.get(url)
-    assert page.status_code == 200, page.text
-    token = TOKEN.search(page.text)
-    assert token
-    response = await pages.post(url, data={**data, "confirm": "yes", "_csrf_token": token.group(1)})
+    response = await post_form(pages, url, {**data, "confirm": "yes"})
     assert response.status_code == 303, response.text
     return response
 
@@ -165,7 +152,7 @@ async def test_the_2018_lapse_with_renewals_entered_without_links(
 ) -> None:
     clock.day = YEAR_START
     team = await build_team(client)
-    await sign_in_pages(pages)
+    await sign_in(pages, "admin")
     first, second = team.officer_ids[:2]
     vetting_item = f"vetting:NPPV2A:{VETTING_EXPIRES.isoformat()}"
     day = YEAR_START
@@ -272,7 +259,7 @@ async def renew(client: AsyncClient, pages: AsyncClient, world: World, officer_i
     """The coordinator records the next accreditation, to start on `starts` (nothing else: the card the officer
     holds still counts, domain.md §8 rule 6 asks only that one is held)."""
     if route == "page":
-        await sign_in_pages(pages)
+        await sign_in(pages, "admin")
         await form(pages, f"/officers/{officer_id}/accreditations/new", {
             "number": "SUR-002", "granted_on": starts.isoformat(), "expires_on": "2030-02-01",
             "power_codes": ["FPN_LITTER", "NA_ASB"], "conditions": ""})

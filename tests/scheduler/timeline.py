@@ -53,8 +53,9 @@ from core.tables import User
 from scheduler.outbox_tables import Notification
 from scheduler.sweep import run_sweep
 from scheduler.tables import LapseEvent, ReminderClaim
+from tests.admin_ui.test_pages_common import post_form, sign_in
 from tests.db import reset_database
-from tests.factories import PASSWORD, World, make_user
+from tests.factories import World, make_user
 
 D = dt.date
 DAY = dt.timedelta(days=1)
@@ -65,7 +66,6 @@ GRANTED = frozenset({"granted", "overturned", "expired"})
 ACCEPTED = frozenset({"NPPV2A", "NPPV2F", "NPPV3", "RV", "MV"})  # the default policy's accepted vetting levels
 ALERT_DAYS = 30  # coordinators: within 30 days of becoming unusable (domain.md §8 default)
 CATCH_UP_DAYS = 30  # a lapse further back than this from the sweep that finds it is not demanded (sweep: 31)
-TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 MANAGER_EMAIL = "team.manager@council.example"
 COORDINATOR_EMAIL = "csas.coordinator@force.example"
@@ -400,14 +400,8 @@ class Sim:
         return await self.call("GET", url, params=params or None)
 
     async def form(self, url: str, data: dict[str, Any]) -> httpx.Response:
-        """A page's form, as a browser posts it: GET for the token, POST with confirm=yes; 303 on success."""
-        page = await self.pages.get(url)
-        if page.status_code != 200:
-            raise HarnessError(f"GET {url} -> {page.status_code} {page.text[:300]}")
-        token = TOKEN.search(page.text)
-        if token is None:
-            raise HarnessError(f"GET {url}: no CSRF token on the page")
-        response = await self.pages.post(url, data={**data, "confirm": "yes", "_csrf_token": token.group(1)})
+        """A page's form, as a browser posts it (with confirm=yes); 303 on success."""
+        response = await post_form(self.pages, url, {**data, "confirm": "yes"})
         if response.status_code != 303:
             errors = re.findall(r'govuk-error-summary__list.*?</ul>', response.text, re.S)
             raise HarnessError(f"POST {url} {data} -> {response.status_code} {errors[:1] or response.text[:300]}")
@@ -445,18 +439,10 @@ class Sim:
         await make_user(world, "manager", Role.MANAGER, team_ids=[self.team_id])
         await User.update({User.email: MANAGER_EMAIL}).where(User.username == "manager")
         await User.update({User.email: COORDINATOR_EMAIL}).where(User.username == "coordinator")
-        await self.sign_in_pages()
+        await sign_in(self.pages, "admin")
         self.power_titles = {p["code"]: p["title"] for p in (await self.get("/api/powers"))["items"]}
         for n, start in enumerate(self.timeline.officers):
             await self.setup_officer(n, start)
-
-    async def sign_in_pages(self) -> None:
-        page = await self.pages.get("/")
-        token = TOKEN.search(page.text)
-        assert token, page.text
-        response = await self.pages.post("/login", data={"username": "admin", "password": PASSWORD,
-                                                         "_csrf_token": token.group(1)})
-        assert response.status_code == 303, response.text
 
     async def setup_officer(self, n: int, start: OfficerStart) -> None:
         staff = f"T{n + 1:03d}"
