@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 def counted_from(recorded_on: dt.date | None, dated_on: dt.date) -> dt.date:
@@ -123,3 +124,11 @@ class OfficerFacts:
     clearances: tuple[ClearanceFact, ...] = ()
     modules: dict[str, ModuleFact] = field(default_factory=dict)
     kit: tuple[KitFact, ...] = ()
+
+    @cached_property
+    def last_start_on(self) -> dt.date:
+        """The last day on which anything on record takes effect (compliance follows renewals only up to it)."""
+        return max([dt.date.min, *(a.granted_on for a in self.accreditations),
+                    *(p.granted_on for a in self.accreditations for p in a.powers),
+                    *(c.granted_on for c in self.clearances), *(k.issued_on for k in self.kit),
+                    *(m.completed_on for m in self.modules.values())])

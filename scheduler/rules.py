@@ -239,7 +239,7 @@ def _vetting_dependency(
 
 def _module_judgement(facts: OfficerFacts, module_code: str, day: dt.date) -> tuple[Dependency | None, Blocker | None]:
     latest = facts.modules.get(module_code)
-    module = latest.counting_on(day) if latest is not None else None
+    module = latest if latest is None or latest.completed_on <= day else latest.counting_on(day)
     if is_module_in_date(module, day):
         assert module is not None
         return (Dependency(Kind.TRAINING, module_code, module.expires_on) if module.expires_on else None), None
@@ -284,11 +284,12 @@ def judge_power(facts: OfficerFacts, power: DesignatedPowerFact, day: dt.date, p
             blockers.append(blocker)
     if blockers:
         return PowerCompliance(power.code, False, None, None, tuple(blockers))
-    ordered = sorted(deps, key=lambda d: (d.expires_on, KIND_ORDER[d.kind]))
-    binding = ordered[0] if ordered else None
-    usable_until = last_valid_day(binding.expires_on) if binding else None
-    ending = tuple(d for d in ordered if binding and d.expires_on == binding.expires_on)
-    return PowerCompliance(power.code, True, usable_until, binding, (), ending=ending)
+    if not deps:
+        return PowerCompliance(power.code, True, None, None, ())
+    binding = min(deps, key=lambda d: (d.expires_on, KIND_ORDER[d.kind]))
+    same_day = [d for d in deps if d.expires_on == binding.expires_on]
+    ending = (binding,) if len(same_day) == 1 else (binding, *(d for d in same_day if d is not binding))
+    return PowerCompliance(power.code, True, last_valid_day(binding.expires_on), binding, (), ending=ending)
 
 
 def _judge_day(facts: OfficerFacts, day: dt.date, policy: Policy) -> tuple[PowerCompliance, ...]:
@@ -302,14 +303,6 @@ def _judge_day(facts: OfficerFacts, day: dt.date, policy: Policy) -> tuple[Power
         modules={code: _module_judgement(facts, code, day) for code in required},
     )
     return tuple(judge_power(facts, designated[code][1], day, policy, judged) for code in sorted(designated))
-
-
-def _starts_after(facts: OfficerFacts, day: dt.date) -> bool:
-    """Whether anything on record takes effect after `day`: without that, the day after a power's binding item
-    ends, nothing can carry the power on (each judgement already picks the longest-lasting holding)."""
-    return (any(a.granted_on > day or any(p.granted_on > day for p in a.powers) for a in facts.accreditations)
-            or any(c.granted_on > day for c in facts.clearances) or any(k.issued_on > day for k in facts.kit)
-            or any(m.completed_on > day for m in facts.modules.values()))
 
 
 MAX_HANDOVERS = 50  # a run of usable days is followed across at most this many renewals
@@ -359,7 +352,9 @@ def _follow_run(facts: OfficerFacts, power: PowerCompliance, policy: Policy,
 
 def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Compliance:
     powers = _judge_day(facts, day, policy)
-    if _starts_after(facts, day):
+    # Without anything taking effect after `day`, nothing can carry a power past its binding item's end (each
+    # judgement already picks the longest-lasting holding): the run is the one judged today.
+    if facts.last_start_on > day:
         judged: dict[dt.date, dict[str, PowerCompliance]] = {}
         powers = tuple(_follow_run(facts, p, policy, judged) if p.usable else p for p in powers)
     usable = [p for p in powers if p.usable]

@@ -183,23 +183,22 @@ def compute_cell_state(
 def compute_module_facts(
     records: Iterable[RecordFact], bookings: Iterable[BookingFact], as_of: dt.date
 ) -> dict[str, ModuleFact]:
-    """One officer's facts per module (only modules with a counting pass as of as_of)."""
-    records = list(records)
-    bookings = list(bookings)
+    """One officer's facts per module (only modules with a counting pass as of as_of): the counting pass as
+    counting_record picks it, the passes before it and the places booked from it on. One pass over the records
+    (this runs for every officer judged)."""
+    passes: dict[str, list[RecordFact]] = {}
+    for record in records:
+        if record.result == TrainingResult.PASS and record.completed_on <= as_of:
+            passes.setdefault(record.module_code, []).append(record)
+    booked = [b for b in bookings if b.status == BookingStatus.BOOKED]
     out: dict[str, ModuleFact] = {}
-    for code in sorted({r.module_code for r in records}):
-        counting = counting_record(records, code, as_of)
-        if counting is None:
-            continue
+    for code in sorted(passes):
+        counting, *earlier = sorted(passes[code], key=lambda r: (r.completed_on, r.id), reverse=True)
         out[code] = ModuleFact(
             module_code=code, record_id=counting.id, completed_on=counting.completed_on,
             expires_on=counting.expires_on,
-            bookings=tuple(b for b in bookings if b.module_code == code and b.status == BookingStatus.BOOKED
-                           and b.starts_on >= counting.completed_on),
-            earlier_passes=tuple((r.completed_on, r.expires_on) for r in sorted(
-                (r for r in records if r.module_code == code and r.result == TrainingResult.PASS
-                 and (r.completed_on, r.id) < (counting.completed_on, counting.id)),
-                key=lambda r: (r.completed_on, r.id), reverse=True)),
+            bookings=tuple(b for b in booked if b.module_code == code and b.starts_on >= counting.completed_on),
+            earlier_passes=tuple((r.completed_on, r.expires_on) for r in earlier),
         )
     return out
 
