@@ -151,11 +151,12 @@ async def _generate(officers: int, today: dt.date, pack_officers: int, seed: int
     for i, officer_id in enumerate(officer_ids):
         expires_on = today + dt.timedelta(days=rnd.randint(-20, 1000))
         expiries.append(expires_on)
-        accs.append((officer_id, force_id, f"BEN/{i:06d}", add_months(expires_on, -24), expires_on, "", None, None,
-                     None, "", now))
+        granted_on = add_months(expires_on, -24)
+        accs.append((officer_id, force_id, f"BEN/{i:06d}", granted_on, expires_on, "", None, None,
+                     None, "", min(granted_on, today), now))
     acc_ids = await _bulk(Accreditation, ("officer", "force", "number", "granted_on", "expires_on", "conditions",
-                                          "suspended_on", "withdrawn_on", "ended_on", "ended_reason", "created_at"),
-                          accs)
+                                          "suspended_on", "withdrawn_on", "ended_on", "ended_reason", "recorded_on",
+                                          "created_at"), accs)
     designated = [(acc_id, powers[code], acc[3], None, "", now)
                   for acc_id, acc in zip(acc_ids, accs, strict=True)
                   for code in POWERS[:rnd.randint(5, len(POWERS))] if code in powers]
@@ -196,12 +197,12 @@ async def _generate(officers: int, today: dt.date, pack_officers: int, seed: int
                             "", None, now))
             if (expires_on - today).days < 120 and rnd.random() < 0.3:  # a refresher already booked
                 bookings.append((officer_id, modules[code], expires_on - dt.timedelta(days=rnd.randint(5, 40)),
-                                 "Bench Academy", "booked", None, "", now))
+                                 "Bench Academy", "booked", None, "", today - dt.timedelta(days=1), now))
     await _bulk(TrainingRecord, ("officer", "module", "completed_on", "result", "provider", "certificate_ref",
                                  "qualification_title", "expires_on", "expiry_override_reason", "booking",
                                  "created_at"), records, returning=False)
     await _bulk(TrainingBooking, ("officer", "module", "starts_on", "provider", "status", "status_on",
-                                  "status_reason", "created_at"), bookings, returning=False)
+                                  "status_reason", "recorded_on", "created_at"), bookings, returning=False)
 
     issues: list[tuple[Any, ...]] = []
     for i, officer_id in enumerate(officer_ids):

@@ -80,7 +80,7 @@ class Accreditation(Table):
         null=True, default=None, help_text="First day ended other than by withdrawal (leaving, superseded)."
     )
     ended_reason = Varchar(length=300, null=False, default="")
-    recorded_on = Date(null=True, default=None, help_text="Business day it was entered; null before 2026-12.")
+    recorded_on = Date(null=True, default=None, help_text="Business day it was entered: a renewal counts from it.")
     created_at = Timestamptz(null=False, default=TimestamptzNow())
 
 

@@ -32,7 +32,7 @@ class TrainingBooking(Table):
     status = Varchar(length=16, null=False, default="booked", help_text="booked, attended, cancelled, no_show")
     status_on = Date(null=True, default=None, help_text="Day of the last status change (attended, cancelled...).")
     status_reason = Varchar(length=500, null=False, default="", help_text="Why it was cancelled, if given.")
-    recorded_on = Date(null=True, default=None, help_text="Business day it was entered; null before 2026-12.")
+    recorded_on = Date(null=True, default=None, help_text="Business day it was entered: a renewal counts from it.")
     created_at = Timestamptz(null=False, default=TimestamptzNow())
 
 
