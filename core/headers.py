@@ -1,10 +1,14 @@
 """Security headers on every response: a strict content security policy (no inline script, nothing from other
-origins, no framing), nosniff, a referrer policy, and HSTS when served over HTTPS."""
+origins, no framing), nosniff, a referrer policy, HSTS when served over HTTPS, and `Cache-Control: no-store`
+on everything but the public answers meant to be cached, so a page seen while signed in cannot come back from
+the browser's cache (Back after sign-out) without asking the server, which checks the session and audits reads.
+
+A `before_send` hook, not a middleware: Litestar's router answers unknown paths (404) and wrong methods (405)
+outside every middleware, but each message the app sends passes through the app's `before_send` hooks."""
 
 from __future__ import annotations
 
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
@@ -16,6 +20,13 @@ DOCS_CONTENT_SECURITY_POLICY = (
     "script-src 'self' 'unsafe-inline' https:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+NO_STORE = "no-store"
+SESSION_COOKIE = b"csas_session="  # core.http.SESSION_COOKIE; not imported: this module stays below core.http
+
+
+def is_cacheable_public(path: str) -> bool:
+    """Public answers, the same for everyone and meant to be cached (or to say their own caching): left alone."""
+    return path.startswith("/static/") or path == "/health" or path.startswith("/health/")
 
 
 def _raw(headers: dict[str, str]) -> tuple[tuple[bytes, bytes], ...]:
@@ -30,26 +41,33 @@ _ADDED = {
                               | ({"Strict-Transport-Security": HSTS} if is_https else {}))
     for is_docs in (False, True) for is_https in (False, True)
 }
+_NO_CACHE = _raw({"Cache-Control": NO_STORE, "Pragma": "no-cache"})
+_CACHE_HEADERS = frozenset(name for name, _ in _NO_CACHE)
 
 
-class SecurityHeadersMiddleware:
-    """Adds each header the response has not set itself."""
+def carries_credentials(scope: Scope) -> bool:
+    """A bearer token or a session cookie (valid or not: an expired one was valid when the page was shown)."""
+    for name, value in scope.get("headers") or ():
+        if name == b"authorization" or (name == b"cookie" and SESSION_COOKIE in value):
+            return True
+    return False
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        added = _ADDED[str(scope.get("path", "")).startswith("/schema"), scope.get("scheme") == "https"]
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or ())
-                present = {name.lower() for name, _ in headers}
-                headers.extend(header for header in added if header[0] not in present)
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """Adds each header the response has not set itself. Answers to a signed-in caller are never stored, whatever
+    the handler said (a chart or an error page shows what only that caller may see); an anonymous answer keeps a
+    Cache-Control its handler chose (a calendar feed, read by calendar apps with its token in the URL)."""
+    if message["type"] != "http.response.start":
+        return
+    path = str(scope.get("path", ""))
+    added = _ADDED[path.startswith("/schema"), scope.get("scheme") == "https"]
+    headers = list(message.get("headers") or ())
+    present = {name.lower() for name, _ in headers}
+    headers.extend(header for header in added if header[0] not in present)
+    if not is_cacheable_public(path):
+        if carries_credentials(scope):
+            headers = [header for header in headers if header[0].lower() not in _CACHE_HEADERS]
+            headers.extend(_NO_CACHE)
+        elif b"cache-control" not in present:
+            headers.extend(header for header in _NO_CACHE if header[0] not in present)
+    message["headers"] = headers
