@@ -1,7 +1,8 @@
 """Spreadsheets of every dataset in api.md, scoped to the caller, with readable and stable columns.
 
 load_rows() reads through the domain services (async); to_csv()/to_xlsx() turn the rows into bytes (CPU work,
-run off the event loop). Vetting case notes are never exported.
+run off the event loop). Vetting case notes are never exported. Every text value is written through
+spreadsheet_safety.neutralise(), in both formats, so no cell is ever a formula (issue 17: formula injection).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
+from admin_ui.spreadsheet_safety import neutralise
 from core.db import EVERYTHING
 from core.errors import NotFound
 from core.roles import Principal
@@ -109,11 +111,12 @@ def frame(dataset: str, rows: list[dict[str, Any]]) -> Any:
 
 
 def _text(value: Any) -> Any:
+    """A cell as written: dates as ISO text, text that a spreadsheet would run as a formula neutralised."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    return neutralise(value)
 
 
 def to_csv(dataset: str, rows: list[dict[str, Any]]) -> bytes:

@@ -6,7 +6,9 @@ code: `organisation` and `team` (names), `officer` or `staff_number` (staff numb
 every row is tried, each failure becomes a per-row error `{row, column, message}` (row = the spreadsheet's row
 number, the header being row 1), and the transaction is rolled back when any row failed or on a dry run. So an
 import commits all or nothing. Rows already on the register are skipped (or, for officers, updated only when a
-value changed), so importing the same sheet twice changes nothing.
+value changed), so importing the same sheet twice changes nothing. A header row naming one column twice refuses
+the whole file (issue 17). Every value read has the exports' formula neutralisation undone (spreadsheet_safety),
+so an exported sheet imports back with exactly its values, hostile names included.
 
 Training records, the big sheets (issue 8: 10,000 rows in at most 20 s), go through training.batch instead of
 one service call a row: every row is checked first by the single-record path's own rules with everything loaded
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from admin_ui.spreadsheet_safety import unneutralise
 from core.db import EVERYTHING, write_transaction
 from core.errors import DomainError, Invalid, Violation
 from core.roles import Principal, Role
@@ -99,7 +102,11 @@ def _header(name: Any) -> str:
 
 
 def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
-    """The sheet's rows as dicts of stripped strings keyed by normalised headers ('Staff number' → staff_number)."""
+    """The sheet's rows as dicts of stripped strings keyed by normalised headers ('Staff number' → staff_number).
+
+    The header row is read as a row of its own (pandas would rename a repeated header to 'name.1' and the
+    sheet would be half-read): two columns whose headers normalise to the same name refuse the whole file.
+    """
     import pandas as pd
 
     if len(content) > MAX_BYTES:
@@ -111,7 +118,8 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
         raise file_error("The file is named .xlsx but is not an Excel workbook.")
     try:
         if is_xlsx:
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False, engine="openpyxl")
+            frame = pd.read_excel(io.BytesIO(content), header=None, dtype=str, keep_default_na=False,
+                                  engine="openpyxl")
         else:
             text = content.decode("utf-8-sig")
             if "\x00" in text:
@@ -121,22 +129,65 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
                 dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
             except csv.Error:
                 pass
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=dialect.delimiter,
-                                skipinitialspace=True)
+            frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                                sep=dialect.delimiter, skipinitialspace=True)
     except UnicodeDecodeError as exc:
         raise file_error("The file is neither an Excel workbook (.xlsx) nor UTF-8 CSV text.") from exc
     except Exception as exc:  # pandas and openpyxl raise many kinds for a damaged file
         raise file_error("The file could not be read as CSV or XLSX.") from exc
-    frame.columns = [_header(c) for c in frame.columns]
-    if len(frame) > MAX_ROWS:
-        raise file_error(f"The file has {len(frame)} rows; the most one import takes is {MAX_ROWS}.",
+    table = frame.to_numpy(dtype=object).tolist()
+    if not table:
+        raise file_error("The file has a header row but no data rows.")
+    headers = check_headers(table[0])
+    if len(table) - 1 > MAX_ROWS:
+        raise file_error(f"The file has {len(table) - 1} rows; the most one import takes is {MAX_ROWS}.",
                          "import_too_large")
-    rows = [{k: ("" if v is None else str(v)).strip() for k, v in record.items()}
-            for record in frame.to_dict(orient="records")]
+    rows = [{name: _cell(value) for name, value in zip(headers, record, strict=False)} for record in table[1:]]
     rows = [r for r in rows if any(r.values())]
     if not rows:
         raise file_error("The file has a header row but no data rows.")
     return rows
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
+
+
+def check_headers(cells: list[Any]) -> list[str]:
+    """The normalised name of each column; a name given to two or more columns refuses the whole file.
+
+    A column without a header keeps pandas' name for it ('Unnamed: 3' → unnamed_3) and is ignored like any
+    column the import does not know.
+    """
+    from openpyxl.utils import get_column_letter
+
+    names: list[str] = []
+    where: dict[str, list[int]] = {}
+    shown: dict[str, list[str]] = {}
+    for index, cell in enumerate(cells):
+        text = _cell(cell)
+        name = _header(text)
+        if not name:
+            names.append(f"unnamed_{index}")
+            continue
+        names.append(name)
+        where.setdefault(name, []).append(index)
+        shown.setdefault(name, []).append(text)
+    repeated = {name: ", ".join(get_column_letter(i + 1) for i in columns)
+                for name, columns in where.items() if len(columns) > 1}
+    if repeated:
+        violations = []
+        for name, letters in repeated.items():
+            headed = " and ".join(f"'{h}'" for h in dict.fromkeys(shown[name]))
+            violations.append(Violation(
+                "duplicate_column", f"Column {name} appears {len(where[name])} times (columns {letters}, headed "
+                f"{headed}): keep one and remove or rename the others.", name))
+        raise ImportFileError(
+            "import_duplicate_columns",
+            "The header row names a column more than once: "
+            + "; ".join(f"{name} ({letters})" for name, letters in repeated.items()) + ". Nothing was imported.",
+            violations)
+    return names
 
 
 def check_columns(dataset: str, rows: list[dict[str, str]]) -> dict[str, str]:
@@ -200,7 +251,10 @@ class _Context:
 
 
 def _value(ctx: _Context, row: dict[str, str], name: str) -> str:
-    return row.get(ctx.columns.get(name, name), "").strip()
+    """Every value the import reads passes here: trimmed, then the export's formula neutralisation undone
+    (a leading apostrophe before = + - @ TAB or CR, see spreadsheet_safety), so an exported sheet imports back
+    with exactly its values."""
+    return unneutralise(row.get(ctx.columns.get(name, name), "").strip())
 
 
 def _required(ctx: _Context, row: dict[str, str], name: str, errors: list[tuple[str | None, str]]) -> str:
