@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 
 from core.http import (
     SESSION_COOKIE,
+    SIGNS_IN,
     ApiController,
     CurrentPrincipal,
     client_address,
@@ -49,7 +50,8 @@ class AuthController(ApiController):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200, responses=problem_responses(401, 429))
+    # Refused from another site, and taken only as JSON (core.http.guard_input): no login CSRF.
+    @post("/login", status_code=200, responses=problem_responses(401, 403, 415, 429), opt={SIGNS_IN: True})
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> Response[Me]:
         token, principal = await sign_in(data.username, data.password, client_address(request))
         return Response(me_of(principal),

@@ -31,6 +31,7 @@ class CoreErrorCode(StrEnum):
     CROSS_SITE_REQUEST = "cross_site_request"
     CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class DomainError(Exception):
         self.headers: dict[str, str] = {}
 
 
+class Malformed(DomainError):
+    status = 400
+    title = "Malformed request"
+
+
 class NotAuthenticated(DomainError):
     status = 401
     title = "Not signed in"
@@ -81,6 +87,11 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     title = "Conflict with the current state"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    title = "Unsupported media type"
 
 
 class Invalid(DomainError):

@@ -33,8 +33,10 @@ from core.errors import (
     CoreErrorCode,
     DomainError,
     Forbidden,
+    Malformed,
     NotAuthenticated,
     NotFound,
+    UnsupportedMediaType,
     Violation,
     invalid,
     problem_body,
@@ -167,7 +169,16 @@ class UnhandledAnswer:
         return {"Retry-After": RETRY_AFTER_SECONDS} if self.status == 503 else None
 
 
+def is_too_deep_body(exc: BaseException) -> bool:
+    """msgspec's refusal of a body nested deeper than the interpreter's recursion limit: the client sent it."""
+    return isinstance(exc, RecursionError) and "deserializing" in str(exc)
+
+
 def classify_unhandled(exc: Exception) -> UnhandledAnswer:
+    # A body too deeply nested to decode (the API's guard refuses these first; this covers every other route).
+    if is_too_deep_body(exc):
+        return UnhandledAnswer(400, "Malformed request", "The request body is nested too deeply.",
+                               CoreErrorCode.MALFORMED_REQUEST, [_too_deep_violation()])
     # Database constraints are the last line of defence against races the services could not see.
     if is_integrity_error(exc):
         code = CoreErrorCode.DUPLICATE if is_unique_violation(exc) else CoreErrorCode.CONFLICT
@@ -204,6 +215,39 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
 # --- Hostile input, refused once for every API route (ApiController) ------------------------------------
 
 _JSON_NUL = b"\\u0000"
+# No request body has more than a few levels; decoders recurse per level, so a deep one must never reach them.
+MAX_JSON_DEPTH = 32
+
+
+def _nesting_exceeds(value: Any, limit: int) -> bool:
+    """Whether a decoded JSON value nests lists/objects more than `limit` deep (walked without recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON body nests arrays/objects more than `limit` deep. Free for ordinary bodies: only one
+    with more than `limit` opening brackets is decoded to look (msgspec, in C, linear; a body too deep for
+    it to decode at all raises RecursionError). Malformed JSON is left to the body parser (400)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    try:
+        decoded = msgspec.json.decode(body)
+    except RecursionError:
+        return True
+    except msgspec.DecodeError:
+        return False
+    return _nesting_exceeds(decoded, limit)
+
+
+def _too_deep_violation() -> Violation:
+    return Violation("nesting_too_deep", f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} deep.")
 
 
 def _has_nul(value: Any) -> bool:
@@ -226,8 +270,14 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
     even compare it), and NUL characters anywhere in the path, query or JSON body (422: PostgreSQL cannot
     store them, so neither engine accepts them)."""
     # Every API route, login and logout included, before any dependency runs (pages carry CSRF tokens instead).
-    if bearer_token(request) is None and SESSION_COOKIE in request.cookies:  # scripts' requests: no cookie parsing
+    signs_in = bool(request.route_handler.opt.get(SIGNS_IN))
+    if signs_in or (bearer_token(request) is None and SESSION_COOKIE in request.cookies):
+        # Signing in writes the cookie, so it is refused from another site with or without one (login CSRF).
         refuse_cross_site_write(request)
+    if signs_in and request.content_type[0] != "application/json":
+        # Only a JSON body: a form or text/plain post is what another site can make a browser send unasked.
+        raise UnsupportedMediaType(CoreErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                                   "Send the credentials as JSON (Content-Type: application/json).")
     violations: list[Violation] = []
     for name, value in request.path_params.items():
         if isinstance(value, int) and not 0 < value <= MAX_ID:
@@ -241,6 +291,9 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
         raise invalid(violations)
     if request.content_type[0].endswith("json"):
         body = await request.body()
+        if json_too_deep(body):
+            raise Malformed(CoreErrorCode.MALFORMED_REQUEST, "The request body is nested too deeply.",
+                            [_too_deep_violation()])
         if _JSON_NUL in body:
             try:
                 decoded = msgspec.json.decode(body)
@@ -258,9 +311,10 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
 _PROBLEM_TEXT = {
     400: "Malformed request: the body is not valid JSON or not a valid form.",
     401: "Not signed in: sign in, or send a bearer token.",
-    403: "Outside the caller's role or scope.",
+    403: "Outside the caller's role or scope (or, signing in, sent from another site).",
     404: "Unknown id (or a path that names nothing).",
     409: "Conflicts with the current state (an illegal status change, a duplicate); `code` says which.",
+    415: "The body is not in the media type this route takes (signing in: application/json).",
     422: "Invalid input; `violations` name the fields.",
     429: "Too many failed attempts; retry after the Retry-After header's seconds.",
 }
@@ -347,6 +401,8 @@ async def optional_principal(request: Request[Any, Any, Any]) -> Principal | Non
     return principal
 
 
+# Route handler opt key: the route signs the browser in (sets the session cookie).
+SIGNS_IN = "signs_in"
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 from core.errors import Violation
 from core.rules import check_date_order, check_email, check_required_text
@@ -57,6 +60,21 @@ def check_officer(
     if started_on is None:
         out.append(Violation("required", "started_on is required.", "started_on"))
     return out
+
+
+# ASCII control characters (C0 and DEL): CR/LF break calendar lines, others make XML (XLSX) exports invalid.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+OFFICER_TEXT_FIELDS = ("staff_number", "given_name", "family_name", "email")
+
+
+def check_no_control_characters(values: Mapping[str, Any]) -> list[Violation]:
+    """One violation per text field holding a control character (tab, CR, LF, NUL...)."""
+    return [
+        Violation("control_character", f"{field} must not contain control characters (tab, line breaks...).",
+                  field)
+        for field, value in values.items()
+        if isinstance(value, str) and _CONTROL_CHARACTER.search(value)
+    ]
 
 
 def check_leaving(started_on: dt.date, left_on: dt.date) -> list[Violation]:

@@ -16,8 +16,10 @@ from register.officer_list import get_officer as get_officer  # re-exported: oth
 from register.officer_list import list_officers as list_officers
 from register.officer_list import load_officer
 from register.rules import (
+    OFFICER_TEXT_FIELDS,
     check_force,
     check_leaving,
+    check_no_control_characters,
     check_officer,
     check_organisation,
     compute_officer_status,
@@ -196,7 +198,11 @@ async def create_officer(
     email: str,
     started_on: dt.date,
 ) -> dict[str, Any]:
-    raise_if_violations(check_officer(staff_number, given_name, family_name, email, started_on))
+    raise_if_violations(
+        check_officer(staff_number, given_name, family_name, email, started_on)
+        + check_no_control_characters({"staff_number": staff_number, "given_name": given_name,
+                                       "family_name": family_name, "email": email})
+    )
     await _require_manageable(actor, organisation_id)
     raise_if_violations(await _check_team(team_id, organisation_id))
     try:
@@ -237,6 +243,8 @@ async def update_officer(actor: Principal, officer_id: int, changes: dict[str, A
     raise_if_violations(
         check_officer(merged["staff_number"], merged["given_name"], merged["family_name"], merged["email"],
                       merged["started_on"])
+        # Only what this change writes: text stored before the rule existed does not block other edits.
+        + check_no_control_characters({k: v for k, v in changes.items() if k in OFFICER_TEXT_FIELDS})
         + await _check_team(merged["team_id"], before["organisation"])
     )
     values = {getattr(Officer, k if k != "team_id" else "team"): v for k, v in merged.items()}
