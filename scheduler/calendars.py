@@ -2,6 +2,11 @@
 
 The token is the only credential a calendar app can send, so it is random, shown once, stored as a keyed hash,
 and revoked by deleting the feed. What a feed shows was in its creator's scope when it was made.
+
+A feed lives only while its creator's account is active: deactivating a user (core.services.set_user_active)
+silences every feed they made at once. The serving path checks the creator, rather than deactivation writing to
+this table, because core sits below scheduler and cannot reach it; the check needs no hook, covers every way an
+account is deactivated, and costs one primary-key read per fetch. Admins list every feed and revoke any by id.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from typing import Any
 from core.audit import record_audit
 from core.clock import business_today, now_utc
 from core.db import write_transaction
-from core.errors import Forbidden, NotFound, Violation, raise_if_violations
+from core.errors import CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal
 from core.security import hash_token, new_token
+from core.tables import User
 from register import services as register_services
 from register.employment import scoped_officer_ids
 from register.scope import sees_whole_organisation
@@ -72,9 +78,18 @@ async def create_feed(actor: Principal, scope: str, scope_id: int) -> dict[str, 
     return {"token": token, "scope": feed_scope.value, "id": scope_id}
 
 
+async def _creator_active(user_id: int | None) -> bool:
+    """A feed made by a signed-in user serves only while that account is active (and exists); one made by the
+    system (no user) has no account to lose."""
+    if user_id is None:
+        return True
+    row = await User.select(User.is_active).where(User.id == user_id).first()
+    return row is not None and bool(row["is_active"])
+
+
 async def _live_feed(token: str) -> dict[str, Any]:
     row = await CalendarFeed.select().where(CalendarFeed.token_hash == hash_token(token)).first()
-    if row is None or row["revoked_at"] is not None:
+    if row is None or row["revoked_at"] is not None or not await _creator_active(row["created_by_user_id"]):
         raise NotFound("calendar_not_found", "No calendar feed with that token (it may have been revoked).")
     return row
 
@@ -108,3 +123,51 @@ async def revoke_feed(actor: Principal, token: str) -> None:
         await CalendarFeed.update({CalendarFeed.revoked_at: now_utc()}).where(CalendarFeed.id == feed["id"])
         await record_audit(actor, "calendar.revoke", "calendar_feed", feed["id"], {"revoked_at": None},
                            {"revoked_at": now_utc()})
+
+
+def _require_admin(actor: Principal, action: str) -> None:
+    if not actor.is_admin:
+        raise Forbidden(CoreErrorCode.FORBIDDEN, f"Only administrators {action}.")
+
+
+async def list_feeds(actor: Principal, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Every feed, newest first, for administrators: who made it, for what, and whether it serves. Never the
+    token (only its hash is stored, and that is not shown either)."""
+    _require_admin(actor, "list calendar feeds")
+    total = await CalendarFeed.count()
+    rows = await CalendarFeed.select(
+        CalendarFeed.id, CalendarFeed.scope, CalendarFeed.scope_id, CalendarFeed.created_by_user_id,
+        CalendarFeed.created_at, CalendarFeed.revoked_at,
+    ).order_by(CalendarFeed.id, ascending=False).limit(limit).offset(offset)
+    creator_ids = sorted({r["created_by_user_id"] for r in rows if r["created_by_user_id"] is not None})
+    users = {u["id"]: u for u in await User.select(User.id, User.username, User.is_active)
+             .where(User.id.is_in(creator_ids))} if creator_ids else {}
+    items = []
+    for row in rows:
+        creator = users.get(row["created_by_user_id"])
+        creator_active = row["created_by_user_id"] is None or bool(creator and creator["is_active"])
+        items.append({
+            "id": row["id"], "scope": row["scope"], "scope_id": row["scope_id"],
+            "created_by_user_id": row["created_by_user_id"],
+            "created_by": creator["username"] if creator else None,
+            "created_at": row["created_at"], "revoked_at": row["revoked_at"],
+            "creator_active": creator_active, "live": row["revoked_at"] is None and creator_active,
+        })
+    return items, total
+
+
+async def revoke_feed_by_id(actor: Principal, feed_id: int) -> None:
+    """An administrator revokes any feed by its id (tokens are never shown again). Revoking a feed already
+    revoked changes nothing; a feed silenced by its creator's deactivation is revoked for good."""
+    _require_admin(actor, "revoke calendar feeds by id")
+    async with write_transaction():
+        feed = await CalendarFeed.select(CalendarFeed.id, CalendarFeed.revoked_at) \
+            .where(CalendarFeed.id == feed_id).first()
+        if feed is None:
+            raise NotFound("calendar_not_found", f"No calendar feed with id {feed_id}.")
+        if feed["revoked_at"] is not None:
+            return
+        revoked_at = now_utc()
+        await CalendarFeed.update({CalendarFeed.revoked_at: revoked_at}).where(CalendarFeed.id == feed_id)
+        await record_audit(actor, "calendar.revoke", "calendar_feed", feed_id, {"revoked_at": None},
+                           {"revoked_at": revoked_at})

@@ -21,6 +21,7 @@ from scheduler.policy_store import policy_document, update_policy
 from scheduler.schemas import (
     BindingRead,
     CalendarCreate,
+    CalendarFeedRead,
     CalendarRead,
     ComplianceRead,
     DigestRead,
@@ -132,6 +133,17 @@ class SweepController(ApiController):
 class CalendarController(ApiController):
     path = "/api/calendars"
     tags = ["calendars"]
+
+    @get("/")
+    async def list_feeds(self, principal: CurrentPrincipal, limit: Limit = 50,
+                         offset: Offset = 0) -> Page[CalendarFeedRead]:
+        """Every calendar feed, for administrators (never a token)."""
+        items, total = await calendars.list_feeds(principal, limit=limit, offset=offset)
+        return Page(items=[CalendarFeedRead(**item) for item in items], total=total)
+
+    @delete("/by-id/{feed_id:int}", status_code=204)
+    async def revoke_by_id(self, principal: CurrentPrincipal, feed_id: FromPath[int]) -> None:
+        await calendars.revoke_feed_by_id(principal, feed_id)
 
     @post("/", status_code=201)
     async def create(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,

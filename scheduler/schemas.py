@@ -185,3 +185,17 @@ class CalendarRead(msgspec.Struct):
     token: str
     scope: str
     id: int
+
+
+class CalendarFeedRead(msgspec.Struct):
+    """A feed as an administrator sees it: never its token."""
+
+    id: int
+    scope: str
+    scope_id: int
+    created_by_user_id: int | None
+    created_by: str | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    creator_active: bool
+    live: bool

@@ -90,6 +90,7 @@ class Ctx:
     kit: dict[str, int] = field(default_factory=dict)
     declarations: dict[str, int] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)  # user -> token of a feed they created
+    feed_ids: dict[str, int] = field(default_factory=dict)  # user -> id of that feed
     policy: dict[str, Any] = field(default_factory=dict)
     prerequisites: list[dict[str, str]] = field(default_factory=list)
     snapshot: Snapshot | None = None
@@ -112,10 +113,12 @@ class Ctx:
 async def build_ctx() -> Ctx:
     """The world, and for each of RECORD_OFFICERS an accreditation, a vetting application with a case note, a
     training record, a booking, a stab vest and a declaration; a calendar feed per user; one sweep's outbox."""
+    from core.security import hash_token
     from register import accreditations, kit
     from scheduler import calendars
     from scheduler.policy_store import policy_document
     from scheduler.sweep import run_sweep
+    from scheduler.tables import CalendarFeed
     from training import services as training
     from vetting import services as vetting
 
@@ -152,6 +155,8 @@ async def build_ctx() -> Ctx:
     for user in USERS:
         feed = await calendars.create_feed(ctx.world.principals[user], "officer", ctx.officer(IN_OFFICER))
         ctx.feeds[user] = feed["token"]
+        ctx.feed_ids[user] = (await CalendarFeed.select(CalendarFeed.id)
+                              .where(CalendarFeed.token_hash == hash_token(feed["token"])).first())["id"]
     await run_sweep(ctx.today, dry_run=False, now=now_utc())
     ctx.policy = await policy_document()
     ctx.prerequisites = list(ctx.policy["power_prerequisites"])
@@ -558,6 +563,10 @@ CASES: list[Case] = [
     # A feed is read with its token alone (api.md): the token is the authorisation.
     api("GET", "/api/calendars/{feed_file:str}", PUBLIC, NONE, anonymous_ok=True,
         build=lambda c, t: Req(f"/api/calendars/{c.feeds['admin']}.ics")),
+    # Administrators list every feed and revoke any by id (a deactivated creator's feeds are silenced already).
+    api("GET", "/api/calendars", ADMIN, NONE, build=lambda c, t: Req("/api/calendars")),
+    api("DELETE", "/api/calendars/by-id/{feed_id:int}", ADMIN, NONE, ok=(204,),
+        build=lambda c, t: Req(f"/api/calendars/by-id/{c.feed_ids['admin']}")),
     # Revoking: in scope = a feed the caller created; out of scope = someone else's (admin may revoke any).
     api("DELETE", "/api/calendars/{feed_file:str}", EVERYONE, RECORD, ok=(204,),
         build=lambda c, t: Req(f"/api/calendars/{c.feeds[t.who if t.inside and t.who in c.feeds else 'admin']}.ics")),
