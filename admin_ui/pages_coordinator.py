@@ -16,6 +16,7 @@ from core.http import CurrentPrincipal, Today
 from register import accreditations
 from register.employment import employment_facts
 from register.services import get_officer, get_organisation, list_organisations, list_powers
+from scheduler.policy_store import load_catalogue
 from scheduler.services import forecast
 
 RENEW_WINDOW_DAYS = 180
@@ -40,8 +41,10 @@ class CoordinatorPages(Controller):
         end = _parse_day(to, start + dt.timedelta(days=90))
         rows = await forecast(principal, start, end, organisation_id=organisation_id)
         organisations = await list_organisations(principal)
+        # Titles, not codes: the powers and modules as people know them (the code stays beside them as a hint).
+        names = (await load_catalogue()).names
         return page("pages/forecast.html", principal, title="Forecast", nav_active="/forecast", rows=rows,
-                    start=start, end=end, organisations=organisations, organisation_id=organisation_id)
+                    start=start, end=end, organisations=organisations, organisation_id=organisation_id, names=names)
 
     @get("/accreditations")
     async def to_renew(self, principal: CurrentPrincipal, today: Today) -> Response[Any]:
