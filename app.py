@@ -26,7 +26,7 @@ import vetting.controllers
 from admin_ui.paths import STATIC_DIR, TEMPLATES_DIR
 from bootstrap import wire
 from core.controllers import AuthController, HealthController
-from core.headers import add_security_headers
+from core.headers import add_security_headers, complete_allow_header
 from core.http import EXCEPTION_HANDLERS, optional_principal, provide_principal, provide_today
 from core.lifecycle import close_database, open_database
 from core.logs import install_redaction
@@ -81,7 +81,7 @@ def create_app() -> Litestar:
         },
         exception_handlers=EXCEPTION_HANDLERS,
         # Every answer, the router's own 404 and 405 included (they bypass middleware): see core.headers.
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, complete_allow_header],
         lifespan=[lifespan],
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine,
                                        engine_callback=admin_ui.templating.configure),

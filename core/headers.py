@@ -8,6 +8,8 @@ outside every middleware, but each message the app sends passes through the app'
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.types import Message, Scope
 
 CONTENT_SECURITY_POLICY = (
@@ -71,3 +73,29 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         elif b"cache-control" not in present:
             headers.extend(header for header in _NO_CACHE if header[0] not in present)
     message["headers"] = headers
+
+
+def _methods_by_path(app: Any) -> dict[str, str]:
+    """Every path's methods, as the router knows them, joined for an Allow header."""
+    return {path: ", ".join(sorted({*handlers} | {"OPTIONS"}))
+            for path, handlers in app.route_handler_method_map.items()}
+
+
+_ALLOW_STATE_KEY = "csas_allow_by_path"
+
+
+async def complete_allow_header(message: Message, scope: Scope) -> None:
+    """OPTIONS answers list every method of their path. Litestar builds a path's OPTIONS answer when the path's first
+    handler is registered, so a controller with GET and PATCH on one path answered `Allow: GET, OPTIONS`; the
+    router's own map, read once per app, knows them all."""
+    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS" or message["status"] != 204:
+        return
+    app = scope["litestar_app"]
+    known: dict[str, str] | None = app.state.get(_ALLOW_STATE_KEY)
+    if known is None:
+        known = app.state[_ALLOW_STATE_KEY] = _methods_by_path(app)
+    paths = getattr(scope.get("route_handler"), "paths", None) or ()
+    allow = next((known[path] for path in paths if path in known), None)
+    if allow is not None:
+        message["headers"] = [header for header in message.get("headers") or () if header[0].lower() != b"allow"]
+        message["headers"].append((b"allow", allow.encode("latin-1")))

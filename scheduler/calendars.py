@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from core.audit import record_audit
 from core.clock import business_today, now_utc
@@ -21,11 +22,12 @@ from core.db import write_transaction
 from core.errors import CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal
 from core.security import hash_token, new_token
+from core.settings import get_settings
 from core.tables import User
 from register import services as register_services
 from register.employment import scoped_officer_ids
 from register.scope import sees_whole_organisation
-from scheduler.ical import CalendarOfficer, build_calendar
+from scheduler.ical import CalendarOfficer, Publisher, build_calendar
 from scheduler.policy_store import load_catalogue
 from scheduler.rules import compute_compliance, compute_plan
 from scheduler.services import load_facts
@@ -112,7 +114,9 @@ async def feed_ics(token: str, today: dt.date | None = None) -> bytes:
         compliance = compute_compliance(facts, day, policy)
         entries.append(CalendarOfficer(facts.officer_id, facts.name, tuple(compute_plan(facts, day, policy)),
                                        compliance.powers))
-    return build_calendar(name, entries, now_utc())
+    settings = get_settings()
+    publisher = Publisher(host=urlsplit(settings.public_url).hostname or "localhost", email=settings.mail_from)
+    return build_calendar(name, entries, now_utc(), publisher=publisher)
 
 
 async def revoke_feed(actor: Principal, token: str) -> None:

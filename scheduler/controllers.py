@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Request, Response, delete, get, post, put
+from litestar import HttpMethod, Request, Response, delete, get, post, put, route
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.clock import now_utc
@@ -152,11 +152,13 @@ class CalendarController(ApiController):
         url = f"{str(request.base_url).rstrip('/')}/api/calendars/{feed['token']}.ics"
         return CalendarRead(url=url, token=feed["token"], scope=feed["scope"], id=feed["id"])
 
-    # Path parameters are whole segments, so the feed's "TOKEN.ics" is one segment, split here.
-    @get("/{feed_file:str}", media_type="text/calendar")
+    # Path parameters are whole segments, so the feed's "TOKEN.ics" is one segment, split here. HEAD answers as
+    # GET does (calendar apps check a feed with it); the server sends no body for HEAD.
+    @route("/{feed_file:str}", http_method=[HttpMethod.GET, HttpMethod.HEAD], media_type="text/calendar")
     async def feed(self, feed_file: FromPath[str]) -> Response[bytes]:
         token = feed_file.removesuffix(".ics") if feed_file.endswith(".ics") else ""
-        return Response(await calendars.feed_ics(token), media_type="text/calendar; charset=utf-8",
+        # Litestar adds the one charset parameter itself.
+        return Response(await calendars.feed_ics(token), media_type="text/calendar",
                         headers={"Cache-Control": "private, max-age=300"})
 
     @delete("/{feed_file:str}", status_code=204)

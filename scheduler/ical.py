@@ -13,8 +13,13 @@ For each officer in the feed:
 
 UIDs are stable across regenerations (they depend on the officer, the item and the date, never on the time the
 feed was made), so calendar clients update events in place: ``{officer}-{kind}-{code}-{date}-{start|expiry}``
-and ``{officer}-powers-{date}-lapse``, all ``@csas-register``. Every event is TRANSPARENT (it does not block
+and ``{officer}-powers-{date}-lapse``, all ``@<the installation's host>`` (RFC 5545 asks for a host-qualified
+UID, so two registers' events never collide in one calendar). Every event is TRANSPARENT (it does not block
 time) and carries a DESCRIPTION with the step's status and next action.
+
+The feed is published (``METHOD:PUBLISH``), so each event names the register as its ORGANIZER (RFC 5546 requires
+one for PUBLISH). The calendar's NAME and X-WR-CALNAME are escaped text like every other property: a comma,
+semicolon or line break in a team's or officer's name cannot end the line early.
 """
 
 from __future__ import annotations
@@ -23,12 +28,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from scheduler.rules import Kind, PlanStep, PowerCompliance, StepStatus
 
 PRODID = "-//CSAS Register//EN"
-UID_DOMAIN = "csas-register"
+ORGANIZER_NAME = "CSAS Register"
 RENEWAL_IN_HAND = "(renewal in hand)"
 
 
@@ -38,6 +43,14 @@ class CalendarOfficer:
     officer_name: str
     steps: tuple[PlanStep, ...]
     powers: tuple[PowerCompliance, ...]
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the feed: the host that qualifies every UID, and the address that organises every event."""
+
+    host: str = "localhost"
+    email: str = "csas-register@localhost"
 
 
 @dataclass(frozen=True)
@@ -61,7 +74,8 @@ _KIND_LABEL = {
 
 
 def build_calendar(
-    name: str, entries: list[CalendarOfficer], generated_at: dt.datetime, alarms: CalendarAlarms = DEFAULT_ALARMS
+    name: str, entries: list[CalendarOfficer], generated_at: dt.datetime, alarms: CalendarAlarms = DEFAULT_ALARMS,
+    publisher: Publisher = Publisher(),
 ) -> bytes:
     """The feed `name` with every officer's expiry, start-by and lapse events; `generated_at` is the DTSTAMP."""
     if generated_at.tzinfo is None:
@@ -72,8 +86,9 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("name", name)
+    # icalendar leaves these two unescaped unless told they are text.
+    calendar.add("x-wr-calname", vText(name))
+    calendar.add("name", vText(name))
     events: list[Event] = []
     seen: set[str] = set()
     for entry in sorted(entries, key=lambda e: e.officer_id):
@@ -82,7 +97,11 @@ def build_calendar(
             if step.status is not StepStatus.DONE:
                 events.append(_start_by_event(entry, step, stamp, alarms, seen))
         events += _lapse_events(entry, stamp, alarms)
+    organizer = vCalAddress(f"mailto:{publisher.email}")
+    organizer.params["cn"] = ORGANIZER_NAME
     for event in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
+        event["uid"] = f"{event['uid']}@{publisher.host}"
+        event.add("organizer", organizer)
         calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data
@@ -204,13 +223,12 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 def _uid(officer_id: int, kind: str, code: str, day: dt.date, part: str) -> str:
     pieces = [str(officer_id), kind] + ([_UNSAFE.sub("_", code)] if code else []) + [day.isoformat(), part]
-    return f"{'-'.join(pieces)}@{UID_DOMAIN}"
+    return "-".join(pieces)
 
 
 def _unique(uid: str, step: PlanStep, seen: set[str]) -> str:
     """Two steps on one item and day (a kit item's replacement and inspection) get distinct, still stable UIDs."""
     if uid in seen:
-        local, domain = uid.split("@", 1)
-        uid = f"{local}-{_UNSAFE.sub('_', step.title.lower())}@{domain}"
+        uid = f"{uid}-{_UNSAFE.sub('_', step.title.lower())}"
     seen.add(uid)
     return uid

@@ -114,3 +114,32 @@ async def test_the_vetting_officer_reads_case_notes_on_the_timeline(client: Asyn
     page = await client.get(f"/vetting/applications/{app_id}")
     assert page.status_code == 200
     assert SECRET in page.text
+
+
+async def test_a_binding_annual_review_reads_as_the_vetting_table_does(client: AsyncClient, world: World) -> None:
+    """An NPPV3 clearance stops counting at its annual review, not its expiry: the headline's date and the vetting
+    table's "Annual review due" column say the same day."""
+    from register import kit
+    from tests.admin_ui.test_pages_common import SYSTEM
+    from training import services as training
+
+    await grant(world)
+    day, officer_id = today(), world.officers["A1a-1"]
+    application = await vetting.create_application(SYSTEM, officer_id=officer_id, level_code="NPPV3",
+                                                   requested_on=day - dt.timedelta(days=340), today=day)
+    for status, ago in (("submitted", 335), ("in_progress", 330), ("granted", 320)):
+        await vetting.record_event(SYSTEM, application["id"], status=status, on=day - dt.timedelta(days=ago),
+                                   today=day, force_reference="FREF-1" if status == "granted" else None)
+    for module in ("CSAS_CORE", "PENALTY_NOTICES"):
+        await training.record_completion(SYSTEM, today=day, officer_id=officer_id, module_code=module,
+                                         completed_on=day - dt.timedelta(days=100), result="pass")
+    await kit.issue_kit(SYSTEM, officer_id=officer_id, kit_type_code="ID_CARD",
+                        issued_on=day - dt.timedelta(days=20), serial_number="ID-1")
+    from core.dates import add_months, long_date
+
+    review_due = add_months(day - dt.timedelta(days=320), 12)
+    written = long_date(review_due)
+    await sign_in(client, "off_a1a1")
+    text = (await client.get("/me")).text
+    assert f"The first thing to expire: Vetting NPPV3 (annual review due) on {written}." in " ".join(text.split())
+    assert "Annual review due</th>" in text and f'<td class="govuk-table__cell">{written}</td>' in text

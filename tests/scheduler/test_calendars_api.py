@@ -45,3 +45,15 @@ async def test_only_the_creator_or_admin_revokes(client, world: World) -> None:
     assert (await client.delete(f"/api/calendars/{token}", headers=world.auth("hr_a1"))).status_code == 403
     assert (await client.delete(f"/api/calendars/{token}", headers=world.auth("admin"))).status_code == 204
     assert (await client.get("/api/calendars/not-a-token.ics")).status_code == 404
+
+
+async def test_head_answers_as_get_does_with_one_charset(client, world: World) -> None:
+    token = (await client.post("/api/calendars", json={"scope": "team", "id": world.teams["A1a"]},
+                               headers=world.auth("mgr_a1a"))).json()["token"]
+    got = await client.get(f"/api/calendars/{token}.ics")
+    head = await client.head(f"/api/calendars/{token}.ics")
+    assert got.status_code == head.status_code == 200
+    assert got.headers["content-type"] == head.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert head.headers["content-length"] == got.headers["content-length"] == str(len(got.content))
+    assert head.content == b""
+    assert (await client.head("/api/calendars/not-a-token.ics")).status_code == 404

@@ -60,7 +60,7 @@ def test_calendar_properties() -> None:
 def test_expiry_and_start_by_events_for_each_open_step() -> None:
     found = events(build_calendar("Jo", [JO], GENERATED))
 
-    expiry = found["7-training-CSAS_CORE-2027-09-01-expiry@csas-register"]
+    expiry = found["7-training-CSAS_CORE-2027-09-01-expiry@localhost"]
     assert str(expiry["summary"]) == "Expires: CSAS_CORE — Jo Bloggs"
     assert expiry.decoded("dtstart") == D(2027, 9, 1)
     assert expiry.decoded("dtend") == D(2027, 9, 2)
@@ -71,20 +71,20 @@ def test_expiry_and_start_by_events_for_each_open_step() -> None:
     [alarm] = alarms(expiry)
     assert str(alarm["action"]) == "DISPLAY" and alarm.decoded("trigger") == dt.timedelta(days=-14)
 
-    start = found["7-training-CSAS_CORE-2027-05-04-start@csas-register"]
+    start = found["7-training-CSAS_CORE-2027-05-04-start@localhost"]
     assert str(start["summary"]) == "Start by: Book CSAS refresher course — Jo Bloggs"
     assert (start.decoded("dtstart"), start.decoded("dtend")) == (D(2027, 5, 4), D(2027, 5, 5))
     [alarm] = alarms(start)
     assert alarm.decoded("trigger") == dt.timedelta(hours=-15)  # 09:00 the day before
 
-    accreditation = found["7-accreditation-SUR-001-2027-06-01-expiry@csas-register"]
+    accreditation = found["7-accreditation-SUR-001-2027-06-01-expiry@localhost"]
     assert str(accreditation["summary"]) == "Expires: Accreditation SUR-001 — Jo Bloggs"
-    assert "7-accreditation-SUR-001-2027-04-02-start@csas-register" in found
+    assert "7-accreditation-SUR-001-2027-04-02-start@localhost" in found
 
 
 def test_a_step_in_hand_keeps_its_expiry_without_alarm_and_has_no_start_event() -> None:
     found = events(build_calendar("Jo", [JO], GENERATED))
-    done = found["7-vetting-NPPV2A-2027-03-01-expiry@csas-register"]
+    done = found["7-vetting-NPPV2A-2027-03-01-expiry@localhost"]
     assert str(done["summary"]) == "Expires: Vetting NPPV2A (renewal in hand) — Jo Bloggs"
     assert alarms(done) == []
     assert "Status: done." in str(done["description"])
@@ -94,7 +94,7 @@ def test_a_step_in_hand_keeps_its_expiry_without_alarm_and_has_no_start_event() 
 def test_powers_lapsing_the_same_day_make_one_event_the_day_after_the_last_usable_day() -> None:
     found = events(build_calendar("Jo", [JO], GENERATED))
     lapse = only(found, "Powers lapse:")
-    assert str(lapse["uid"]) == "7-powers-2027-06-01-lapse@csas-register"
+    assert str(lapse["uid"]) == "7-powers-2027-06-01-lapse@localhost"
     assert str(lapse["summary"]) == "Powers lapse: ALCOHOL_UNDER_18, FPN_LITTER — Jo Bloggs"
     assert (lapse.decoded("dtstart"), lapse.decoded("dtend")) == (D(2027, 6, 1), D(2027, 6, 2))
     assert "Unless renewed" in str(lapse["description"])
@@ -111,8 +111,8 @@ def test_powers_lapsing_on_different_days_or_unusable_or_unlimited() -> None:
         power("DOG_FOULING", None),                            # usable without end (no binding item)
     ))
     found = events(build_calendar("Sam", [officer], GENERATED))
-    assert sorted(found) == ["9-powers-2027-03-01-lapse@csas-register", "9-powers-2028-03-01-lapse@csas-register"]
-    assert str(found["9-powers-2028-03-01-lapse@csas-register"]["summary"]) == (
+    assert sorted(found) == ["9-powers-2027-03-01-lapse@localhost", "9-powers-2028-03-01-lapse@localhost"]
+    assert str(found["9-powers-2028-03-01-lapse@localhost"]["summary"]) == (
         "Powers lapse: ALCOHOL_UNDER_18 — Sam Smith")
 
 
@@ -136,15 +136,15 @@ def test_two_steps_on_one_item_and_day_get_distinct_uids() -> None:
         "Expires: Kit BODY_ARMOUR — Ali Khan", "Due: Kit BODY_ARMOUR — Ali Khan",
         "Start by: Replace kit — Ali Khan", "Start by: Inspect kit — Ali Khan",
     }
-    assert "5-kit-BODY_ARMOUR-2027-04-01-expiry@csas-register" in found
+    assert "5-kit-BODY_ARMOUR-2027-04-01-expiry@localhost" in found
 
 
 def test_several_officers_are_kept_apart() -> None:
     sam = CalendarOfficer(9, "Sam Smith", (CORE,), (power("FPN_LITTER", D(2027, 5, 31)),))
     found = events(build_calendar("Team", [JO, sam], GENERATED))
-    assert "9-training-CSAS_CORE-2027-09-01-expiry@csas-register" in found
-    assert "7-training-CSAS_CORE-2027-09-01-expiry@csas-register" in found
-    assert str(found["9-powers-2027-06-01-lapse@csas-register"]["summary"]) == "Powers lapse: FPN_LITTER — Sam Smith"
+    assert "9-training-CSAS_CORE-2027-09-01-expiry@localhost" in found
+    assert "7-training-CSAS_CORE-2027-09-01-expiry@localhost" in found
+    assert str(found["9-powers-2027-06-01-lapse@localhost"]["summary"]) == "Powers lapse: FPN_LITTER — Sam Smith"
     assert len(found) == 6 + 3
 
 
@@ -159,7 +159,7 @@ def test_several_officers_are_kept_apart() -> None:
 def test_description_says_status_and_next_action(status: StepStatus, text: str) -> None:
     step = PlanStep(CORE.kind, CORE.code, CORE.title, CORE.expires_on, CORE.start_by, status)
     found = events(build_calendar("Jo", [CalendarOfficer(7, "Jo Bloggs", (step,), ())], GENERATED))
-    description = str(found["7-training-CSAS_CORE-2027-05-04-start@csas-register"]["description"])
+    description = str(found["7-training-CSAS_CORE-2027-05-04-start@localhost"]["description"])
     assert description.startswith(f"Status: {status.value}.") and text in description
 
 
@@ -180,3 +180,29 @@ def test_empty_feed_is_a_valid_calendar() -> None:
 def test_naive_generated_at_is_refused() -> None:
     with pytest.raises(ValueError):
         build_calendar("Jo", [JO], dt.datetime(2026, 11, 22, 6, 0))  # noqa: DTZ001
+
+
+HOSTILE = 'Team, "A"; B\\ C\r\nBEGIN:VEVENT'
+
+
+def test_the_calendar_name_is_escaped_text_whatever_it_holds() -> None:
+    data = build_calendar(HOSTILE, [CalendarOfficer(3, HOSTILE, (CORE,), ())], GENERATED)
+    lines = data.decode().split("\r\n")
+    assert sum(line == "BEGIN:VEVENT" for line in lines) == 2  # the two events, nothing injected by the name
+    for name in ("NAME", "X-WR-CALNAME"):
+        assert f'{name}:Team\\, "A"\\; B\\\\ C\\nBEGIN:VEVENT' in lines
+    event = next(iter(Calendar.from_ical(data).walk("VEVENT")))
+    assert str(event["summary"]).endswith('— Team, "A"; B\\ C\nBEGIN:VEVENT')  # CR LF read back as one line break
+
+
+def test_a_published_feed_names_its_organizer_and_qualifies_uids_with_the_host() -> None:
+    from scheduler.ical import Publisher
+
+    data = build_calendar("CSAS: Jo", [JO], GENERATED,
+                          publisher=Publisher(host="register.example.gov.uk", email="csas@example.gov.uk"))
+    calendar = Calendar.from_ical(data)
+    assert str(calendar["method"]) == "PUBLISH"
+    for event in calendar.walk("VEVENT"):  # RFC 5546: PUBLISH needs an ORGANIZER on every event
+        assert str(event["organizer"]) == "mailto:csas@example.gov.uk"
+        assert event["organizer"].params["cn"] == "CSAS Register"
+        assert str(event["uid"]).endswith("@register.example.gov.uk")
