@@ -97,5 +97,5 @@ async def complete_allow_header(message: Message, scope: Scope) -> None:
     paths = getattr(scope.get("route_handler"), "paths", None) or ()
     allow = next((known[path] for path in paths if path in known), None)
     if allow is not None:
-        message["headers"] = [header for header in message.get("headers") or () if header[0].lower() != b"allow"]
-        message["headers"].append((b"allow", allow.encode("latin-1")))
+        headers = [header for header in message.get("headers") or () if header[0].lower() != b"allow"]
+        message["headers"] = [*headers, (b"allow", allow.encode("latin-1"))]
