@@ -1,5 +1,5 @@
-"""The administrator's pages: users, the policy (lead times, validity, prerequisites), the catalogues, the
-outbox and the scheduler's health."""
+"""The administrator's pages: users, the policy (lead times, validity, prerequisites; a coordinator reads it, and
+changes it in a one-force register), the catalogues, the outbox and the scheduler's health."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ from core.http import CurrentPrincipal
 from core.roles import Principal, Role
 from core.services import list_users, set_user_active
 from register.kit import list_kit_types
+from register.scope import (
+    INSTALLATION_WIDE,
+    may_change_installation_settings,
+    require_installation_writer,
+    require_role,
+)
 from register.services import create_user, list_forces, list_organisations, list_powers, list_teams
 from scheduler.delivery import list_notifications
 from scheduler.policy import LeadTimes
@@ -116,13 +122,16 @@ class AdminPages(Controller):
 
     @get("/admin/policy")
     async def policy(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
-        _require_admin(principal)
+        require_role(principal, Role.CSAS_COORDINATOR, action="see the policy")
+        editable = await may_change_installation_settings(principal)
+        reason = "" if editable else INSTALLATION_WIDE.format(subject="This policy")
         return page("pages/admin_policy.html", principal, title="Policy", nav_active="/admin/policy",
-                    policy=await policy_document(), labels=LEAD_LABELS, notice=notice_for(request))
+                    policy=await policy_document(), labels=LEAD_LABELS, notice=notice_for(request),
+                    editable=editable, read_only_reason=reason)
 
     @route("/admin/policy/lead-times", http_method=["GET", "POST"])
     async def lead_times(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
-        _require_admin(principal)
+        await require_installation_writer(principal, action="change the policy")
         current = (await policy_document())["lead_times"]
         names = [f.name for f in fields(LeadTimes)]
         action = Action(
@@ -145,7 +154,7 @@ class AdminPages(Controller):
 
     @route("/admin/policy/warnings", http_method=["GET", "POST"])
     async def warnings(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
-        _require_admin(principal)
+        await require_installation_writer(principal, action="change the policy")
         current = await policy_document()
         action = Action(
             title="Change warnings and reminders", caption="Policy", submit="Continue", back_url="/admin/policy",
@@ -166,7 +175,7 @@ class AdminPages(Controller):
 
     @route("/admin/policy/validity", http_method=["GET", "POST"])
     async def validity(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
-        _require_admin(principal)
+        await require_installation_writer(principal, action="change the policy")
         current = {m["code"]: m["validity_months"] for m in (await policy_document())["module_validity"]}
         action = Action(
             title="Change how long training stays valid", caption="Policy", submit="Continue",
@@ -188,7 +197,7 @@ class AdminPages(Controller):
 
     @route("/admin/policy/prerequisites", http_method=["GET", "POST"])
     async def prerequisites(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
-        _require_admin(principal)
+        await require_installation_writer(principal, action="change the policy")
         powers = [p for p in await list_powers() if p["in_force"]]
         modules = [(m["code"], m["title"]) for m in await list_modules()]
         current: dict[str, list[str]] = {p["code"]: [] for p in powers}

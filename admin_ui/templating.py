@@ -43,7 +43,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
     "hr": [("/vetting", "Vetting"), ("/officers", "Officers")],
     "vetting_officer": [("/vetting", "Vetting queue"), ("/officers", "Officers")],
     "csas_coordinator": [("/forecast", "Forecast"), ("/accreditations", "Accreditations to renew"),
-                         ("/officers", "Officers")],
+                         ("/officers", "Officers"), ("/admin/policy", "Policy")],
     "admin": [("/admin", "Users"), ("/admin/policy", "Policy"), ("/admin/catalogues", "Catalogues"),
               ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers")],
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 from typing import Any
 
 from core.audit import record_audit
@@ -26,10 +27,22 @@ from core.security import hash_password, hash_token, new_token, password_needs_r
 from core.tables import ApiToken, SignInAttempt, User, UserSession
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
-# Guessing is throttled per username and per client address over a sliding window; a success resets the count
-# for the username only. Attempts are rows, so every app instance sees the same count.
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
+# Sign-in throttling (OWASP ASVS 2.2): guessing is slowed, but a stranger cannot lock the owner out.
+# - A (username, address) pair gets PAIR_FREE_FAILURES failures since its last success; then each attempt must
+#   wait from the last failure, FIRST_DELAY doubling up to MAX_DELAY.
+# - An address with MAX_FAILURES_PER_ADDRESS failures over all usernames within ADDRESS_WINDOW is cut off: spraying.
+# - An account with ACCOUNT_FREE_FAILURES failures from anywhere within FAILURE_WINDOW gets the same growing delay,
+#   for every address but those that signed in to it within KNOWN_ADDRESS_PERIOD: distributed guessing is slowed,
+#   while the owner's usual address is only ever held up by its own failures (the pair's delay).
+# Attempts are rows, so every app instance sees the same counts. Failures are kept for FAILURE_WINDOW, and each
+# pair's latest success for KNOWN_ADDRESS_PERIOD, so the table stays small.
+FAILURE_WINDOW = dt.timedelta(hours=1)
+ADDRESS_WINDOW = dt.timedelta(minutes=15)
+KNOWN_ADDRESS_PERIOD = dt.timedelta(days=30)
+FIRST_DELAY = dt.timedelta(minutes=1)
+MAX_DELAY = dt.timedelta(minutes=15)
+PAIR_FREE_FAILURES = 5
+ACCOUNT_FREE_FAILURES = 20
 MAX_FAILURES_PER_ADDRESS = 20
 
 
@@ -149,50 +162,86 @@ async def set_user_active(actor: Principal, user_id: int, active: bool) -> dict[
     return before
 
 
-async def _recent_failures(clause: Any, since: dt.datetime, reset_by_success: bool) -> int:
-    start = since
-    if reset_by_success:
-        last_success = await SignInAttempt.select(SignInAttempt.at).where(
-            clause & (SignInAttempt.succeeded == True) & (SignInAttempt.at >= since)  # noqa: E712
-        ).order_by(SignInAttempt.at, ascending=False).first()
-        start = max(since, last_success["at"]) if last_success else since
-    count: int = await SignInAttempt.count().where(
-        clause & (SignInAttempt.succeeded == False) & (SignInAttempt.at >= start)  # noqa: E712
-    )
-    return count
+async def _recent_failures(clause: Any, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """How many failures match since then, and when the latest was."""
+    failed = clause & (SignInAttempt.succeeded == False) & (SignInAttempt.at >= since)  # noqa: E712
+    count: int = await SignInAttempt.count().where(failed)
+    if not count:
+        return 0, None
+    latest: dict[str, dt.datetime] | None = await SignInAttempt.select(SignInAttempt.at).where(failed) \
+        .order_by(SignInAttempt.at, ascending=False).first()
+    return count, latest["at"] if latest else None
+
+
+def _backoff_ends(recent: tuple[int, dt.datetime | None], free: int) -> dt.datetime | None:
+    failures, latest = recent
+    if latest is None or failures < free:
+        return None
+    return latest + min(FIRST_DELAY * (1 << min(failures - free, 16)), MAX_DELAY)
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 async def _check_throttle(username: str, client_ip: str, now: dt.datetime) -> None:
-    since = now - THROTTLE_WINDOW
-    by_name = await _recent_failures(SignInAttempt.username == username, since, reset_by_success=True)
-    # An address's count is never reset by a success: anyone's own account would otherwise reset it for
-    # guesses at everyone else's.
-    by_address = await _recent_failures(SignInAttempt.client_ip == client_ip, since, reset_by_success=False) \
-        if client_ip else 0
-    if by_name >= MAX_FAILURES_PER_USERNAME or by_address >= MAX_FAILURES_PER_ADDRESS:
-        raise TooManyRequests(
-            CoreErrorCode.TOO_MANY_REQUESTS,
-            f"Too many failed sign-ins. Try again in {int(THROTTLE_WINDOW.total_seconds() // 60)} minutes.",
-            retry_after=int(THROTTLE_WINDOW.total_seconds()),
-        )
+    pair = (SignInAttempt.username == username) & (SignInAttempt.client_ip == client_ip)
+    last_success = await SignInAttempt.select(SignInAttempt.at).where(
+        pair & (SignInAttempt.succeeded == True) & (SignInAttempt.at >= now - KNOWN_ADDRESS_PERIOD)  # noqa: E712
+    ).order_by(SignInAttempt.at, ascending=False).first()
+    window_start = now - FAILURE_WINDOW
+    since = max(window_start, last_success["at"]) if last_success else window_start
+    ends = [_backoff_ends(await _recent_failures(pair, since), PAIR_FREE_FAILURES)]
+    # Strangers' guesses never refuse an address the owner signed in from (an unknown client address is no one's).
+    if last_success is None or not client_ip:
+        ends.append(_backoff_ends(await _recent_failures(SignInAttempt.username == username, window_start),
+                                  ACCOUNT_FREE_FAILURES))
+        if client_ip:
+            # Never reset by a success: anyone's own account would otherwise reset it for guesses at everyone else's.
+            oldest_counted = await SignInAttempt.select(SignInAttempt.at).where(
+                (SignInAttempt.client_ip == client_ip) & (SignInAttempt.succeeded == False)  # noqa: E712
+                & (SignInAttempt.at >= now - ADDRESS_WINDOW)
+            ).order_by(SignInAttempt.at, ascending=False).offset(MAX_FAILURES_PER_ADDRESS - 1).first()
+            if oldest_counted is not None:
+                ends.append(oldest_counted["at"] + ADDRESS_WINDOW)
+    until = max((end for end in ends if end is not None), default=now)
+    if until > now:
+        seconds = max(1, math.ceil((until - now).total_seconds()))
+        raise TooManyRequests(CoreErrorCode.TOO_MANY_REQUESTS,
+                              f"Too many failed sign-ins. Try again in {_in_words(seconds)}.", retry_after=seconds)
+
+
+async def _record_attempt(username: str, client_ip: str, now: dt.datetime, succeeded: bool) -> None:
+    """Inside the caller's write transaction. Keeps the table pruned: failures for their window, one success per
+    pair for the known-address period."""
+    if succeeded:
+        await SignInAttempt.delete().where(
+            (SignInAttempt.username == username) & (SignInAttempt.client_ip == client_ip)
+            & (SignInAttempt.succeeded == True))  # noqa: E712
+    await SignInAttempt.insert(SignInAttempt(username=username, client_ip=client_ip, at=now, succeeded=succeeded))
+    await SignInAttempt.delete().where(
+        ((SignInAttempt.succeeded == False) & (SignInAttempt.at < now - FAILURE_WINDOW))  # noqa: E712
+        | (SignInAttempt.at < now - KNOWN_ADDRESS_PERIOD))
 
 
 async def sign_in(username: str, password: str, client_ip: str = "") -> tuple[str, Principal]:
     """Returns a fresh session token (a new one at every sign-in) and who signed in."""
     now = now_utc()
-    await _check_throttle(username, client_ip, now)
+    # As stored (the columns' lengths), so an over-long name is counted like any other.
+    attempted, client_ip = username[:150], client_ip[:64]
+    await _check_throttle(attempted, client_ip, now)
     row = await User.select().where(User.username == username).first()
     valid = verify_password(row["password_hash"] if row else None, password)
     if row is None or not valid or not row["is_active"]:
         async with write_transaction():
-            await SignInAttempt.insert(SignInAttempt(username=username[:150], client_ip=client_ip[:64], at=now,
-                                                     succeeded=False))
-            await SignInAttempt.delete().where(SignInAttempt.at < now - THROTTLE_WINDOW)
+            await _record_attempt(attempted, client_ip, now, succeeded=False)
         raise NotAuthenticated(CoreErrorCode.BAD_CREDENTIALS, "Unknown username or wrong password.")
     token = new_token()
     async with write_transaction():
-        await SignInAttempt.insert(SignInAttempt(username=username, client_ip=client_ip[:64], at=now, succeeded=True))
-        await SignInAttempt.delete().where(SignInAttempt.at < now - THROTTLE_WINDOW)
+        await _record_attempt(attempted, client_ip, now, succeeded=True)
         if password_needs_rehash(row["password_hash"]):
             await User.update({User.password_hash: hash_password(password)}).where(User.id == row["id"])
         await UserSession.insert(

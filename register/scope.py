@@ -15,7 +15,7 @@ from core.db import any_id, ids_argument
 from core.errors import Forbidden
 from core.roles import FORCE_ROLES, Principal, Role
 from register.errors import RegisterErrorCode
-from register.tables import Officer, Organisation, Team
+from register.tables import Force, Officer, Organisation, Team
 
 NOTHING = WhereRaw("1 = 0")
 
@@ -123,6 +123,27 @@ def sees_whole_organisation(principal: Principal, organisation: dict[str, Any]) 
 def require_role(principal: Principal, *roles: Role, action: str) -> None:
     if not principal.is_admin and principal.role not in roles:
         raise Forbidden(RegisterErrorCode.ROLE_NOT_ALLOWED, f"Your role ({principal.role.value}) cannot {action}.")
+
+
+# Settings every force shares (the policy, vetting levels, training validity, power prerequisites) are for
+# administrators. api.md gives GET/PUT /api/policy to "admin / coordinator": a coordinator may change them while
+# the installation serves their force alone (every force row is theirs, as in the demo), never once a second force
+# would be changed by them too.
+INSTALLATION_WIDE = "{subject} applies to every force in the register; only an administrator can change it."
+
+
+async def may_change_installation_settings(principal: Principal) -> bool:
+    if principal.is_admin:
+        return True
+    if principal.role is not Role.CSAS_COORDINATOR or principal.force_id is None:
+        return False
+    return not await Force.exists().where(Force.id != principal.force_id)
+
+
+async def require_installation_writer(principal: Principal, *, action: str, subject: str = "This policy") -> None:
+    require_role(principal, Role.CSAS_COORDINATOR, action=action)
+    if not await may_change_installation_settings(principal):
+        raise Forbidden(RegisterErrorCode.POLICY_SPANS_FORCES, INSTALLATION_WIDE.format(subject=subject))
 
 
 def require_officer_visible(principal: Principal, officer: dict[str, Any]) -> None:

@@ -12,11 +12,11 @@ from core.audit import record_audit
 from core.cache import FingerprintCache
 from core.db import write_transaction
 from core.errors import Violation, raise_if_violations
-from core.roles import Principal, Role
+from core.roles import Principal
 from register import kit as register_kit
 from register import services as register_services
 from register.employment import traffic_power_codes
-from register.scope import require_role
+from register.scope import require_installation_writer
 from scheduler.outlook import CATALOGUE_STAMP_SQL
 from scheduler.policy import LeadTimes, Names, Policy
 from scheduler.tables import PolicySetting
@@ -137,8 +137,12 @@ def check_scheduler_changes(changes: dict[str, Any]) -> list[Violation]:
 
 
 async def update_policy(actor: Principal, changes: dict[str, Any]) -> dict[str, Any]:
-    """Applies every section given, all or nothing, each change audited by the service that owns it."""
-    require_role(actor, Role.CSAS_COORDINATOR, action="change the policy")
+    """Applies every section given, all or nothing, each change audited by the service that owns it.
+
+    Every section applies to every force: an administrator's, or a coordinator's while their force is the only
+    one (register.scope.require_installation_writer, which keeps api.md's "admin / coordinator" true for the
+    one-force installation)."""
+    await require_installation_writer(actor, action="change the policy")
     raise_if_violations(check_scheduler_changes(changes))
     before = await policy_document()
     async with write_transaction():

@@ -16,7 +16,7 @@ from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_viola
 from core.roles import Principal, Role
 from core.tables import AuditEvent
 from register import services as register_services
-from register.scope import officer_filter, require_role
+from register.scope import officer_filter, require_installation_writer, require_role
 from register.tables import KitType
 from training.errors import TrainingErrorCode
 from training.rules import (
@@ -43,7 +43,6 @@ from training.rules import (
 from training.tables import PowerPrerequisite, TrainingBooking, TrainingModule, TrainingRecord
 
 WRITER_ROLES = (Role.CSAS_COORDINATOR, Role.HR, Role.MANAGER)
-POLICY_ROLES = (Role.CSAS_COORDINATOR,)
 
 # Kit that needs training before issue (domain.md §7), used when register's KitType has no row for the code.
 KIT_TRAINING_REQUIREMENTS: dict[str, str] = {"BODY_WORN_VIDEO": "BODY_WORN_VIDEO", "RADIO": "RADIO"}
@@ -88,7 +87,8 @@ async def _module_for_input(code: str, field: str = "module_code") -> dict[str, 
 async def update_module_validity(actor: Principal, code: str, validity_months: int | None) -> dict[str, Any]:
     """Policy: how long a pass of the module stays valid. Applies to records entered from now on; records
     already held keep the expiry they were given (the certificate's)."""
-    require_role(actor, *POLICY_ROLES, action="change training policy")
+    await require_installation_writer(actor, action="change training policy",
+                                      subject="A training module's validity")
     before = await get_module(code)
     raise_if_violations(check_validity_months(validity_months))
     async with write_transaction():
@@ -469,7 +469,8 @@ async def prerequisites() -> dict[str, list[str]]:
 
 async def replace_prerequisites(actor: Principal, pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     """Replaces the whole set. Any unknown power or module code refuses the lot (422) and changes nothing."""
-    require_role(actor, *POLICY_ROLES, action="change training policy")
+    await require_installation_writer(actor, action="change training policy",
+                                      subject="The training each power needs")
     powers = [p["code"] for p in await register_services.list_powers()]
     modules = {m["code"]: m["id"] for m in await list_modules()}
     raise_if_violations(check_prerequisites(pairs, powers, modules))

@@ -16,7 +16,7 @@ from core.audit import record_audit
 from core.db import all_of, any_id, ids_argument, select_rows, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
-from register.scope import officer_filter, require_role
+from register.scope import officer_filter, require_installation_writer, require_role
 from register.services import get_officer
 from vetting import rules
 from vetting.errors import VettingErrorCode
@@ -85,8 +85,9 @@ async def get_level(code: str) -> dict[str, Any]:
 
 
 async def update_level(actor: Principal, code: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """Policy edit of a level's renewal period, annual-review flag or CSAS acceptance (admin, coordinator)."""
-    require_role(actor, Role.CSAS_COORDINATOR, action="change vetting levels")
+    """Policy edit of a level's renewal period, annual-review flag or CSAS acceptance (admin; a coordinator of a
+    one-force installation)."""
+    await require_installation_writer(actor, action="change vetting levels", subject="A vetting level")
     before = await get_level(code)
     raise_if_violations(rules.check_level_update(changes.get("renewal_months")))
     values = {getattr(VettingLevel, k): v for k, v in changes.items()

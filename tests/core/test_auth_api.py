@@ -105,7 +105,7 @@ async def test_security_headers_on_pages_and_api(client: AsyncClient) -> None:
 
 async def test_signing_in_to_your_own_account_does_not_reset_the_address_count(
         client: AsyncClient, world: World) -> None:
-    from core.services import MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_USERNAME
+    from core.services import MAX_FAILURES_PER_ADDRESS, PAIR_FREE_FAILURES
 
     victims = ["coord_a", "vet_a", "mgr_a1a", "off_a1a1", "admin"]
     guesses = 0
@@ -115,9 +115,9 @@ async def test_signing_in_to_your_own_account_does_not_reset_the_address_count(
                 break
             await client.post("/api/auth/login", json={"username": victim, "password": "a guess"})
             guesses += 1
-        # the guesser's own account, signed in between rounds
+        # the guesser's own account, signed in between rounds (an address it uses, so never refused for the rest)
         assert (await client.post("/api/auth/login", json={"username": "hr_a1", "password": PASSWORD})).status_code \
-            in (200, 429)
-    assert guesses // len(victims) < MAX_FAILURES_PER_USERNAME  # no single username reached its own limit
+            == 200
+    assert guesses // len(victims) < PAIR_FREE_FAILURES  # no single username reached its own limit
     blocked = await client.post("/api/auth/login", json={"username": "coord_a", "password": PASSWORD})
     assert blocked.status_code == 429

@@ -56,7 +56,7 @@ async def test_prerequisite_and_traffic_changes_are_seen() -> None:
 
 
 async def test_a_policy_change_through_the_api_shows_at_once(client: AsyncClient, world: World) -> None:
-    auth = world.auth("coord_a")
+    auth = world.auth("admin")
     before = (await client.get("/api/policy", headers=auth)).json()
     response = await client.put("/api/policy", headers=auth,
                                 json={"warning_days": before["warning_days"] + 3})

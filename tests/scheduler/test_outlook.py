@@ -113,7 +113,7 @@ async def test_a_policy_change_through_the_api_gives_everyone_a_new_judgement(cl
     await services.forecast(ACTOR, TODAY, END)
     ids = sorted(world.officers.values())
     assert await outlook.unjudged(ids, TODAY) == []
-    auth = world.auth("coord_a")
+    auth = world.auth("admin")
     policy = (await client.get("/api/policy", headers=auth)).json()
     changed = await client.put("/api/policy", headers=auth, json={"warning_days": policy["warning_days"] + 1})
     assert changed.status_code == 200, changed.text

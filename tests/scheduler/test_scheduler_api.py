@@ -68,7 +68,7 @@ async def test_out_of_scope_compliance_is_403(client: AsyncClient, world) -> Non
 
 
 async def test_policy_round_trip_and_validation(client: AsyncClient, world) -> None:
-    auth = world.auth("coord_a")
+    auth = world.auth("admin")
     policy = (await client.get("/api/policy", headers=auth)).json()
     assert policy["lead_times"]["vetting"] == 180 and policy["warning_days"] == 90
     assert "NPPV2A" in policy["required_vetting_levels"] and "NPPV1" not in policy["required_vetting_levels"]

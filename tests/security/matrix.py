@@ -49,12 +49,16 @@ VISIBLE_TEAMS = {"admin": {"A1a", "A1b", "A2a", "B1a"}, "coord_a": {"A1a", "A1b"
                  "vet_a": {"A1a", "A1b", "A2a"}, "hr_a1": {"A1a", "A1b"}, "mgr_a1a": {"A1a"}, "off_a1a1": set()}
 NOTE_READERS = {"admin", "vet_a"}
 SPARE_USER = "spare_mgr"  # a user no cell calls as, for deactivation and reactivation
+COORD_B = "coord_b"  # force B's coordinator: not a matrix caller, used by the every-force checks
 
 # Role sets of the expectation table (domain.md §2, api.md; admin may do everything unless said otherwise).
 EVERYONE = frozenset(USERS)
 PUBLIC = frozenset(CALLERS)
 ADMIN = frozenset({"admin"})
-POLICY = frozenset({"admin", "coord_a"})  # policy, catalogues' settings, the sweep, scheduler health
+POLICY = frozenset({"admin", "coord_a"})  # reading the policy, the sweep, scheduler health
+# Settings every force shares (the policy, vetting levels, training validity, prerequisites): the world serves two
+# forces, so only admin may change them; coord_a (force A) and COORD_B (force B) are refused policy_spans_forces.
+EVERY_FORCE = frozenset({"admin"})
 GRANTORS = frozenset({"admin", "coord_a"})  # accreditations and powers
 EMPLOYERS = frozenset({"admin", "coord_a", "hr_a1"})  # officers' employment records, teams
 RECORDERS = frozenset({"admin", "coord_a", "hr_a1", "mgr_a1a"})  # training, kit, reports, ID cards
@@ -152,6 +156,7 @@ async def build_ctx() -> Ctx:
             SYSTEM, officer_id=officer_id, kind="change_of_circumstances", made_on=ctx.today - dt.timedelta(days=5),
             categories=["address"], today=ctx.today))["id"]
     await make_user(ctx.world, SPARE_USER, Role.MANAGER, team_ids=[ctx.world.teams["A1a"]])
+    await make_user(ctx.world, COORD_B, Role.CSAS_COORDINATOR, force_id=ctx.world.forces["B"])
     for user in USERS:
         feed = await calendars.create_feed(ctx.world.principals[user], "officer", ctx.officer(IN_OFFICER))
         ctx.feeds[user] = feed["token"]
@@ -401,17 +406,17 @@ CASES: list[Case] = [
     api("GET", "/api/powers", EVERYONE, NONE, build=lambda c, t: Req("/api/powers")),
     api("GET", "/api/kit/types", EVERYONE, NONE, build=lambda c, t: Req("/api/kit/types")),
     api("GET", "/api/training/modules", EVERYONE, NONE, build=lambda c, t: Req("/api/training/modules")),
-    api("PATCH", "/api/training/modules/{code:str}", POLICY, NONE,
+    api("PATCH", "/api/training/modules/{code:str}", EVERY_FORCE, NONE,
         build=lambda c, t: Req("/api/training/modules/FIRST_AID", json={"validity_months": 24})),
     api("GET", "/api/training/prerequisites", EVERYONE, NONE, build=lambda c, t: Req("/api/training/prerequisites")),
-    api("PUT", "/api/training/prerequisites", POLICY, NONE,
+    api("PUT", "/api/training/prerequisites", EVERY_FORCE, NONE,
         build=lambda c, t: Req("/api/training/prerequisites", json={"items": c.prerequisites[1:]})),
     api("GET", "/api/vetting/levels", EVERYONE, NONE, build=lambda c, t: Req("/api/vetting/levels")),
-    api("PATCH", "/api/vetting/levels/{code:str}", POLICY, NONE,
+    api("PATCH", "/api/vetting/levels/{code:str}", EVERY_FORCE, NONE,
         build=lambda c, t: Req("/api/vetting/levels/NPPV2A", json={"renewal_months": 48})),
     # --- policy, sweep, scheduler, outbox ---
     api("GET", "/api/policy", POLICY, NONE, build=lambda c, t: Req("/api/policy")),
-    api("PUT", "/api/policy", POLICY, NONE, build=lambda c, t: Req("/api/policy", json={"warning_days": 91})),
+    api("PUT", "/api/policy", EVERY_FORCE, NONE, build=lambda c, t: Req("/api/policy", json={"warning_days": 91})),
     api("POST", "/api/sweep", POLICY, NONE, writes=False, build=lambda c, t: Req("/api/sweep", json={"dry_run": True})),
     api("GET", "/api/scheduler/health", POLICY, NONE, build=lambda c, t: Req("/api/scheduler/health")),
     api("GET", "/api/notifications", EVERYONE, LIST,
@@ -562,6 +567,8 @@ CASES: list[Case] = [
         build=lambda c, t: Req("/api/calendars", json={"scope": "organisation", "id": c.world.orgs[t.org]})),
     # A feed is read with its token alone (api.md): the token is the authorisation.
     api("GET", "/api/calendars/{feed_file:str}", PUBLIC, NONE, anonymous_ok=True,
+        build=lambda c, t: Req(f"/api/calendars/{c.feeds['admin']}.ics")),
+    api("HEAD", "/api/calendars/{feed_file:str}", PUBLIC, NONE, anonymous_ok=True, writes=False,
         build=lambda c, t: Req(f"/api/calendars/{c.feeds['admin']}.ics")),
     # Administrators list every feed and revoke any by id (a deactivated creator's feeds are silenced already).
     api("GET", "/api/calendars", ADMIN, NONE, build=lambda c, t: Req("/api/calendars")),
@@ -740,8 +747,9 @@ PAGE_CASES: list[Case] = [
         ("POST", _post(lambda c, t: "/admin/users/new", lambda c, t: {
             "username": "matrix_mgr", "email": "matrix.mgr@example.org", "password": PASSWORD, "role": "manager",
             "team_ids": [str(c.world.teams["A1a"])]})))],
-    Case("GET", "/admin/policy", ADMIN, NONE, _get(lambda c, t: "/admin/policy")),
-    *[Case(m, f"/admin/policy/{name}", ADMIN, NONE, b) for name, form in (
+    # A coordinator reads the policy page; changing it is for whoever may change every force's settings.
+    Case("GET", "/admin/policy", POLICY, NONE, _get(lambda c, t: "/admin/policy")),
+    *[Case(m, f"/admin/policy/{name}", EVERY_FORCE, NONE, b) for name, form in (
         ("lead-times", _lead_times), ("warnings", _warnings), ("validity", _validity),
         ("prerequisites", _prerequisites))
       for m, b in (("GET", _get(lambda c, t, n=name: f"/admin/policy/{n}")),

@@ -86,3 +86,28 @@ async def test_leak_checks_can_see_a_leak(client: httpx.AsyncClient, matrix_ctx:
     ids = matrix.officer_refs(body) if body is not None else set()
     assert any(m in text for key in others for m in matrix.markers(key)) or \
         any(matrix_ctx.officer(key) in ids for key in others)
+
+
+EVERY_FORCE_CASES = [case for case in matrix.ALL_CASES if case.allowed is matrix.EVERY_FORCE]
+
+
+def test_every_force_settings_are_in_the_table() -> None:
+    keys = {case.key for case in EVERY_FORCE_CASES}
+    assert {("PUT", "/api/policy"), ("PATCH", "/api/vetting/levels/{code:str}"),
+            ("PATCH", "/api/training/modules/{code:str}"), ("PUT", "/api/training/prerequisites"),
+            ("POST", "/admin/policy/lead-times")} <= keys
+
+
+@pytest.mark.parametrize("who", ["coord_a", matrix.COORD_B])
+@pytest.mark.parametrize("case", EVERY_FORCE_CASES, ids=[case.name for case in EVERY_FORCE_CASES])
+async def test_no_coordinator_changes_what_every_force_shares(client: httpx.AsyncClient, matrix_ctx: Ctx,
+                                                              case: matrix.Case, who: str) -> None:
+    """The world serves forces A and B: each force's coordinator is refused, saying why and who can."""
+    assert len(matrix_ctx.world.forces) == 2
+    before = await matrix.fingerprint()
+    response = await matrix.call(client, matrix_ctx, matrix.Cell(case, who, "-"))
+    assert response.status_code == 403, response.text
+    assert "only an administrator can change it" in response.text
+    if not case.page:
+        assert response.json()["code"] == "policy_spans_forces"
+    assert await matrix.fingerprint() == before

@@ -49,7 +49,8 @@ NEW_SET = {"items": [{"power_code": "FPN_LITTER", "module_code": "PENALTY_NOTICE
                      {"power_code": "NA_ASB", "module_code": "PERSONAL_SAFETY"}]}
 
 
-@pytest.mark.parametrize(("who", "status"), [("admin", 200), ("coord_a", 200), ("hr_a1", 403), ("mgr_a1a", 403),
+# coord_a: the world serves two forces, and prerequisites apply to both (admin only, test_policy_every_force.py).
+@pytest.mark.parametrize(("who", "status"), [("admin", 200), ("coord_a", 403), ("hr_a1", 403), ("mgr_a1a", 403),
                                              ("vet_a", 403), ("off_a1a1", 403)])
 async def test_put_replaces_the_whole_set_for_policy_roles(client, world: World, who: str, status: int) -> None:
     before = await services.list_prerequisites()

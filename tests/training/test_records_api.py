@@ -203,7 +203,8 @@ async def test_record_list_is_scoped(client: AsyncClient, world: World, who: str
 # --- validity policy ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "status"), [("admin", 200), ("coord_a", 200), ("hr_a1", 403), ("mgr_a1a", 403),
+# coord_a: the world serves two forces, and validity applies to both (admin only, test_policy_every_force.py).
+@pytest.mark.parametrize(("who", "status"), [("admin", 200), ("coord_a", 403), ("hr_a1", 403), ("mgr_a1a", 403),
                                              ("vet_a", 403), ("off_a1a1", 403)])
 async def test_validity_is_editable_by_policy_roles_only(client, world: World, who: str, status: int) -> None:
     response = await client.patch("/api/training/modules/FIRST_AID", json={"validity_months": 24},

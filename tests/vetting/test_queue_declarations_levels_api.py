@@ -150,7 +150,8 @@ async def test_levels_catalogue_is_seeded_from_the_domain(client: AsyncClient, w
     assert {c for c, i in levels.items() if i["accepted_for_csas"]} == {"NPPV2A", "NPPV2F", "NPPV3", "RV", "MV"}
 
 
-@pytest.mark.parametrize(("who", "status"), [("admin", 200), ("coord_a", 200), ("vet_a", 403), ("hr_a1", 403),
+# coord_a: the world serves two forces, and levels apply to both (admin only, test_policy_every_force.py).
+@pytest.mark.parametrize(("who", "status"), [("admin", 200), ("coord_a", 403), ("vet_a", 403), ("hr_a1", 403),
                                              ("mgr_a1a", 403), ("off_a1a1", 403)])
 async def test_who_may_edit_levels(client, world: World, who: str, status: int) -> None:
     response = await client.patch("/api/vetting/levels/NPPV2A", json={"renewal_months": 60},
@@ -159,7 +160,7 @@ async def test_who_may_edit_levels(client, world: World, who: str, status: int) 
 
 
 async def test_level_edit_drives_new_grants_and_is_audited(client: AsyncClient, world: World) -> None:
-    response = await client.patch("/api/vetting/levels/NPPV2A", headers=world.auth("coord_a"),
+    response = await client.patch("/api/vetting/levels/NPPV2A", headers=world.auth("admin"),
                                   json={"renewal_months": 60, "has_annual_review": True})
     assert response.json()["renewal_months"] == 60 and response.json()["has_annual_review"] is True
     audit = await AuditEvent.select().where(AuditEvent.action == "vetting_level.update").output(load_json=True) \
