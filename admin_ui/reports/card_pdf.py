@@ -1,13 +1,12 @@
-"""The ID and powers card: CR80 (85.60 by 53.98 mm), landscape, front and back."""
+"""The ID and powers card: CR80 (85.60 by 53.98 mm), landscape, front and back; tagged like the reports, the
+coloured band an artifact and the photograph's space a figure that says what goes there."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from fpdf import FPDF
-
-from admin_ui.reports.fonts import FONT, day, register_fonts
+from admin_ui.reports.fonts import FONT, TaggedPDF, day
 
 CR80 = (85.60, 53.98)
 
@@ -15,33 +14,36 @@ CR80 = (85.60, 53.98)
 def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
     officer = data["officer"]
     accreditation = data["accreditation"]
-    pdf = FPDF(orientation="L", unit="mm", format=(CR80[1], CR80[0]))  # fpdf2 takes (short, long) side
-    register_fonts(pdf)
-    pdf.set_title(f"ID card: {officer['given_name']} {officer['family_name']}")
-    pdf.set_author("CSAS Register")
+    name = f"{officer['given_name']} {officer['family_name']}"
+    pdf = TaggedPDF(f"ID card: {name}", orientation="L", unit="mm",
+                    format=(CR80[1], CR80[0]))  # fpdf2 takes (short, long) side
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(4, 4, 4)
 
     # Front
     pdf.add_page()
-    pdf.set_fill_color(25, 55, 95)
-    pdf.rect(0, 0, CR80[0], 11, style="F")
+    with pdf.artifact():
+        pdf.set_fill_color(25, 55, 95)
+        pdf.rect(0, 0, CR80[0], 11, style="F")
     pdf.set_text_color(255, 255, 255)
     pdf.set_xy(4, 1.5)
     pdf.set_font(FONT, "B", 8.5)
-    pdf.cell(0, 4, data["force"]["name"], new_x="LMARGIN", new_y="NEXT", align="L")
+    with pdf.tag("/P"):
+        pdf.cell(0, 4, data["force"]["name"], new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font(FONT, "", 6)
-    pdf.cell(0, 3.5, "Community Safety Accreditation Scheme", new_x="LMARGIN", new_y="NEXT", align="L")
+    with pdf.tag("/P"):
+        pdf.cell(0, 3.5, "Community Safety Accreditation Scheme", new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0, 0, 0)
-    pdf.set_draw_color(150, 150, 150)
-    pdf.rect(4, 14, 20, 25)
-    pdf.set_font(FONT, "", 5)
-    pdf.set_xy(4, 25)
-    pdf.cell(20, 3, "photograph", align="C")
+    with pdf.tag("/Figure", alt=f"Space for the photograph of {name}, stuck on when the card is issued"):
+        pdf.set_draw_color(150, 150, 150)
+        pdf.rect(4, 14, 20, 25)
+        pdf.set_font(FONT, "", 5)
+        pdf.set_xy(4, 25)
+        pdf.cell(20, 3, "photograph", align="C")
     pdf.set_xy(27, 14)
     pdf.set_font(FONT, "B", 10)
-    name = f"{officer['given_name']} {officer['family_name']}"
-    pdf.multi_cell(55, 4.5, name, new_x="LEFT", new_y="NEXT", align="L")
+    with pdf.tag("/H1"):
+        pdf.multi_cell(55, 4.5, name, new_x="LEFT", new_y="NEXT", align="L")
     pdf.set_font(FONT, "", 6.5)
     lines = [f"Staff number: {officer['staff_number']}", f"Employer: {officer['organisation_name']}"]
     if accreditation:
@@ -51,30 +53,40 @@ def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
         lines += ["No accreditation in force", "NOT VALID FOR USE OF POWERS"]
     for line in lines:
         pdf.set_x(27)
-        pdf.multi_cell(55, 3.4, line, new_x="LEFT", new_y="NEXT", align="L")
+        with pdf.tag("/P"):
+            pdf.multi_cell(55, 3.4, line, new_x="LEFT", new_y="NEXT", align="L")
     pdf.set_xy(4, CR80[1] - 6)
     pdf.set_font(FONT, "", 4.5)
-    pdf.cell(0, 3, f"Printed {day(generated_on)} · valid only with a current accreditation", align="L")
+    with pdf.tag("/P"):
+        pdf.cell(0, 3, f"Printed {day(generated_on)} · valid only with a current accreditation", align="L")
 
     # Back
     pdf.add_page()
     pdf.set_xy(4, 3)
     pdf.set_font(FONT, "B", 6.5)
-    pdf.cell(0, 3.5, "Designated powers (Police Reform Act 2002, Schedule 5)", new_x="LMARGIN", new_y="NEXT", align="L")
+    with pdf.tag("/H2"):
+        pdf.cell(0, 3.5, "Designated powers (Police Reform Act 2002, Schedule 5)", new_x="LMARGIN", new_y="NEXT",
+                 align="L")
     powers = data["powers"]
     size = 5.0 if len(powers) <= 12 else 4.2
     pdf.set_font(FONT, "", size)
     if not powers:
-        pdf.multi_cell(0, 3, "No designated powers in force.", new_x="LMARGIN", new_y="NEXT",
-                       align="L")
-    for power in powers:
-        if pdf.get_y() > CR80[1] - 8:
-            pdf.multi_cell(0, 2.4, "… and more: see the register.", new_x="LMARGIN", new_y="NEXT",
+        with pdf.tag("/P"):
+            pdf.multi_cell(0, 3, "No designated powers in force.", new_x="LMARGIN", new_y="NEXT",
                            align="L")
-            break
-        pdf.multi_cell(0, size * 0.5, f"• {power['title'] or power['code']}", new_x="LMARGIN", new_y="NEXT",
-                       align="L")
+    else:
+        with pdf.group("/L"):
+            for power in powers:
+                if pdf.get_y() > CR80[1] - 8:
+                    with pdf.group("/LI"), pdf.tag("/LBody"):
+                        pdf.multi_cell(0, 2.4, "… and more: see the register.", new_x="LMARGIN", new_y="NEXT",
+                                       align="L")
+                    break
+                with pdf.group("/LI"), pdf.tag("/LBody"):
+                    pdf.multi_cell(0, size * 0.5, f"• {power['title'] or power['code']}", new_x="LMARGIN",
+                                   new_y="NEXT", align="L")
     pdf.set_xy(4, CR80[1] - 5)
     pdf.set_font(FONT, "", 4.2)
-    pdf.cell(0, 2.5, f"As of {day(data['as_of'])}. If found, please return to {data['force']['name']}.")
+    with pdf.tag("/P"):
+        pdf.cell(0, 2.5, f"As of {day(data['as_of'])}. If found, please return to {data['force']['name']}.")
     return bytes(pdf.output())

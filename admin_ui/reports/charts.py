@@ -1,5 +1,6 @@
 """Charts as PNG bytes, drawn with matplotlib's Agg backend (no display): the expiry cliff, the capability forecast
-and the compliance trend. Each takes plain data (labels and counts) so pages, API and the pack share them."""
+and the compliance trend. Each takes plain data (labels and counts) so pages, API and the pack share them; each
+has a describe_* twin that says in words, from the same data, what the chart shows (its alternative text)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,44 @@ def compliance_trend(months: list[str], counts: list[int], title: str = "Powers 
     ax.tick_params(axis="both", labelsize=7)
     ax.tick_params(axis="x", rotation=45)
     return _png(fig)
+
+
+# --- the charts in words ----------------------------------------------------------------------------------
+
+def _extremes(labels: list[str], counts: list[int]) -> str:
+    """"highest 8 in Apr 2027, lowest 0 in Nov 2027" (the first month of each, if tied)."""
+    if not counts:
+        return "no data"
+    if min(counts) == max(counts):
+        return f"{counts[0]} in every month"
+    high = max(range(len(counts)), key=lambda i: (counts[i], -i))
+    low = min(range(len(counts)), key=lambda i: (counts[i], i))
+    return f"highest {counts[high]} in {labels[high]}, lowest {counts[low]} in {labels[low]}"
+
+
+def _span(labels: list[str]) -> str:
+    return f"{labels[0]} to {labels[-1]}" if labels else "no months"
+
+
+def describe_expiry_cliff(months: list[str], counts: list[int], title: str = "Items expiring per month") -> str:
+    return (f"Bar chart: {title.lower()}, {_span(months)}; {sum(counts)} in all; "
+            f"{_extremes(months, counts)}.")
+
+
+def describe_capability_forecast(months: list[str], series: dict[str, list[int]],
+                                 title: str = "Officers able to use each power, at each month start") -> str:
+    if not series:
+        return f"Step chart: {title.lower()}, {_span(months)}; no designated powers in scope."
+    lines = []
+    for code, counts in series.items():
+        low = min(range(len(counts)), key=lambda i: (counts[i], i))
+        lines.append(f"{code} {counts[0]} {months[0]}, {counts[-1]} in {months[-1]}"
+                     + (f", lowest {counts[low]} in {months[low]}" if counts[low] < min(counts[0], counts[-1])
+                        else ""))
+    return (f"Step chart: {title.lower()}, {_span(months)}, one line per power ({len(series)}): "
+            + "; ".join(lines) + ".")
+
+
+def describe_compliance_trend(months: list[str], counts: list[int], title: str = "Powers lapsed per month") -> str:
+    return (f"Line chart: {title.lower()}, {_span(months)}; {sum(counts)} in all; "
+            f"{_extremes(months, counts)}.")

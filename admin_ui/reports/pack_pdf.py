@@ -13,15 +13,27 @@ from admin_ui.reports.fonts import ReportPDF, day
 from scheduler.readiness import readiness_label, step_line
 
 
+def _chart_data(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    return {
+        "cliff": (data["cliff_months"], data["cliff"]),
+        "capability": (["now"] + [month_label(d) for d in data["capability_starts"][1:]], data["capability"]),
+        "trend": (data["trend_months"], data["trend"]),
+    }
+
+
 def chart_pngs(data: dict[str, Any], only: str | None = None) -> dict[str, bytes]:
     """The pack's three charts as PNG bytes ("cliff", "capability", "trend"), or just `only`."""
-    makers: dict[str, Callable[[], bytes]] = {
-        "cliff": lambda: charts.expiry_cliff(data["cliff_months"], data["cliff"]),
-        "capability": lambda: charts.capability_forecast(
-            ["now"] + [month_label(d) for d in data["capability_starts"][1:]], data["capability"]),
-        "trend": lambda: charts.compliance_trend(data["trend_months"], data["trend"]),
-    }
-    return {name: make() for name, make in makers.items() if only is None or name == only}
+    makers: dict[str, Callable[..., bytes]] = {
+        "cliff": charts.expiry_cliff, "capability": charts.capability_forecast, "trend": charts.compliance_trend}
+    return {name: makers[name](*args) for name, args in _chart_data(data).items() if only is None or name == only}
+
+
+def chart_alts(data: dict[str, Any]) -> dict[str, str]:
+    """What each chart shows, in words, from the data it is drawn from: its alternative text."""
+    describers: dict[str, Callable[..., str]] = {
+        "cliff": charts.describe_expiry_cliff, "capability": charts.describe_capability_forecast,
+        "trend": charts.describe_compliance_trend}
+    return {name: describers[name](*args) for name, args in _chart_data(data).items()}
 
 
 def render(title: str, data: dict[str, Any], generated_on: dt.date,
@@ -31,6 +43,7 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
     pdf = ReportPDF(title, as_of, generated_on)
     step("charts")
     pngs = chart_pngs(data)
+    alts = chart_alts(data)
 
     step("cover")
     pdf.add_page()
@@ -62,13 +75,13 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
 
     step("expiry cliff")
     pdf.h2("2  Expiry cliff: items expiring per month")
-    pdf.image_png(pngs["cliff"], 180)
+    pdf.image_png(pngs["cliff"], 180, alts["cliff"])
     pdf.table_of(data["cliff_months"], [data["cliff"]], size=7)
 
     step("capability forecast")
     pdf.add_page()
     pdf.h1("3  Capability forecast: officers able to use each power")
-    pdf.image_png(pngs["capability"], 180)
+    pdf.image_png(pngs["capability"], 180, alts["capability"])
     labels = ["Power", "Now"] + [d.strftime("%b %y") for d in data["capability_starts"][1:]]
     pdf.table_of(labels, [[code, *counts] for code, counts in data["capability"].items()],
                  widths=[37] + [11.8] * 12, size=6, empty="No designated powers in scope.")
@@ -97,6 +110,6 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
 
     step("compliance trend")
     pdf.h2("6  Compliance trend: powers lapsed per month, last 12 months")
-    pdf.image_png(pngs["trend"], 180)
+    pdf.image_png(pngs["trend"], 180, alts["trend"])
     pdf.table_of(data["trend_months"], [data["trend"]], size=7)
     return bytes(pdf.output())

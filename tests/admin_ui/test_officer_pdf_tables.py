@@ -1,4 +1,4 @@
-"""The officer record's own tables (drawn without fpdf2's table(), issue 8): wrapping, page breaks with the
+"""The reports' own tables (drawn without fpdf2's table(), issue 8; tagged, issue 17): wrapping, page breaks with the
 headings repeated, nothing lost; and officer_record_data's role and scope checks, now made before its reads."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from admin_ui.reports import data, officer_pdf
-from admin_ui.reports.fonts import FONT, ReportPDF
+from admin_ui.reports.fonts import FONT, ReportPDF, wrap
 from core.errors import Forbidden, NotFound
 from tests.admin_ui.reporting import SYSTEM, TODAY, pdf_pages, pdf_text
 from tests.factories import World
@@ -31,7 +31,7 @@ def _pdf() -> ReportPDF:
 ])
 def test_wrap_keeps_every_character_and_each_line_fits(text: str, width: float, lines: list[str] | None) -> None:
     pdf = _pdf()
-    out = officer_pdf._wrap(pdf, text, width)
+    out = wrap(pdf, text, width)
     if lines is not None:
         assert out == lines
     else:

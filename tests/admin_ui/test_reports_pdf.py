@@ -123,3 +123,15 @@ async def test_the_lapse_trend_counts_only_lapses_in_the_callers_scope(world: Wo
                                            binding_code="X"))
     assert sum((await data.analytics(world.principals["hr_a1"], TODAY))["trend"]) == 1
     assert sum((await data.analytics(world.principals["coord_a"], TODAY))["trend"]) == 2
+
+
+async def test_a_powers_reasons_read_as_sentences(world: World) -> None:
+    """Accredited, but neither cleared nor carded: each reason is a sentence of its own, never joined by ".;"."""
+    from tests.admin_ui.test_pages_common import grant
+
+    await grant(world, officer="A1a-2", number="SP-002")
+    loaded = await data.officer_record_data(SYSTEM, world.officers["A1a-2"], TODAY)
+    text = " ".join(pdf_text(officer_pdf.render(loaded, TODAY)).split())
+    assert "No vetting clearance has been granted. " in text
+    assert "No ID and powers card is held." in text
+    assert ".;" not in text
