@@ -3,6 +3,7 @@
 load_rows() reads through the domain services (async); to_csv()/to_xlsx() turn the rows into bytes (CPU work,
 run off the event loop). Vetting case notes are never exported. Every text value is written through
 spreadsheet_safety.neutralise(), in both formats, so no cell is ever a formula (issue 17: formula injection).
+XLSX dates are date cells; CSV is RFC 4180 with a UTF-8 byte order mark, so Excel opens both as they are.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
-from admin_ui.spreadsheet_safety import neutralise
+from admin_ui.spreadsheet_safety import neutralise, xml_safe
 from core.db import EVERYTHING
 from core.errors import NotFound
 from core.roles import Principal
@@ -111,7 +112,7 @@ def frame(dataset: str, rows: list[dict[str, Any]]) -> Any:
 
 
 def _text(value: Any) -> Any:
-    """A cell as written: dates as ISO text, text that a spreadsheet would run as a formula neutralised."""
+    """A CSV cell as written: dates as ISO text, text that a spreadsheet would run as a formula neutralised."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -119,19 +120,31 @@ def _text(value: Any) -> Any:
     return neutralise(value)
 
 
+def _cell(value: Any) -> Any:
+    """An XLSX cell as written: dates stay dates (real date cells, shown as YYYY-MM-DD), text is neutralised
+    and made holdable by XML."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value
+    return xml_safe(neutralise(value))
+
+
 def to_csv(dataset: str, rows: list[dict[str, Any]]) -> bytes:
+    """RFC 4180 (CRLF line ends), with a UTF-8 byte order mark: without it Excel reads the file as the
+    machine's legacy code page and shows 'Zoë £' as 'ZoÃ« Â£'. The import reads the mark (utf-8-sig)."""
     data = frame(dataset, [{k: _text(v) for k, v in r.items()} for r in rows])
-    return str(data.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+    return str(data.to_csv(index=False, lineterminator="\r\n")).encode("utf-8-sig")
 
 
 def to_xlsx(dataset: str, rows: list[dict[str, Any]]) -> bytes:
+    import pandas as pd
     from openpyxl.utils import get_column_letter
 
-    data = frame(dataset, [{k: _text(v) for k, v in r.items()} for r in rows])
+    data = frame(dataset, [{k: _cell(v) for k, v in r.items()} for r in rows])
     buffer = BytesIO()
-    import pandas as pd
-
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD",
+                        datetime_format="YYYY-MM-DD HH:MM:SS") as writer:
         data.to_excel(writer, sheet_name=dataset, index=False)
         sheet = writer.sheets[dataset]
         sheet.freeze_panes = "A2"

@@ -18,25 +18,30 @@ inserts and one audit event per record. The outcome is the same as row by row.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from admin_ui.spreadsheet_safety import unneutralise
+from admin_ui.spreadsheet_safety import (
+    MAX_UPLOAD_BYTES,
+    BoundedTable,
+    ImportFileError,
+    not_a_workbook,
+    read_csv,
+    read_xlsx,
+    unneutralise,
+    upload_too_large,
+)
 from core.db import EVERYTHING, write_transaction
-from core.errors import DomainError, Invalid, Violation
+from core.errors import DomainError, Violation
 from core.roles import Principal, Role
 from register.scope import require_role
 
 if TYPE_CHECKING:
     from training.batch import Completion
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 50_000
 DATASETS = ("officers", "training", "vetting", "kit")
 IMPORT_ROLES: dict[str, tuple[Role, ...]] = {
     "officers": (Role.CSAS_COORDINATOR, Role.HR),
@@ -67,10 +72,6 @@ CLEARANCE_STATUSES = frozenset({"", "granted", "overturned", "expired"})
 # Service field names → the logical field of the sheet.
 FIELD_ALIASES = {"organisation_id": "organisation", "team_id": "team", "officer_id": "officer",
                  "module_code": "module", "level_code": "level", "kit_type_code": "kit_type"}
-
-
-class ImportFileError(Invalid):
-    """The file as a whole cannot be imported (not CSV/XLSX, unreadable, empty, missing columns, too big)."""
 
 
 def file_error(detail: str, code: str = "import_file_invalid") -> ImportFileError:
@@ -104,49 +105,33 @@ def _header(name: Any) -> str:
 def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     """The sheet's rows as dicts of stripped strings keyed by normalised headers ('Staff number' → staff_number).
 
-    The header row is read as a row of its own (pandas would rename a repeated header to 'name.1' and the
-    sheet would be half-read): two columns whose headers normalise to the same name refuse the whole file.
+    Read by spreadsheet_safety's bounded readers (issue 17): a workbook is checked as an archive, then streamed;
+    a CSV is read record by record; the first limit breached stops the read. The header row is read as a row
+    of its own: two columns whose headers normalise to the same name refuse the whole file.
     """
-    import pandas as pd
-
-    if len(content) > MAX_BYTES:
-        raise file_error(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", "import_too_large")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise upload_too_large()
     if not content.strip():
         raise file_error("The file is empty.")
     is_xlsx = content[:4] == b"PK\x03\x04"
     if filename.lower().endswith((".xlsx", ".xlsm")) and not is_xlsx:
-        raise file_error("The file is named .xlsx but is not an Excel workbook.")
-    try:
-        if is_xlsx:
-            frame = pd.read_excel(io.BytesIO(content), header=None, dtype=str, keep_default_na=False,
-                                  engine="openpyxl")
-        else:
+        raise not_a_workbook("it is named .xlsx but is not a zip archive.")
+    table = BoundedTable()
+    if is_xlsx:
+        read_xlsx(content, table)
+    else:
+        try:
             text = content.decode("utf-8-sig")
-            if "\x00" in text:
-                raise ValueError("binary")
-            dialect = csv.excel
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
-            except csv.Error:
-                pass
-            frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                                sep=dialect.delimiter, skipinitialspace=True)
-    except UnicodeDecodeError as exc:
-        raise file_error("The file is neither an Excel workbook (.xlsx) nor UTF-8 CSV text.") from exc
-    except Exception as exc:  # pandas and openpyxl raise many kinds for a damaged file
-        raise file_error("The file could not be read as CSV or XLSX.") from exc
-    table = frame.to_numpy(dtype=object).tolist()
-    if not table:
+        except UnicodeDecodeError as exc:
+            raise file_error("The file is neither an Excel workbook (.xlsx) nor UTF-8 CSV text.") from exc
+        if "\x00" in text:
+            raise file_error("The file is neither an Excel workbook (.xlsx) nor UTF-8 CSV text.")
+        read_csv(text, table)
+    if table.header is None or not table.rows:
         raise file_error("The file has a header row but no data rows.")
-    headers = check_headers(table[0])
-    if len(table) - 1 > MAX_ROWS:
-        raise file_error(f"The file has {len(table) - 1} rows; the most one import takes is {MAX_ROWS}.",
-                         "import_too_large")
-    rows = [{name: _cell(value) for name, value in zip(headers, record, strict=False)} for record in table[1:]]
-    rows = [r for r in rows if any(r.values())]
-    if not rows:
-        raise file_error("The file has a header row but no data rows.")
-    return rows
+    headers = check_headers(table.header)
+    return [{name: _cell(record[index]) if index < len(record) else "" for index, name in enumerate(headers)}
+            for record in table.rows]
 
 
 def _cell(value: Any) -> str:
@@ -156,8 +141,8 @@ def _cell(value: Any) -> str:
 def check_headers(cells: list[Any]) -> list[str]:
     """The normalised name of each column; a name given to two or more columns refuses the whole file.
 
-    A column without a header keeps pandas' name for it ('Unnamed: 3' → unnamed_3) and is ignored like any
-    column the import does not know.
+    A column without a header is named by its position ('unnamed_3') and is ignored like any column the
+    import does not know.
     """
     from openpyxl.utils import get_column_letter
 

@@ -8,17 +8,29 @@ from functools import partial
 from typing import Any
 
 from anyio import to_thread
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, MultipartBody
 
+from admin_ui.spreadsheet_safety import MAX_UPLOAD_BYTES, upload_too_large
 from core.errors import NotFound, Violation, raise_if_violations
-from core.http import PROBLEM_MEDIA_TYPE, ApiController, AsOf, CurrentPrincipal, Today, file_operation
+from core.http import (
+    PROBLEM_MEDIA_TYPE,
+    ApiController,
+    AsOf,
+    CurrentPrincipal,
+    Today,
+    file_operation,
+    problem_response,
+)
+from core.schemas import ProblemDetails
 
 PDF = "application/pdf"
 PNG = "image/png"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_LIMIT = 10 * 1024 * 1024 + 64 * 1024  # the file plus the multipart envelope
+UPLOAD_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024  # the file plus the multipart envelope
 
 
 def _attachment(filename: str, inline: bool = False) -> dict[str, str]:
@@ -143,10 +155,20 @@ class ImportForm:
     dry_run: bool = False
 
 
+def _upload_too_large(_: Request[Any, Any, Any], __: RequestEntityTooLarge) -> Response[dict[str, Any]]:
+    """Litestar refuses the body before the handler runs: answer as read_table does for a file over the limit."""
+    refused = upload_too_large()
+    return problem_response(refused.status, refused.title, refused.detail, refused.code, refused.violations)
+
+
 class ImportController(ApiController):
     tags = ["imports"]
 
-    @post("/api/imports/{dataset:str}", request_max_body_size=UPLOAD_LIMIT, status_code=200)
+    @post("/api/imports/{dataset:str}", request_max_body_size=UPLOAD_LIMIT, status_code=200,
+          exception_handlers={RequestEntityTooLarge: _upload_too_large},
+          responses={413: ResponseSpec(data_container=ProblemDetails, media_type=PROBLEM_MEDIA_TYPE,
+                                       generate_examples=False,
+                                       description="The file is over the upload limit (`import_too_large`).")})
     async def import_(self, principal: CurrentPrincipal, today: Today, dataset: FromPath[str],
                       data: MultipartBody[ImportForm], dry_run: FromQuery[bool] = False) -> Response[dict[str, Any]]:
         from admin_ui import imports

@@ -48,4 +48,6 @@ def read_sheet(content: bytes, fmt: str) -> Any:
 
     if fmt == "csv":
         return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
-    return pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
+    sheet = pd.read_excel(io.BytesIO(content), dtype=object, keep_default_na=False)
+    # Date cells come back as midnight datetimes: compare them as the CSV writes them.
+    return sheet.map(lambda v: v.date().isoformat() if isinstance(v, dt.datetime) else str(v))

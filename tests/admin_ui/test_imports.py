@@ -153,8 +153,8 @@ async def test_kit_import_skips_what_is_already_issued(client: httpx.AsyncClient
     (b"", "empty.csv", "import_file_invalid"),
     ((FILES / "header_only.csv").read_bytes(), "header.csv", "import_file_invalid"),
     ((FILES / "missing_columns.csv").read_bytes(), "missing.csv", "import_missing_columns"),
-    (b"not a workbook", "sheet.xlsx", "import_file_invalid"),
-    (b"PK\x03\x04broken zip", "sheet.xlsx", "import_file_invalid"),
+    (b"not a workbook", "sheet.xlsx", "import_not_a_workbook"),
+    (b"PK\x03\x04broken zip", "sheet.xlsx", "import_not_a_workbook"),
 ])
 async def test_bad_files_are_refused_clearly(client: httpx.AsyncClient, world: World, content: bytes,
                                              filename: str, code: str) -> None:
@@ -192,5 +192,5 @@ async def test_uploads_over_the_limits_are_refused(client: httpx.AsyncClient, wo
     assert (await post(client, world, "admin", "officers", huge)).status_code == 413
     many = b"officer,module,completed_on,result\n" + b"A1A1,CSAS_CORE,2025-01-01,pass\n" * 50_001
     reply = await post(client, world, "admin", "training", many)
-    assert reply.status_code == 422 and reply.json()["code"] == "import_too_large"
+    assert reply.status_code == 422 and reply.json()["code"] == "import_too_many_rows"
     assert await TrainingRecord.count() == 0
