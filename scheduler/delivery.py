@@ -1,12 +1,14 @@
 """Message delivery: every message is stored in the outbox first, then delivered.
 
-`enqueue_each` stores messages (status pending) — at most one per recipient, day and kind, whatever runs it how many
-times, on however many instances. `deliver_pending` claims due messages and delivers them:
+`enqueue_each` stores messages (status pending) — at most one per address, day and kind (the address compared
+without regard to case: ``A.Patel@x`` and ``a.patel@x`` are one mailbox), whatever runs it how many times, on
+however many instances. `deliver_pending` claims due messages and delivers them:
 
 - without ``CSAS_SMTP_URL``: each message is written to ``var/outbox/{due_on}-{id}.eml`` and marked sent, a batch
   at a time (one claim statement, one thread hop for the files, one transaction marking and auditing them);
-- with ``CSAS_SMTP_URL``: it is sent over SMTP (standard library smtplib, in a thread, 10 s timeout), over one
-  connection per delivery run, each message claimed just before and marked just after its own send. The forms:
+- with ``CSAS_SMTP_URL``: it is sent over SMTP (standard library smtplib, in a thread; a 10 s timeout on the
+  connect and on every read), over one connection per delivery run, each message claimed just before and marked
+  just after its own send. The forms:
 
   - ``smtp://host[:port]`` — plain SMTP, port 25 by default; ``smtp://user:pass@host:port`` logs in as well;
   - ``smtp+starttls://user:pass@host[:port]`` — STARTTLS (certificate verified), port 587 by default;
@@ -18,10 +20,21 @@ A failed attempt puts the message back to pending with ``next_attempt_at = now +
 2 h, then 6 h); after MAX_ATTEMPTS failures it is failed for good. ``last_error`` keeps a short error text, never
 the password.
 
-Claiming: ``UPDATE … SET status='sending' WHERE id IN (…) AND status='pending' AND <due>`` is atomic on SQLite and
-PostgreSQL (a row another deliverer claimed first no longer matches), so two instances (or two concurrent calls)
-never send one message twice. 'sending' is internal: reads
-show it as pending, and a claim older than STALE_CLAIM (a deliverer that died mid-send) goes back to pending.
+Time: the `now` a run is given decides what is due (next attempts, stale claims), so callers and tests move time
+by passing it. The claim and ``sent_at`` are the wall clock (core.clock.now_utc): when this message's own send
+started, and when it finished — never the time its run started, however long the run.
+
+Claiming: ``UPDATE … SET status='sending', claimed_at=<wall clock> WHERE id IN (…) AND status='pending' AND <due>``
+is atomic on SQLite and PostgreSQL (a row another deliverer claimed first no longer matches), so two instances (or
+two concurrent calls) never take one message at once. 'sending' is internal: reads show it as pending. A claim
+older than STALE_CLAIM (its deliverer died mid-send) goes back to pending; a deliverer renews its claims every
+STALE_CLAIM / 3 while a send is still under way, so a slow server never makes a live claim look abandoned. The
+claim is a fence: marking sent or for retry applies only where ``claimed_at`` is still this deliverer's, so a
+deliverer whose claim was taken over records nothing over the new owner's outcome.
+
+A run can be told to stop (`stop_when`): it stops before claiming another message, and what is left stays pending
+for the next run (the app's delivery job, every minute). The app delivers beside its requests
+(scheduler.jobs.BackgroundDelivery); `csas sweep` delivers for at most a deadline.
 
 Delivery outcomes are audited under the system actor "delivery"; the claim itself is a lock, not a change.
 """
@@ -34,17 +47,22 @@ import json
 import smtplib
 import ssl
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from core.audit import record_audits
+from core.clock import now_utc
 from core.db import all_of, write_transaction
 from core.roles import Principal
 from core.settings import Settings, get_settings
@@ -87,6 +105,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    left_pending: int = 0  # due messages a run told to stop left for the next run
 
 
 @dataclass(frozen=True)
@@ -127,7 +146,8 @@ INSERT_CHUNK = 500  # rows per multi-row INSERT: well under every engine's param
 
 
 def _outbox_key(email: str, due_on: Any, kind: str) -> tuple[str, str, str]:
-    return email, str(due_on)[:10], kind
+    # As the unique index on (lower(recipient_email), due_on, kind) compares them: one mailbox, whatever the case.
+    return email.strip().lower(), str(due_on)[:10], kind
 
 
 async def enqueue_each(messages: list[OutgoingMessage], actor: Principal | None = None) -> list[int | None]:
@@ -146,9 +166,10 @@ async def enqueue_each(messages: list[OutgoingMessage], actor: Principal | None 
                              due_on=message.due_on, status=PENDING)
                 for message, about in zip(messages[start:start + INSERT_CHUNK],
                                           officer_ids[start:start + INSERT_CHUNK], strict=True)
-            )).on_conflict(
-                target=(Notification.recipient_email, Notification.due_on, Notification.kind), action="DO NOTHING",
-            ).returning(Notification.id, Notification.recipient_email, Notification.due_on, Notification.kind)
+            # No conflict target: the unique index is on lower(recipient_email), an expression Piccolo cannot name;
+            # the table's only other unique key is its id, which never collides.
+            )).on_conflict(action="DO NOTHING").returning(
+                Notification.id, Notification.recipient_email, Notification.due_on, Notification.kind)
             ids.update({_outbox_key(row["recipient_email"], row["due_on"], row["kind"]): int(row["id"])
                         for row in rows})
         stored: list[int | None] = []
@@ -253,19 +274,51 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
 
 # --- delivery -------------------------------------------------------------------------------------------
 
-async def deliver_pending(now: dt.datetime, settings: Settings | None = None) -> DeliveryReport:
-    """Deliver every pending message due by `now` (aware). Safe to run concurrently and on several instances."""
+@dataclass
+class DeliveryLimit:
+    """Where the delivery runs inside a `delivery_limit()` block stop, and how many due messages they left."""
+
+    stop_when: Callable[[], bool]
+    left_pending: int = 0
+
+
+_LIMIT: ContextVar[DeliveryLimit | None] = ContextVar("delivery_limit", default=None)
+
+
+@contextmanager
+def delivery_limit(stop_when: Callable[[], bool]) -> Iterator[DeliveryLimit]:
+    """Every delivery run inside the block that is not given its own `stop_when` — a sweep's, typically — stops
+    once `stop_when` says so: `lambda: True` leaves the messages queued for the caller to deliver its own way (the
+    app, beside the request); a deadline bounds how long a command waits for a slow server."""
+    limit = DeliveryLimit(stop_when)
+    token = _LIMIT.set(limit)
+    try:
+        yield limit
+    finally:
+        _LIMIT.reset(token)
+
+
+async def deliver_pending(
+    now: dt.datetime, settings: Settings | None = None, *, stop_when: Callable[[], bool] | None = None,
+) -> DeliveryReport:
+    """Deliver every pending message due by `now` (aware). Safe to run concurrently and on several instances.
+    `stop_when` (else the enclosing `delivery_limit()`'s) is asked before each claim: once it says so, the run
+    stops and counts what it leaves pending."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    limit = _LIMIT.get() if stop_when is None else None
+    if limit is not None:
+        stop_when = limit.stop_when
     now = now.astimezone(dt.UTC)
     settings = settings or get_settings()
     target = parse_smtp_url(settings.smtp_url) if settings.smtp_url else None
     await _release_stale_claims(now)
     totals: Counter[str] = Counter()
     after_id = 0
+    stopped = False
     session = _SmtpSession(target) if target is not None else None
     try:
-        while True:
+        while not stopped:
             candidates = [int(row["id"]) for row in await (
                 Notification.select(Notification.id)
                 .where(_due(now) & (Notification.id > after_id))
@@ -274,17 +327,23 @@ async def deliver_pending(now: dt.datetime, settings: Settings | None = None) ->
             )]
             if not candidates:
                 break
-            if session is None:
+            if stop_when is not None and stop_when():
+                stopped = True
+            elif session is None:
                 totals.update(await _deliver_files(candidates, now, settings))
             else:
-                totals.update(await _deliver_smtp(candidates, now, settings, session))
+                outcomes, stopped = await _deliver_smtp(candidates, now, settings, session, stop_when)
+                totals.update(outcomes)
             if len(candidates) < BATCH_SIZE:
                 break
             after_id = candidates[-1]
     finally:
         if session is not None:
             await asyncio.to_thread(session.close)
-    return DeliveryReport(sent=totals[SENT], retried=totals[PENDING], failed=totals[FAILED])
+    left = int(await Notification.count().where(_due(now))) if stopped else 0
+    if limit is not None:
+        limit.left_pending += left
+    return DeliveryReport(sent=totals[SENT], retried=totals[PENDING], failed=totals[FAILED], left_pending=left)
 
 
 def _due(now: dt.datetime) -> Any:
@@ -299,18 +358,43 @@ async def _release_stale_claims(now: dt.datetime) -> None:
     ).where((Notification.status == SENDING) & (Notification.claimed_at < now - STALE_CLAIM))
 
 
-async def _claim(notification_ids: list[int], now: dt.datetime) -> list[dict[str, Any]]:
+async def _claim(notification_ids: list[int], now: dt.datetime) -> tuple[list[dict[str, Any]], dt.datetime]:
     """Claims those of `notification_ids` still due, in one atomic UPDATE: a row another deliverer claimed first
-    no longer matches, so each message is claimed by one deliverer only."""
+    no longer matches, so each message is claimed by one deliverer only. Returns the rows and the claim (the wall
+    clock now, which fences every later write of this deliverer to them)."""
+    claimed_at = now_utc()
     rows: list[dict[str, Any]] = await (
-        Notification.update({Notification.status: SENDING, Notification.claimed_at: now})
+        Notification.update({Notification.status: SENDING, Notification.claimed_at: claimed_at})
         .where(Notification.id.is_in(notification_ids) & _due(now))
         .returning(
             Notification.id, Notification.recipient_email, Notification.subject, Notification.body,
             Notification.due_on, Notification.attempts, Notification.created_at,
         )
     )
-    return sorted(rows, key=lambda row: int(row["id"]))
+    return sorted(rows, key=lambda row: int(row["id"])), claimed_at
+
+
+def _held(ids: list[int], claimed_at: dt.datetime) -> Any:
+    return Notification.id.is_in(ids) & (Notification.status == SENDING) & (Notification.claimed_at == claimed_at)
+
+
+async def _while_claimed(ids: list[int], claimed_at: dt.datetime,
+                         work: Callable[[], Any]) -> tuple[Any, dt.datetime]:
+    """Runs `work` in a thread, renewing the claim on `ids` every STALE_CLAIM / 3 until it returns, so a send
+    slower than STALE_CLAIM is not taken for abandoned. Returns its result and the claim as it now stands (a claim
+    already taken over is left alone: the fence then keeps this deliverer's outcome out)."""
+    running = asyncio.ensure_future(asyncio.to_thread(work))
+    renew_every = (STALE_CLAIM / 3).total_seconds()
+    held = True
+    while True:
+        done, _ = await asyncio.wait({running}, timeout=renew_every if held else None)
+        if done:
+            return running.result(), claimed_at
+        renewed = now_utc()
+        held = bool(await Notification.update({Notification.claimed_at: renewed})
+                    .where(_held(ids, claimed_at)).returning(Notification.id))
+        if held:
+            claimed_at = renewed
 
 
 # The legacy (compat32) email API: the modern one parses every header it is given and cost about 0.7 ms a message,
@@ -342,35 +426,41 @@ async def _deliver_files(candidates: list[int], now: dt.datetime, settings: Sett
     """No SMTP: the whole batch is claimed in one statement, written in one thread hop, and marked and audited in
     one transaction. A crash between writing and marking rewrites the same files (`{due_on}-{id}.eml`, replaced
     atomically) once the claim is stale: nothing is delivered twice."""
-    rows = await _claim(candidates, now)
+    rows, claimed_at = await _claim(candidates, now)
     if not rows:
         return Counter()
     files = [(settings.outbox_dir / f"{row['due_on'].isoformat()}-{row['id']}.eml", row) for row in rows]
-    errors = await asyncio.to_thread(_write_emls, files, now, settings.mail_from)
-    return await _record_outcomes(list(zip(rows, errors, strict=True)), now)
+    errors, claimed_at = await _while_claimed(
+        [int(row["id"]) for row in rows], claimed_at, partial(_write_emls, files, claimed_at, settings.mail_from))
+    return await _record_outcomes(list(zip(rows, errors, strict=True)), now, claimed_at, now_utc())
 
 
 async def _deliver_smtp(
-    candidates: list[int], now: dt.datetime, settings: Settings, session: _SmtpSession
-) -> Counter[str]:
+    candidates: list[int], now: dt.datetime, settings: Settings, session: _SmtpSession,
+    stop_when: Callable[[], bool] | None,
+) -> tuple[Counter[str], bool]:
     """SMTP: one connection for the whole run (reopened after a failure). Each message is claimed just before it
     is sent and marked sent just after, so a deliverer killed mid-send leaves one message in doubt, never a batch:
-    a message handed to an SMTP server cannot be taken back."""
+    a message handed to an SMTP server cannot be taken back. Returns the outcomes and whether it was told to stop."""
     outcomes: Counter[str] = Counter()
     for notification_id in candidates:
-        claimed = await _claim([notification_id], now)
+        if stop_when is not None and stop_when():
+            return outcomes, True
+        claimed, claimed_at = await _claim([notification_id], now)
         if not claimed:
             continue  # another deliverer has it
         row = claimed[0]
-        message = build_email(row, now, settings.mail_from)
-        error = await asyncio.to_thread(session.send, message)
-        outcomes.update(await _record_outcomes([(row, error)], now))
-    return outcomes
+        message = build_email(row, claimed_at, settings.mail_from)
+        error, claimed_at = await _while_claimed([notification_id], claimed_at, partial(session.send, message))
+        outcomes.update(await _record_outcomes([(row, error)], now, claimed_at, now_utc()))
+    return outcomes, False
 
 
-async def _record_outcomes(results: list[tuple[dict[str, Any], str | None]], now: dt.datetime) -> Counter[str]:
-    """Marks the delivered messages sent and the others for retry (or failed for good), with their audit events,
-    in one transaction: one UPDATE for the sent ones, one per distinct failure outcome."""
+async def _record_outcomes(results: list[tuple[dict[str, Any], str | None]], now: dt.datetime,
+                           claimed_at: dt.datetime, sent_at: dt.datetime) -> Counter[str]:
+    """Marks the delivered messages sent (at `sent_at`) and the others for retry (or failed for good), with their
+    audit events, in one transaction: one UPDATE for the sent ones, one per distinct failure outcome. Only rows
+    this deliverer still holds under `claimed_at` change, and only those are audited and counted."""
     sent_ids = [int(row["id"]) for row, error in results if error is None]
     failures: dict[tuple[str, int, dt.datetime | None, str], list[int]] = defaultdict(list)
     for row, error in results:
@@ -382,28 +472,29 @@ async def _record_outcomes(results: list[tuple[dict[str, Any], str | None]], now
         else:
             status, next_at = PENDING, now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
         failures[(status, attempts, next_at, error)].append(int(row["id"]))
-    outcomes: Counter[str] = Counter({SENT: len(sent_ids)})
+    outcomes: Counter[str] = Counter()
     async with write_transaction():
         if sent_ids:
-            await Notification.update(
-                {Notification.status: SENT, Notification.sent_at: now, Notification.claimed_at: None,
+            marked = [int(r["id"]) for r in await Notification.update(
+                {Notification.status: SENT, Notification.sent_at: sent_at, Notification.claimed_at: None,
                  Notification.last_error: ""}
-            ).where(Notification.id.is_in(sent_ids) & (Notification.status == SENDING))
+            ).where(_held(sent_ids, claimed_at)).returning(Notification.id)]
             await record_audits(_DELIVERY_ACTOR, "notification.sent", "notification",
-                                ((i, {"status": PENDING}, {"status": SENT, "sent_at": now}) for i in sent_ids))
+                                ((i, {"status": PENDING}, {"status": SENT, "sent_at": sent_at}) for i in marked))
+            outcomes[SENT] += len(marked)
         for (status, attempts, next_at, error), ids in failures.items():
-            await Notification.update(
+            marked = [int(r["id"]) for r in await Notification.update(
                 {Notification.status: status, Notification.attempts: attempts,
                  Notification.next_attempt_at: next_at, Notification.claimed_at: None,
                  Notification.last_error: error}
-            ).where(Notification.id.is_in(ids) & (Notification.status == SENDING))
+            ).where(_held(ids, claimed_at)).returning(Notification.id)]
             await record_audits(
                 _DELIVERY_ACTOR, "notification.failed" if status == FAILED else "notification.retry", "notification",
                 ((i, {"status": PENDING, "attempts": attempts - 1},
                   {"status": status, "attempts": attempts, "next_attempt_at": next_at, "last_error": error})
-                 for i in ids),
+                 for i in marked),
             )
-            outcomes[status] += len(ids)
+            outcomes[status] += len(marked)
     return outcomes
 
 

@@ -1,7 +1,10 @@
 """The outbox: every message is stored here first, then delivered (scheduler.delivery).
 
-At most one message per (recipient_email, due_on, kind) — a UNIQUE index created in a hand-written migration —
-so a sweep that runs twice, or on two instances, never produces a second digest for the same person and day.
+At most one message per address, day and kind — a UNIQUE index on (lower(recipient_email), due_on, kind,
+case_repeat), created in a hand-written migration — so a sweep that runs twice, or on two instances, never produces
+a second digest for the same mailbox and day, however the address is capitalised. `case_repeat` is 0 on every row
+the register writes; it exists for the rows queued before addresses were compared without case (see that
+migration), which keep their history instead of failing the index.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ class Notification(Table):
     claimed_at = Timestamptz(null=True, default=None, help_text="When a deliverer claimed it ('sending').")
     sent_at = Timestamptz(null=True, default=None)
     last_error = Varchar(length=500, null=False, default="")
+    case_repeat = Integer(
+        null=False, default=0,
+        help_text="0; a row queued before addresses were compared without case that repeats an earlier row's "
+                  "mailbox, day and kind holds its own id, which sets it apart in the unique index.",
+    )
 
 
 class NotificationOfficer(Table):

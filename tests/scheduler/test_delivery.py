@@ -19,6 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from core.audit import audit_trail
+from core.clock import now_utc
 from core.db import write_transaction
 from core.settings import Settings, get_settings
 from scheduler.delivery import (
@@ -159,7 +160,9 @@ async def test_smtp_delivery_sends_exactly_once_and_marks_sent(smtp_server: Smtp
     settings = settings_for(tmp_path, smtp_server.url)
     [notification_id] = await enqueue([message()])
 
+    before = now_utc()
     assert await deliver_pending(NOW, settings) == DeliveryReport(sent=1)
+    after = now_utc()
     assert await deliver_pending(NOW + dt.timedelta(hours=1), settings) == DeliveryReport()
 
     assert len(smtp_server.handler.envelopes) == 1
@@ -171,10 +174,11 @@ async def test_smtp_delivery_sends_exactly_once_and_marks_sent(smtp_server: Smtp
     assert sent["Message-ID"] == f"<notification-{notification_id}@csas-register>"
     assert "book the CSAS refresher course" in sent.get_content()
     stored = await row(notification_id)
-    assert stored["status"] == "sent" and stored["sent_at"] == NOW and stored["attempts"] == 0
+    # `now` says what is due; sent_at is when the send really finished, whatever time the run was given.
+    assert stored["status"] == "sent" and before <= stored["sent_at"] <= after and stored["attempts"] == 0
     assert not (tmp_path / "outbox").exists()
     [item], total = await list_notifications()
-    assert total == 1 and item["status"] == "sent" and item["sent_at"] == NOW
+    assert total == 1 and item["status"] == "sent" and item["sent_at"] == stored["sent_at"]
 
 
 async def test_server_down_retries_after_backoff_and_sends_when_back(
@@ -198,7 +202,7 @@ async def test_server_down_retries_after_backoff_and_sends_when_back(
     assert await deliver_pending(later, settings) == DeliveryReport(sent=1)
     assert len(stopped_smtp_server.handler.envelopes) == 1
     stored = await row(notification_id)
-    assert stored["status"] == "sent" and stored["sent_at"] == later and stored["last_error"] == ""
+    assert stored["status"] == "sent" and stored["sent_at"] is not None and stored["last_error"] == ""
     actions = [e["action"] for e in await audit_trail("notification", notification_id)]
     assert actions == ["notification.enqueue", "notification.retry", "notification.sent"]
 
@@ -271,7 +275,9 @@ async def test_without_smtp_writes_an_eml_file_and_marks_sent(tmp_path: Path) ->
     settings = settings_for(tmp_path, None)
     [notification_id] = await enqueue([message(subject="CSAS: renewals due for Zoë Brontë")])
 
+    before = now_utc()
     assert await deliver_pending(NOW, settings) == DeliveryReport(sent=1)
+    after = now_utc()
 
     path = tmp_path / "outbox" / f"{DAY.isoformat()}-{notification_id}.eml"
     assert [p.name for p in (tmp_path / "outbox").iterdir()] == [path.name]
@@ -280,10 +286,10 @@ async def test_without_smtp_writes_an_eml_file_and_marks_sent(tmp_path: Path) ->
     assert parsed["To"] == "mgr@example.org"
     assert parsed["Subject"] == "CSAS: renewals due for Zoë Brontë"
     assert parsed["Message-ID"] == f"<notification-{notification_id}@csas-register>"
-    assert parsed["Date"].datetime == NOW
+    assert before.replace(microsecond=0) <= parsed["Date"].datetime <= after  # when it was written
     assert parsed.get_content().startswith("Jo Bloggs: book the CSAS refresher course by 2027-05-04.")
     stored = await row(notification_id)
-    assert stored["status"] == "sent" and stored["sent_at"] == NOW
+    assert stored["status"] == "sent" and parsed["Date"].datetime <= stored["sent_at"] <= after
     assert await deliver_pending(NOW + dt.timedelta(days=1), settings) == DeliveryReport()
 
 

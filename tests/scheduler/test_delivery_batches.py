@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.audit import audit_trail
+from core.clock import now_utc
 from core.settings import get_settings
 from scheduler import delivery
 from scheduler.delivery import BACKOFF, DeliveryReport, OutgoingMessage, deliver_pending
@@ -33,19 +34,23 @@ async def test_every_batch_is_written_once_marked_sent_and_audited(
     ids = await enqueue([message(n) for n in range(7)])
     settings = replace(get_settings(), var_dir=tmp_path, smtp_url=None)
 
+    before = now_utc()
     assert await deliver_pending(NOW, settings) == DeliveryReport(sent=7)
+    after = now_utc()
     assert await deliver_pending(NOW + dt.timedelta(hours=1), settings) == DeliveryReport()
 
     files = sorted(p.name for p in (tmp_path / "outbox").iterdir())
     assert files == sorted(f"{DAY.isoformat()}-{i}.eml" for i in ids)
-    rows = await Notification.select(Notification.status, Notification.sent_at, Notification.claimed_at)
-    assert {(r["status"], r["sent_at"], r["claimed_at"]) for r in rows} == {("sent", NOW, None)}
+    rows = {r["id"]: r for r in await Notification.select(
+        Notification.id, Notification.status, Notification.sent_at, Notification.claimed_at)}
+    assert {(r["status"], r["claimed_at"]) for r in rows.values()} == {("sent", None)}
+    assert all(before <= r["sent_at"] <= after for r in rows.values())  # the wall clock, not the run's `now`
     for notification_id in ids:
         trail = await audit_trail("notification", notification_id)
         assert [e["action"] for e in trail] == ["notification.enqueue", "notification.sent"]
-        after = trail[1]["after"]
-        after = json.loads(after) if isinstance(after, str) else after
-        assert after == {"status": "sent", "sent_at": NOW.isoformat()}
+        change = trail[1]["after"]
+        change = json.loads(change) if isinstance(change, str) else change
+        assert change == {"status": "sent", "sent_at": rows[notification_id]["sent_at"].isoformat()}
 
 
 async def test_one_failed_write_retries_only_that_message(tmp_path: Path) -> None:
