@@ -12,6 +12,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -27,11 +28,11 @@ from admin_ui.paths import STATIC_DIR, TEMPLATES_DIR
 from bootstrap import wire
 from core.controllers import AuthController, HealthController
 from core.headers import add_security_headers, complete_allow_header
-from core.http import EXCEPTION_HANDLERS, optional_principal, provide_principal, provide_today
+from core.http import EXCEPTION_HANDLERS, SECURITY_SCHEMES, optional_principal, provide_principal, provide_today
 from core.lifecycle import close_database, open_database
 from core.logs import install_redaction
 from core.settings import get_settings, require_secret_key
-from scheduler.jobs import start_scheduler
+from scheduler.jobs import delivery_lifespan, start_scheduler
 
 logger = logging.getLogger("csas")
 
@@ -82,7 +83,7 @@ def create_app() -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         # Every answer, the router's own 404 and 405 included (they bypass middleware): see core.headers.
         before_send=[add_security_headers, complete_allow_header],
-        lifespan=[lifespan],
+        lifespan=[lifespan, delivery_lifespan],  # delivery stops before the database closes
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine,
                                        engine_callback=admin_ui.templating.configure),
         # Pages post forms with a token (cookie csas_csrf + hidden _csrf_token); the JSON API under /api is
@@ -94,6 +95,7 @@ def create_app() -> Litestar:
             version="0.1.0",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
+            components=Components(security_schemes=dict(SECURITY_SCHEMES)),
         ),
         debug=False,
     )

@@ -8,6 +8,7 @@ import io
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
+from core.db import long_running
 from core.lifecycle import close_database, open_database
 
 # "package.module" paths exposing `async def seed() -> None` (idempotent: insert what is missing, never overwrite
@@ -22,6 +23,7 @@ class MigrationFailed(RuntimeError):
     pass
 
 
+@long_running  # a migration rewrites whole tables: its statements may rightly take minutes
 async def migrate(quiet: bool = True) -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():

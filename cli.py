@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from core.db import long_work
 from core.errors import DomainError
 from core.lifecycle import close_database, open_database
 from core.roles import Principal, Role
 
 T = TypeVar("T")
 CLI_ACTOR = Principal.system("cli")
+SWEEP_DELIVERY_SECONDS = 30.0  # `csas sweep` sends for at most this long, then leaves the rest pending
 
 
 def run(work: Callable[[], Awaitable[T]]) -> T:
@@ -27,7 +30,8 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
         wire()
         await open_database()
         try:
-            return await work()
+            with long_work():  # imports, sweeps, migrations: an operator waits, not a request
+                return await work()
         finally:
             await close_database()
 
@@ -148,16 +152,34 @@ def sweep(as_of: Any, dry_run: bool) -> None:
     """Run the daily sweep now: reminders, escalations, lapse notices, delivery."""
     from core.clock import business_today, now_utc
     from core.settings import get_settings
-    from scheduler.sweep import run_sweep
+    from scheduler.delivery import delivery_limit
+    from scheduler.sweep import SweepResult, run_sweep
 
     day = as_of.date() if as_of else business_today()
     if day != business_today() and not get_settings().clock_override:
         click.echo("error (clock_override_off): --as-of other than today needs CSAS_CLOCK_OVERRIDE=on", err=True)
         sys.exit(2)
-    result = run(lambda: run_sweep(day, dry_run=dry_run, now=now_utc()))
+    left_pending = 0
+
+    async def sweep_within_deadline() -> SweepResult:
+        # With SMTP, the sweep's sending stops at a deadline (a slow or silent server must not hold the command for
+        # minutes); what is left stays pending for the app's delivery job. Files are written at once, in full.
+        nonlocal left_pending
+        if dry_run or get_settings().smtp_url is None:
+            return await run_sweep(day, dry_run=dry_run, now=now_utc())
+        deadline = time.monotonic() + SWEEP_DELIVERY_SECONDS
+        with delivery_limit(lambda: time.monotonic() > deadline) as limit:
+            result = await run_sweep(day, now=now_utc())
+        left_pending = limit.left_pending
+        return result
+
+    result = run(sweep_within_deadline)
     verb = "would queue" if dry_run else "queued"
     click.echo(f"Sweep {day.isoformat()}: {result.officers} officers, {result.lapses} lapses, "
                f"{verb} {result.messages} messages, delivered {result.delivered}.")
+    if left_pending:
+        click.echo(f"Delivery stopped after {SWEEP_DELIVERY_SECONDS:g} s: {left_pending} messages left pending "
+                   "for the next delivery run.")
     for digest in result.digests:
         click.echo(f"  {digest['recipient_email']}: {digest['subject']}")
 
@@ -228,11 +250,12 @@ def export_cmd(dataset: str, file: str) -> None:
 def import_cmd(dataset: str, file: str, dry_run: bool) -> None:
     """Import DATASET from a CSV or XLSX FILE: every row is checked, then all are written or none."""
     from admin_ui import imports
+    from admin_ui.spreadsheet_safety import MAX_UPLOAD_BYTES
     from core.clock import business_today
     from core.errors import DomainError
 
-    with open(file, "rb") as handle:
-        content = handle.read()
+    with open(file, "rb") as handle:  # one byte past the limit is enough for read_table to refuse it
+        content = handle.read(MAX_UPLOAD_BYTES + 1)
     try:
         rows = imports.read_table(file, content)
     except DomainError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.clock import business_today
+from core.db import long_running
 from core.roles import Principal, Role
 from core.settings import get_settings
 from register import demo as register_demo
@@ -59,6 +60,7 @@ def print_accounts(accounts: list[tuple[str, str, str]]) -> None:
         print(f"  {username:<12} {password:<24} ({role})")
 
 
+@long_running  # at start-up, before any request: loading a whole demo force is not a request's work
 async def load_demo_if_empty() -> None:
     if await Force.count() == 0:
         print_accounts(await load_demo())

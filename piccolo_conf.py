@@ -15,13 +15,16 @@ from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from core.db import STATEMENT_TIMEOUT_SECONDS
 from core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READER_BUSY_TIMEOUT_MS = 500
-# Opening a PostgreSQL connection gives up after this long (asyncpg waits 60 s): while the server is down or
-# unreachable a request answers 503 promptly instead of hanging (core/http.py).
-PG_CONNECT_TIMEOUT_SECONDS = 5.0
+# Opening a PostgreSQL connection gives up after this long (asyncpg waits 60 s): while the server is down,
+# unreachable or hung, a request answers 503 promptly instead of hanging (core/http.py). Statements have their own
+# bound (core.db.STATEMENT_TIMEOUT_SECONDS, core/pg.py); asyncpg's command_timeout, set to the same, bounds what
+# it sends by itself: the cancel request for a statement that timed out, which a hung server never answers either.
+PG_CONNECT_TIMEOUT_SECONDS = 3.0
 
 
 class TunedSQLiteConnection(sqlite3.Connection):
@@ -143,7 +146,12 @@ def build_engine() -> SQLiteEngine | PostgresEngine:
         return SharedReadSQLiteEngine(
             path=str(path), factory=TunedSQLiteConnection, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
         )
-    return PostgresEngine(config={"dsn": settings.database_url, "timeout": PG_CONNECT_TIMEOUT_SECONDS})
+    from core.pg import TimedConnection
+
+    return PostgresEngine(config={
+        "dsn": settings.database_url, "timeout": PG_CONNECT_TIMEOUT_SECONDS,
+        "command_timeout": STATEMENT_TIMEOUT_SECONDS, "connection_class": TimedConnection,
+    })
 
 
 DB = build_engine()

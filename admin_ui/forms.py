@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
 
 from admin_ui.templating import long_date
+from core.dates import in_range, out_of_range_message
 from core.errors import DomainError
 from core.http import classify_unhandled
 from core.roles import Principal
@@ -74,6 +75,9 @@ def _parse(action: Action, raw: dict[str, Any]) -> tuple[Values, dict[str, str]]
             except ValueError:
                 errors[f.name] = f"{f.label} must be a real date, like 2027-02-01."
                 values[f.name] = text
+                continue
+            if not in_range(values[f.name]):
+                errors[f.name] = out_of_range_message(f.label)
         elif f.kind == "number":
             try:
                 values[f.name] = int(text)

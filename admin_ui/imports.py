@@ -34,6 +34,7 @@ from admin_ui.spreadsheet_safety import (
     unneutralise,
     upload_too_large,
 )
+from core.dates import in_range, out_of_range_message
 from core.db import EVERYTHING, write_transaction
 from core.errors import DomainError, Violation
 from core.roles import Principal, Role
@@ -255,10 +256,14 @@ def _date(ctx: _Context, row: dict[str, str], name: str, errors: list[tuple[str 
     if not text:
         return None
     try:
-        return parse_date(text)
+        day = parse_date(text)
     except ValueError:
         errors.append((ctx.column(name), f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)."))
         return None
+    if not in_range(day):  # stored, 9999-12-31 broke the feeds and the training matrix for everyone
+        errors.append((ctx.column(name), out_of_range_message(f"'{text}'")))
+        return None
+    return day
 
 
 def _organisation(ctx: _Context, row: dict[str, str], errors: list[tuple[str | None, str]],

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
+from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
 from register import accreditations
 from register.employment import employment_facts
@@ -24,7 +25,7 @@ RENEW_WINDOW_DAYS = 180
 
 def _parse_day(value: str | None, default: dt.date) -> dt.date:
     try:
-        return dt.date.fromisoformat(value) if value else default
+        return parse_day(value) if value else default
     except ValueError:
         return default
 

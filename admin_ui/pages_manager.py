@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
+from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
 from core.roles import Principal
 from register import kit, kit_rules
@@ -29,7 +30,7 @@ INSPECTION_CONDITIONS = [(str(c), str(c).capitalize()) for c in kit_rules.INSPEC
 
 def _month(value: str | None, today: dt.date) -> dt.date:
     try:
-        return dt.date.fromisoformat(f"{value}-01") if value else today.replace(day=1)
+        return parse_day(f"{value}-01") if value else today.replace(day=1)
     except ValueError:
         return today.replace(day=1)
 

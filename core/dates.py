@@ -32,3 +32,30 @@ def is_in_date(valid_from: dt.date, expires_on: dt.date | None, day: dt.date) ->
 def long_date(day: dt.date) -> str:
     """'6 January 2027': how dates are written for people (GOV.UK style), in pages, messages and PDFs."""
     return f"{day.day} {day.strftime('%B %Y')}"
+
+
+# The days the register accepts, from any client (API bodies and query parameters, pages, imports). Its records
+# are of working lives: no start, grant, completion or expiry is truly before 1900, and none is planned beyond
+# 2199. A day outside is a slip of the keyboard (0001-01-01, 9999-12-31), and near the ends of Python's calendar
+# the date arithmetic itself fails (add_months(9999-12-31, 1): OverflowError), breaking the pages, calendar feeds
+# and training matrix of everyone who sees the record. Inside the range, every interval the domain adds (at most
+# decades) stays far from year 9999.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+
+
+def in_range(day: dt.date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def out_of_range_message(label: str) -> str:
+    return f"{label} must be between {long_date(EARLIEST_DAY)} and {long_date(LATEST_DAY)}."
+
+
+def parse_day(text: str) -> dt.date:
+    """A YYYY-MM-DD day typed by a person; ValueError if it is not a real day or lies outside the register's range
+    (every caller already answers ValueError as 'not a date')."""
+    day = dt.date.fromisoformat(text)
+    if not in_range(day):
+        raise ValueError(out_of_range_message(text))
+    return day

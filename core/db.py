@@ -5,15 +5,57 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Hashable, Iterable
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
 
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# PostgreSQL: every statement gets its answer within this many seconds or gives up (TimeoutError: 503
+# database_unavailable, core.lifecycle), so a hung or paused server cannot hang the requests waiting on it. A
+# request's statements take milliseconds; this bounds waiting for a server that no longer answers at all. Raised
+# for the work below by long_work(). (SQLite has no server to hang: its writers wait for the lock for
+# piccolo_conf.SQLITE_BUSY_TIMEOUT_MS, then answer 503 too.)
+STATEMENT_TIMEOUT_SECONDS = 3.0
+# Work that may rightly run one statement for minutes (migrations, the daily sweep, the command line): the same
+# bound as pg_dump's for a backup (core/backup.py).
+LONG_WORK_TIMEOUT_SECONDS = 3600.0
+_statement_timeout: ContextVar[float] = ContextVar("statement_timeout", default=STATEMENT_TIMEOUT_SECONDS)
+
+
+def statement_timeout() -> float:
+    """How long a PostgreSQL statement sent now may take (core.pg.TimedConnection reads it per statement)."""
+    return _statement_timeout.get()
+
+
+@contextmanager
+def long_work() -> Iterator[None]:
+    """Lets the statements sent inside (and in tasks started inside) run up to LONG_WORK_TIMEOUT_SECONDS."""
+    token = _statement_timeout.set(LONG_WORK_TIMEOUT_SECONDS)
+    try:
+        yield
+    finally:
+        _statement_timeout.reset(token)
+
+
+def long_running(work: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Runs the decorated coroutine function under long_work()."""
+
+    @functools.wraps(work)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with long_work():
+            return await work(*args, **kwargs)
+
+    return run
+
 
 # A limit no list reaches: exports, imports and reports read whole lists through the paged list services.
 EVERYTHING = 1_000_000

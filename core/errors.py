@@ -6,10 +6,14 @@ Violation values. Nothing else in the code base builds an error response.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from core.dates import in_range, out_of_range_message
 
 logger = logging.getLogger("csas.errors")
 
@@ -32,6 +36,7 @@ class CoreErrorCode(StrEnum):
     CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
     DATABASE_UNAVAILABLE = "database_unavailable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,19 @@ class TooManyRequests(DomainError):
 
 def invalid(violations: list[Violation], detail: str = "The request has invalid fields.") -> Invalid:
     return Invalid(CoreErrorCode.VALIDATION_ERROR, detail, violations)
+
+
+def raise_if_days_out_of_range(days: Iterable[tuple[str | None, Any]]) -> None:
+    """Refuses (422, a date_out_of_range violation per field) any of the (field, value) pairs that is a day
+    outside the register's range (core/dates.py); other values pass. The API's JSON bodies (core.schemas.Body)
+    and date query parameters (core.http.guard_input) refuse an impossible day through this one check."""
+    violations = [
+        Violation(CoreErrorCode.DATE_OUT_OF_RANGE, out_of_range_message(field or "The date"), field)
+        for field, value in days
+        if isinstance(value, dt.date) and not in_range(value.date() if isinstance(value, dt.datetime) else value)
+    ]
+    if violations:
+        raise invalid(violations, out_of_range_message("Dates"))
 
 
 def raise_if_violations(violations: list[Violation], detail: str = "The request has invalid fields.") -> None:

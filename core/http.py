@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import logging
 import re
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 import msgspec
 from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
+from litestar.enums import ParamType
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
@@ -22,9 +24,17 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from litestar.handlers import HTTPRouteHandler
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+    SecurityScheme,
+)
 from litestar.params import QueryParameter
 
 from core.clock import business_today
@@ -40,6 +50,7 @@ from core.errors import (
     Violation,
     invalid,
     problem_body,
+    raise_if_days_out_of_range,
 )
 from core.lifecycle import is_database_unavailable
 from core.roles import Principal
@@ -264,11 +275,36 @@ def _nul_violation(field: str | None) -> Violation:
     return Violation("nul_character", "Text must not contain NUL characters.", field)
 
 
+@functools.cache
+def _day_query_names(handler: BaseRouteHandler) -> frozenset[str]:
+    """The query parameters of a route that are days (as_of, from, to...), by the name clients send."""
+    names: set[str] = set()
+    dependencies = handler.resolve_dependencies()
+    for name, parameter in handler.parsed_fn_signature.parameters.items():
+        if name in dependencies:  # today, principal...: filled by the app, never sent
+            continue
+        kwarg = parameter.kwarg_definition
+        is_query = kwarg is None or getattr(kwarg, "param_type", None) == ParamType.QUERY
+        if is_query and (parameter.is_subclass_of(dt.date) or parameter.has_inner_subclass_of(dt.date)):
+            names.add(getattr(kwarg, "name", None) or getattr(kwarg, "query", None) or name)
+    return frozenset(names)
+
+
+def _leading_day(value: str) -> dt.date | None:
+    """The day a date (or timestamp) query value names; None when it names none, which the parameter's own parsing
+    then refuses."""
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
 async def guard_input(request: Request[Any, Any, Any]) -> None:
     """Refuses what no field may hold, before any handler sees it: an id in the path (every integer path
     parameter is a row id) outside 1..MAX_ID (404: no such record, without asking a database that cannot
-    even compare it), and NUL characters anywhere in the path, query or JSON body (422: PostgreSQL cannot
-    store them, so neither engine accepts them)."""
+    even compare it), NUL characters anywhere in the path, query or JSON body (422: PostgreSQL cannot
+    store them, so neither engine accepts them), and a day outside the register's range in a date query parameter
+    (422, violation date_out_of_range; a JSON body refuses its own as it is decoded, core.schemas.Body)."""
     # Every API route, login and logout included, before any dependency runs (pages carry CSRF tokens instead).
     signs_in = bool(request.route_handler.opt.get(SIGNS_IN))
     if signs_in or (bearer_token(request) is None and SESSION_COOKIE in request.cookies):
@@ -289,6 +325,10 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
             violations.append(_nul_violation(name.replace("\x00", "")))
     if violations:
         raise invalid(violations)
+    days = _day_query_names(request.route_handler)
+    if days:
+        raise_if_days_out_of_range((name, _leading_day(value)) for name, value in request.query_params.multi_items()
+                                   if name in days)
     if request.content_type[0].endswith("json"):
         body = await request.body()
         if json_too_deep(body):
@@ -360,6 +400,19 @@ def file_operation(*media_types: str) -> type[Operation]:
     return FileOperation
 
 
+# How a caller signs in, for the OpenAPI document (app.py names the schemes): a route that needs a principal
+# takes either; the rest (sign-in, calendar feeds by their token) declare none, so clients and fuzzers know which
+# answers 401 without one.
+BEARER_SCHEME, SESSION_SCHEME = "bearerToken", "sessionCookie"
+SIGNED_IN: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}, {SESSION_SCHEME: []}]
+SECURITY_SCHEMES = {
+    BEARER_SCHEME: SecurityScheme(type="http", scheme="bearer",
+                                  description="A token from `csas token create` or POST /api/auth/tokens."),
+    SESSION_SCHEME: SecurityScheme(type="apiKey", security_scheme_in="cookie", name=SESSION_COOKIE,
+                                   description="The session cookie POST /api/auth/login sets."),
+}
+
+
 class ApiController(Controller):
     """Base of every JSON API controller: documents the problem-details answers each route can give (so the
     OpenAPI document is true to what clients receive) and refuses hostile input before any handler runs."""
@@ -373,6 +426,8 @@ class ApiController(Controller):
         for value in vars(cls).values():
             if isinstance(value, HTTPRouteHandler):
                 value.responses = {**problem_responses(*_problem_statuses(value)), **(value.responses or {})}
+                if "principal" in inspect.signature(value.fn).parameters and value.security is None:
+                    value.security = SIGNED_IN
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:

@@ -94,6 +94,8 @@ def is_database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, errors.PostgresConnectionError | errors.AdminShutdownError | errors.CrashShutdownError
                   | errors.CannotConnectNowError | errors.TooManyConnectionsError):
         return True  # class 08, 57P01-57P03, 53300
+    if isinstance(exc, errors.QueryCanceledError):
+        return True  # 57014: cancelled by the server (statement_timeout, an operator) or by our own time bound
     if isinstance(exc, errors.DeadlockDetectedError | errors.SerializationError):
         return True  # 40P01, 40001: two writers crossed (e.g. on officers' fact versions); the retry goes through
     text = str(exc).lower()

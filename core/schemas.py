@@ -1,11 +1,38 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, TypeVar
 
 import msgspec
 
+from core.errors import raise_if_days_out_of_range
 
-class LoginRequest(msgspec.Struct):
+T = TypeVar("T")
+
+
+class Body(msgspec.Struct):
+    """Base of every request body (and of the structs inside one): a day outside the register's range
+    (core/dates.py) is refused as the body is decoded, before any handler or service sees it (422, violation
+    date_out_of_range). msgspec calls __post_init__ after decoding; a DomainError raised there reaches the API's
+    error handler unchanged. tests/core/test_input_bounds.py checks that every route body holding a day is one."""
+
+    def __post_init__(self) -> None:
+        raise_if_days_out_of_range((name, getattr(self, name)) for name in self.__struct_fields__)
+
+
+# List fields of request bodies: the decoder refuses a longer list (422) before any work is done on it. Each is
+# far above any real register (ids: a manager's teams; codes: a catalogue of powers, modules or levels; small:
+# reminder days, declaration categories) and far below what would take a request seconds to check.
+MAX_IDS = 500
+MAX_CODES = 500
+MAX_SMALL = 50
+IdList = Annotated[list[int], msgspec.Meta(max_length=MAX_IDS)]
+CodeList = Annotated[list[str], msgspec.Meta(max_length=MAX_CODES)]
+ShortList = Annotated[list[T], msgspec.Meta(max_length=MAX_SMALL)]
+LongList = Annotated[list[T], msgspec.Meta(max_length=MAX_CODES)]
+
+
+class LoginRequest(Body):
     username: str
     password: str
 
@@ -20,7 +47,7 @@ class Me(msgspec.Struct):
     officer_id: int | None
 
 
-class TokenCreate(msgspec.Struct):
+class TokenCreate(Body):
     username: str
     name: str = ""
 

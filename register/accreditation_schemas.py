@@ -4,25 +4,27 @@ import datetime as dt
 
 import msgspec
 
+from core.schemas import Body, CodeList
 
-class AccreditationCreate(msgspec.Struct):
+
+class AccreditationCreate(Body):
     officer_id: int
     force_id: int
     number: str
     granted_on: dt.date
     expires_on: dt.date
-    power_codes: list[str] = msgspec.field(default_factory=list)
+    power_codes: CodeList = msgspec.field(default_factory=list)
     conditions: str = ""
 
 
-class AccreditationChange(msgspec.Struct):
+class AccreditationChange(Body):
     """Suspend, reinstate or withdraw: the day it takes effect, and why."""
 
     on: dt.date
     reason: str
 
 
-class PowerDesignate(msgspec.Struct):
+class PowerDesignate(Body):
     code: str
     granted_on: dt.date
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import msgspec
 
+from core.schemas import Body
 from register.accreditation_schemas import AccreditationRead
 
 
@@ -20,7 +21,7 @@ class KitTypeRead(msgspec.Struct):
     requires_module_code: str | None
 
 
-class KitIssueCreate(msgspec.Struct):
+class KitIssueCreate(Body):
     officer_id: int
     kit_type_code: str
     issued_on: dt.date
@@ -30,12 +31,12 @@ class KitIssueCreate(msgspec.Struct):
     condition: str = "new"
 
 
-class KitReturn(msgspec.Struct):
+class KitReturn(Body):
     returned_on: dt.date
     condition: str
 
 
-class KitInspectionCreate(msgspec.Struct):
+class KitInspectionCreate(Body):
     inspected_on: dt.date
     condition: str
 

@@ -24,8 +24,13 @@ class OfficerStatus(StrEnum):
     LEFT = "left"
 
 
+def check_name(name: str) -> list[Violation]:
+    """A force's, employer's or team's name: shown in pages, exports and calendar feeds, so one line of text."""
+    return check_required_text(name, "name", "Name") + check_no_control_characters({"name": name})
+
+
 def check_force(name: str, code: str) -> list[Violation]:
-    out = check_required_text(name, "name", "Name")
+    out = check_name(name)
     out += check_required_text(code, "code", "Code", max_length=32)
     if code and not code.replace("_", "").isalnum():
         out.append(Violation("invalid_code", "Codes use letters, digits and underscores.", "code"))
@@ -35,7 +40,7 @@ def check_force(name: str, code: str) -> list[Violation]:
 def check_organisation(
     name: str, kind: str, approved_on: dt.date | None, review_due_on: dt.date | None
 ) -> list[Violation]:
-    out = check_required_text(name, "name", "Name")
+    out = check_name(name)
     if kind not in OrganisationKind.__members__.values():
         allowed = ", ".join(k.value for k in OrganisationKind)
         out.append(Violation("invalid_choice", f"kind must be one of: {allowed}.", "kind"))

@@ -5,8 +5,10 @@ from typing import Any
 
 import msgspec
 
+from core.schemas import Body, IdList
 
-class ForceCreate(msgspec.Struct):
+
+class ForceCreate(Body):
     name: str
     code: str
 
@@ -17,7 +19,7 @@ class ForceRead(msgspec.Struct):
     code: str
 
 
-class OrganisationCreate(msgspec.Struct):
+class OrganisationCreate(Body):
     name: str
     force_id: int
     kind: str = "council"
@@ -44,7 +46,7 @@ class OrganisationRead(msgspec.Struct):
         )
 
 
-class TeamCreate(msgspec.Struct):
+class TeamCreate(Body):
     name: str
     organisation_id: int
 
@@ -59,7 +61,7 @@ class TeamRead(msgspec.Struct):
         return cls(id=row["id"], name=row["name"], organisation_id=row["organisation"])
 
 
-class OfficerCreate(msgspec.Struct):
+class OfficerCreate(Body):
     organisation_id: int
     staff_number: str
     given_name: str
@@ -69,7 +71,7 @@ class OfficerCreate(msgspec.Struct):
     team_id: int | None = None
 
 
-class OfficerUpdate(msgspec.Struct, omit_defaults=True):
+class OfficerUpdate(Body, omit_defaults=True):
     team_id: int | msgspec.UnsetType | None = msgspec.UNSET
     staff_number: str | msgspec.UnsetType = msgspec.UNSET
     given_name: str | msgspec.UnsetType = msgspec.UNSET
@@ -81,7 +83,7 @@ class OfficerUpdate(msgspec.Struct, omit_defaults=True):
         return {f: v for f in self.__struct_fields__ if (v := getattr(self, f)) is not msgspec.UNSET}
 
 
-class OfficerLeave(msgspec.Struct):
+class OfficerLeave(Body):
     left_on: dt.date
 
 
@@ -110,14 +112,14 @@ class OfficerRead(msgspec.Struct):
         )
 
 
-class UserCreate(msgspec.Struct):
+class UserCreate(Body):
     username: str
     password: str
     email: str
     role: str
     force_id: int | None = None
     organisation_id: int | None = None
-    team_ids: list[int] = msgspec.field(default_factory=list)
+    team_ids: IdList = msgspec.field(default_factory=list)
     officer_id: int | None = None
 
 

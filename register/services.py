@@ -9,7 +9,6 @@ from core.audit import record_audit
 from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
-from core.rules import check_required_text
 from core.services import create_user as core_create_user
 from register.errors import RegisterErrorCode
 from register.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
@@ -19,6 +18,7 @@ from register.rules import (
     OFFICER_TEXT_FIELDS,
     check_force,
     check_leaving,
+    check_name,
     check_no_control_characters,
     check_officer,
     check_organisation,
@@ -131,7 +131,7 @@ TEAM_COLUMNS = (Team.id, Team.name, Team.organisation)
 
 async def create_team(actor: Principal, *, name: str, organisation_id: int) -> dict[str, Any]:
     require_role(actor, Role.CSAS_COORDINATOR, Role.HR, action="create teams")
-    raise_if_violations(check_required_text(name, "name", "Name"))
+    raise_if_violations(check_name(name))
     organisation = await get_organisation(None, organisation_id)
     if not is_organisation_manageable(actor, organisation):
         raise Forbidden(RegisterErrorCode.OUT_OF_SCOPE, "That organisation is outside your scope.")

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from core.schemas import Body, LongList, ShortList
 from scheduler.rules import Compliance, Dependency, PlanStep
 
 
@@ -87,7 +88,7 @@ class ForecastItem(msgspec.Struct):
     resumes_on: dt.date | None = None
 
 
-class SweepRequest(msgspec.Struct):
+class SweepRequest(Body):
     as_of: dt.date | None = None
     dry_run: bool = False
 
@@ -109,7 +110,7 @@ class SweepRead(msgspec.Struct):
     digests: list[DigestRead]
 
 
-class LeadTimesUpdate(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
+class LeadTimesUpdate(Body, omit_defaults=True, forbid_unknown_fields=True):
     vetting: int | msgspec.UnsetType = msgspec.UNSET
     csas_course: int | msgspec.UnsetType = msgspec.UNSET
     accreditation: int | msgspec.UnsetType = msgspec.UNSET
@@ -118,34 +119,34 @@ class LeadTimesUpdate(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=
     employer: int | msgspec.UnsetType = msgspec.UNSET
 
 
-class LevelPolicy(msgspec.Struct, omit_defaults=True):
+class LevelPolicy(Body, omit_defaults=True):
     code: str
     renewal_months: int | msgspec.UnsetType = msgspec.UNSET
     has_annual_review: bool | msgspec.UnsetType = msgspec.UNSET
     accepted_for_csas: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class ModulePolicy(msgspec.Struct):
+class ModulePolicy(Body):
     code: str
     validity_months: int | None
 
 
-class PrerequisitePolicy(msgspec.Struct):
+class PrerequisitePolicy(Body):
     power_code: str
     module_code: str
 
 
-class PolicyUpdate(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
+class PolicyUpdate(Body, omit_defaults=True, forbid_unknown_fields=True):
     warning_days: int | msgspec.UnsetType = msgspec.UNSET
     overdue_after_days: int | msgspec.UnsetType = msgspec.UNSET
     manager_repeat_days: int | msgspec.UnsetType = msgspec.UNSET
     coordinator_alert_days: int | msgspec.UnsetType = msgspec.UNSET
-    officer_reminder_days: list[int] | msgspec.UnsetType = msgspec.UNSET
+    officer_reminder_days: ShortList[int] | msgspec.UnsetType = msgspec.UNSET
     lead_times: LeadTimesUpdate | msgspec.UnsetType = msgspec.UNSET
-    required_vetting_levels: list[str] | msgspec.UnsetType = msgspec.UNSET
-    vetting_levels: list[LevelPolicy] | msgspec.UnsetType = msgspec.UNSET
-    module_validity: list[ModulePolicy] | msgspec.UnsetType = msgspec.UNSET
-    power_prerequisites: list[PrerequisitePolicy] | msgspec.UnsetType = msgspec.UNSET
+    required_vetting_levels: ShortList[str] | msgspec.UnsetType = msgspec.UNSET
+    vetting_levels: ShortList[LevelPolicy] | msgspec.UnsetType = msgspec.UNSET
+    module_validity: LongList[ModulePolicy] | msgspec.UnsetType = msgspec.UNSET
+    power_prerequisites: LongList[PrerequisitePolicy] | msgspec.UnsetType = msgspec.UNSET
 
     def changes(self) -> dict[str, Any]:
         out: dict[str, Any] = msgspec.to_builtins(self)
@@ -175,7 +176,7 @@ class SchedulerHealth(msgspec.Struct):
     failed_messages: int
 
 
-class CalendarCreate(msgspec.Struct):
+class CalendarCreate(Body):
     scope: str
     id: int
 

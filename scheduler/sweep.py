@@ -15,7 +15,7 @@ from typing import Any
 from core.audit import record_audits
 from core.clock import now_utc
 from core.dates import long_date
-from core.db import execute, write_transaction
+from core.db import execute, long_running, write_transaction
 from core.lifecycle import refresh_sqlite_statistics
 from core.roles import Principal, Role
 from core.services import active_users_with_roles
@@ -110,6 +110,19 @@ async def _recipients() -> _Recipients:
             coordinators_by_force[principal.force_id].append(
                 Recipient(email, principal.user_id, Audience.COORDINATOR))
     return _Recipients(dict(managers_by_team), dict(coordinators_by_force))
+
+
+def _one_per_mailbox(by_recipient: dict[Recipient, list[Reminder]]) -> dict[Recipient, list[Reminder]]:
+    """Recipients whose addresses differ only in case (two accounts, or an account and an officer record) are one
+    mailbox and get one digest, addressed as the first of them: a user account before an officer record."""
+    mailboxes: dict[str, list[Recipient]] = defaultdict(list)
+    for recipient in by_recipient:
+        mailboxes[recipient.email.strip().lower()].append(recipient)
+    merged: dict[Recipient, list[Reminder]] = {}
+    for members in mailboxes.values():
+        first = min(members, key=lambda r: (r.user_id is None, r.email, r.user_id or 0, r.audience.value))
+        merged[first] = [reminder for member in members for reminder in by_recipient[member]]
+    return merged
 
 
 def _officer_link(recipient: Recipient, officer_id: int) -> str:
@@ -241,6 +254,7 @@ async def _mark_abandoned_runs(now: dt.datetime) -> None:
                             [(row["id"], {"status": "running"}, {"status": "abandoned"}) for row in abandoned])
 
 
+@long_running  # batched, but a large register's catch-up may send statements longer than a request's bound
 async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | None = None) -> SweepResult:
     result = SweepResult(as_of=as_of, dry_run=dry_run)
     run_id = None
@@ -267,6 +281,7 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
                     for recipient in recipients.of(officer_facts, reminder.audience):
                         by_recipient[recipient].append(reminder)
             result.officers += len(batch)
+        by_recipient = _one_per_mailbox(by_recipient)
         if dry_run:
             result.lapsed_officer_ids = [lapse.officer_id for lapse in all_lapses for _ in lapse.power_codes]
             result.lapses = len(result.lapsed_officer_ids)

@@ -7,6 +7,8 @@ from typing import Any
 
 import msgspec
 
+from core.schemas import Body, LongList
+
 
 class ModuleRead(msgspec.Struct):
     code: str
@@ -22,11 +24,11 @@ class ModuleRead(msgspec.Struct):
                    hours=row["hours"], is_csas_course=row["is_csas_course"], sort_order=row["sort_order"])
 
 
-class ModuleUpdate(msgspec.Struct):
+class ModuleUpdate(Body):
     validity_months: int | None
 
 
-class RecordCreate(msgspec.Struct):
+class RecordCreate(Body):
     officer_id: int
     module_code: str
     completed_on: dt.date
@@ -67,14 +69,14 @@ class RecordRead(msgspec.Struct):
         )
 
 
-class BookingCreate(msgspec.Struct):
+class BookingCreate(Body):
     officer_id: int
     module_code: str
     starts_on: dt.date
     provider: str = ""
 
 
-class BookingAttend(msgspec.Struct):
+class BookingAttend(Body):
     attended_on: dt.date
     result: str
     certificate_ref: str = ""
@@ -84,12 +86,12 @@ class BookingAttend(msgspec.Struct):
     expiry_override_reason: str = ""
 
 
-class BookingCancel(msgspec.Struct):
+class BookingCancel(Body):
     on: dt.date
     reason: str = ""
 
 
-class BookingNoShow(msgspec.Struct):
+class BookingNoShow(Body):
     on: dt.date
 
 
@@ -114,13 +116,13 @@ class BookingRead(msgspec.Struct):
         )
 
 
-class Prerequisite(msgspec.Struct):
+class Prerequisite(Body):
     power_code: str
     module_code: str
 
 
-class PrerequisitesPut(msgspec.Struct):
-    items: list[Prerequisite]
+class PrerequisitesPut(Body):
+    items: LongList[Prerequisite]
 
 
 class MatrixCell(msgspec.Struct):

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from core.schemas import Body, ShortList
+
 
 class LevelRead(msgspec.Struct):
     code: str
@@ -21,7 +23,7 @@ class LevelRead(msgspec.Struct):
                    has_annual_review=row["has_annual_review"], accepted_for_csas=row["accepted_for_csas"])
 
 
-class LevelUpdate(msgspec.Struct, omit_defaults=True):
+class LevelUpdate(Body, omit_defaults=True):
     renewal_months: int | msgspec.UnsetType = msgspec.UNSET
     has_annual_review: bool | msgspec.UnsetType = msgspec.UNSET
     accepted_for_csas: bool | msgspec.UnsetType = msgspec.UNSET
@@ -30,7 +32,7 @@ class LevelUpdate(msgspec.Struct, omit_defaults=True):
         return {f: v for f in self.__struct_fields__ if (v := getattr(self, f)) is not msgspec.UNSET}
 
 
-class ApplicationCreate(msgspec.Struct):
+class ApplicationCreate(Body):
     """A vetting application. One at an accepted level for an officer who holds a clearance is recognised as
     its renewal without renews_application_id (domain.md §8a); the link, when given, is only checked and kept."""
 
@@ -42,7 +44,7 @@ class ApplicationCreate(msgspec.Struct):
                     "count.")] = None
 
 
-class EventCreate(msgspec.Struct):
+class EventCreate(Body):
     status: str
     on: dt.date
     force_reference: str | None = None
@@ -108,14 +110,14 @@ class QueueItem(msgspec.Struct):
     last_event_on: dt.date | None
 
 
-class DeclarationCreate(msgspec.Struct):
+class DeclarationCreate(Body):
     officer_id: int
     kind: str
     made_on: dt.date
-    categories: list[str] = msgspec.field(default_factory=list)
+    categories: ShortList[str] = msgspec.field(default_factory=list)
 
 
-class DeclarationAcknowledge(msgspec.Struct):
+class DeclarationAcknowledge(Body):
     on: dt.date
 
 

@@ -194,3 +194,16 @@ async def test_uploads_over_the_limits_are_refused(client: httpx.AsyncClient, wo
     reply = await post(client, world, "admin", "training", many)
     assert reply.status_code == 422 and reply.json()["code"] == "import_too_many_rows"
     assert await TrainingRecord.count() == 0
+
+
+async def test_days_outside_the_registers_range_are_refused_per_row(client: httpx.AsyncClient,
+                                                                     world: World) -> None:
+    """Stored, 9999-12-31 broke the calendar feeds and the training matrix for everyone."""
+    rows = [{"organisation": "Council A1", "team": "Team A1a", "staff_number": f"R{n}", "given_name": "A",
+             "family_name": "B", "email": f"r{n}@a1.example", "started_on": day}
+            for n, day in enumerate(("9999-12-31", "01/01/0001", "1900-01-01"), start=1)]
+    reply = await post(client, world, "hr_a1", "officers", xlsx(rows), filename="people.xlsx")
+    assert reply.status_code == 422
+    assert [(e["row"], e["column"]) for e in reply.json()["errors"]] == [(2, "started_on"), (3, "started_on")]
+    assert "between 1 January 1900 and 31 December 2199" in reply.json()["errors"][0]["message"]
+    assert await Officer.count() == 8
