@@ -28,7 +28,14 @@ from admin_ui.paths import STATIC_DIR, TEMPLATES_DIR
 from bootstrap import wire
 from core.controllers import AuthController, HealthController
 from core.headers import add_security_headers, complete_allow_header
-from core.http import EXCEPTION_HANDLERS, SECURITY_SCHEMES, optional_principal, provide_principal, provide_today
+from core.http import (
+    EXCEPTION_HANDLERS,
+    SECURITY_SCHEMES,
+    finish_openapi_document,
+    optional_principal,
+    provide_principal,
+    provide_today,
+)
 from core.lifecycle import close_database, open_database
 from core.logs import install_redaction
 from core.settings import get_settings, require_secret_key
@@ -63,7 +70,7 @@ def create_app() -> Litestar:
     require_secret_key(settings)
     install_redaction()
     wire()
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             AuthController,
@@ -99,3 +106,5 @@ def create_app() -> Litestar:
         ),
         debug=False,
     )
+    finish_openapi_document(app)
+    return app

@@ -26,7 +26,7 @@ def me_of(principal: CurrentPrincipal) -> Me:
     return Me(
         id=principal.user_id,
         username=principal.username,
-        role=principal.role.value,
+        role=principal.role,
         force_id=principal.force_id,
         organisation_id=principal.organisation_id,
         team_ids=sorted(principal.team_ids),

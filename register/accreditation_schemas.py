@@ -4,13 +4,14 @@ import datetime as dt
 
 import msgspec
 
-from core.schemas import Body, CodeList
+from core.schemas import Body, CodeList, Text
+from register.accreditation_rules import AccreditationStatus, EventKind
 
 
 class AccreditationCreate(Body):
     officer_id: int
     force_id: int
-    number: str
+    number: Text
     granted_on: dt.date
     expires_on: dt.date
     power_codes: CodeList = msgspec.field(default_factory=list)
@@ -21,11 +22,11 @@ class AccreditationChange(Body):
     """Suspend, reinstate or withdraw: the day it takes effect, and why."""
 
     on: dt.date
-    reason: str
+    reason: Text
 
 
 class PowerDesignate(Body):
-    code: str
+    code: Text
     granted_on: dt.date
 
 
@@ -39,7 +40,7 @@ class DesignatedPowerRead(msgspec.Struct):
 
 
 class AccreditationEventRead(msgspec.Struct):
-    kind: str
+    kind: EventKind
     on: dt.date
     reason: str
     power_code: str
@@ -59,6 +60,6 @@ class AccreditationRead(msgspec.Struct):
     withdrawn_on: dt.date | None
     ended_on: dt.date | None
     ended_reason: str
-    status: str
+    status: AccreditationStatus
     powers: list[DesignatedPowerRead]
     events: list[AccreditationEventRead]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.errors import Violation, raise_if_violations
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
@@ -11,6 +13,7 @@ from core.services import list_users, set_user_active
 from register import services
 from register.accreditation_controllers import AccreditationController
 from register.kit_controllers import KitIssueController, KitTypeController, OfficerRecordController
+from register.rules import OfficerStatus
 from register.schemas import (
     ForceCreate,
     ForceRead,
@@ -25,6 +28,10 @@ from register.schemas import (
     TeamRead,
     UserCreate,
 )
+
+# The service checks the value (422 invalid_choice); the document lists the choices.
+OfficerStatusFilter = Annotated[str | None, QueryParameter(
+    description="active or left, on `as_of`.", schema_extra={"enum": [s.value for s in OfficerStatus]})]
 
 
 class ForceController(ApiController):
@@ -99,7 +106,7 @@ class OfficerController(ApiController):
         today: Today,
         organisation_id: FromQuery[int | None] = None,
         team_id: FromQuery[int | None] = None,
-        status: FromQuery[str | None] = None,
+        status: OfficerStatusFilter = None,
         q: FromQuery[str | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,

@@ -4,8 +4,9 @@ import datetime as dt
 
 import msgspec
 
-from core.schemas import Body
+from core.schemas import Body, Text
 from register.accreditation_schemas import AccreditationRead
+from register.kit_rules import KitCondition
 
 
 class KitTypeRead(msgspec.Struct):
@@ -23,27 +24,27 @@ class KitTypeRead(msgspec.Struct):
 
 class KitIssueCreate(Body):
     officer_id: int
-    kit_type_code: str
+    kit_type_code: Text
     issued_on: dt.date
     serial_number: str | None = None
     size: str = ""
     manufactured_on: dt.date | None = None
-    condition: str = "new"
+    condition: KitCondition = KitCondition.NEW
 
 
 class KitReturn(Body):
     returned_on: dt.date
-    condition: str
+    condition: KitCondition
 
 
 class KitInspectionCreate(Body):
     inspected_on: dt.date
-    condition: str
+    condition: KitCondition
 
 
 class KitInspectionRead(msgspec.Struct):
     inspected_on: dt.date
-    condition: str
+    condition: KitCondition
     inspected_by: str
 
 
@@ -65,7 +66,7 @@ class KitIssueRead(msgspec.Struct):
     size: str
     manufactured_on: dt.date | None
     expires_on: dt.date | None
-    condition: str
+    condition: KitCondition
     last_inspected_on: dt.date | None
     next_inspection_due_on: dt.date | None
     needs_replacement: bool

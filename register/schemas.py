@@ -5,12 +5,14 @@ from typing import Any
 
 import msgspec
 
-from core.schemas import Body, IdList
+from core.roles import Role
+from core.schemas import Body, IdList, Password, Text
+from register.rules import OfficerStatus, OrganisationKind
 
 
 class ForceCreate(Body):
-    name: str
-    code: str
+    name: Text
+    code: Text
 
 
 class ForceRead(msgspec.Struct):
@@ -20,9 +22,9 @@ class ForceRead(msgspec.Struct):
 
 
 class OrganisationCreate(Body):
-    name: str
+    name: Text
     force_id: int
-    kind: str = "council"
+    kind: OrganisationKind = OrganisationKind.COUNCIL
     arrangement_approved_on: dt.date | None = None
     arrangement_review_due_on: dt.date | None = None
 
@@ -31,7 +33,7 @@ class OrganisationRead(msgspec.Struct):
     id: int
     name: str
     force_id: int
-    kind: str
+    kind: OrganisationKind
     arrangement_approved_on: dt.date | None
     arrangement_review_due_on: dt.date | None
     arrangement_ended_on: dt.date | None
@@ -47,7 +49,7 @@ class OrganisationRead(msgspec.Struct):
 
 
 class TeamCreate(Body):
-    name: str
+    name: Text
     organisation_id: int
 
 
@@ -63,10 +65,10 @@ class TeamRead(msgspec.Struct):
 
 class OfficerCreate(Body):
     organisation_id: int
-    staff_number: str
-    given_name: str
-    family_name: str
-    email: str
+    staff_number: Text
+    given_name: Text
+    family_name: Text
+    email: Text
     started_on: dt.date
     team_id: int | None = None
 
@@ -100,10 +102,10 @@ class OfficerRead(msgspec.Struct):
     email: str
     started_on: dt.date
     left_on: dt.date | None
-    status: str
+    status: OfficerStatus
 
     @classmethod
-    def of(cls, row: dict[str, Any], status: str) -> OfficerRead:
+    def of(cls, row: dict[str, Any], status: OfficerStatus) -> OfficerRead:
         return cls(
             id=row["id"], organisation_id=row["organisation"], organisation_name=row["organisation_name"],
             force_id=row["force_id"], team_id=row["team"], team_name=row["team_name"],
@@ -113,10 +115,10 @@ class OfficerRead(msgspec.Struct):
 
 
 class UserCreate(Body):
-    username: str
-    password: str
-    email: str
-    role: str
+    username: Text
+    password: Password
+    email: Text
+    role: Role
     force_id: int | None = None
     organisation_id: int | None = None
     team_ids: IdList = msgspec.field(default_factory=list)

@@ -16,6 +16,7 @@ from register.officer_list import list_officers as list_officers
 from register.officer_list import load_officer
 from register.rules import (
     OFFICER_TEXT_FIELDS,
+    OfficerStatus,
     check_force,
     check_leaving,
     check_name,
@@ -33,7 +34,7 @@ from register.scope import (
 from register.tables import Force, Officer, Organisation, Power, Team
 
 
-def officer_status(row: dict[str, Any], day: dt.date) -> str:
+def officer_status(row: dict[str, Any], day: dt.date) -> OfficerStatus:
     return compute_officer_status(row["left_on"], day)  # a StrEnum: the str itself, without the slow .value
 
 

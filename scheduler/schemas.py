@@ -4,16 +4,19 @@ msgspec writes as their value: they are passed as they are (Enum.value is a slow
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from core.schemas import Body, LongList, ShortList
-from scheduler.rules import Compliance, Dependency, PlanStep
+from scheduler.rules import Compliance, Dependency, Kind, PlanStep, Rag, StepStatus
+
+# scheduler.calendars.FeedScope's values: that module sits above this one (it loads facts), so they are named here.
+FeedScopeName = Literal["officer", "team", "organisation"]
 
 
 class BindingRead(msgspec.Struct):
-    kind: str
+    kind: Kind
     code: str
     expires_on: dt.date
 
@@ -23,7 +26,7 @@ class BindingRead(msgspec.Struct):
 
 
 class BlockerRead(msgspec.Struct):
-    kind: str
+    kind: Kind
     code: str
     message: str
 
@@ -39,7 +42,7 @@ class PowerRead(msgspec.Struct):
 class ComplianceRead(msgspec.Struct):
     officer_id: int
     as_of: dt.date
-    status: str
+    status: Rag
     powers_usable_until: dt.date | None
     binding: BindingRead | None
     powers: list[PowerRead]
@@ -59,12 +62,12 @@ class ComplianceRead(msgspec.Struct):
 
 
 class StepRead(msgspec.Struct):
-    kind: str
+    kind: Kind
     code: str
     title: str
     expires_on: dt.date
     start_by: dt.date
-    status: str
+    status: StepStatus
 
     @classmethod
     def of(cls, s: PlanStep) -> StepRead:
@@ -177,14 +180,14 @@ class SchedulerHealth(msgspec.Struct):
 
 
 class CalendarCreate(Body):
-    scope: str
+    scope: FeedScopeName
     id: int
 
 
 class CalendarRead(msgspec.Struct):
     url: str
     token: str
-    scope: str
+    scope: FeedScopeName
     id: int
 
 
@@ -192,7 +195,7 @@ class CalendarFeedRead(msgspec.Struct):
     """A feed as an administrator sees it: never its token."""
 
     id: int
-    scope: str
+    scope: FeedScopeName
     scope_id: int
     created_by_user_id: int | None
     created_by: str | None

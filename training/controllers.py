@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import get, patch, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
 from training import services
-from training.rules import DEFAULT_WARNING_DAYS
+from training.rules import DEFAULT_WARNING_DAYS, BookingStatus
 from training.schemas import (
     BookingAttend,
     BookingCancel,
@@ -22,6 +24,9 @@ from training.schemas import (
     RecordCreate,
     RecordRead,
 )
+
+# The service checks the value (422 invalid_choice); the document lists the choices.
+BookingStatusFilter = Annotated[str | None, QueryParameter(schema_extra={"enum": [s.value for s in BookingStatus]})]
 
 
 class ModuleController(ApiController):
@@ -87,7 +92,7 @@ class BookingController(ApiController):
         self,
         principal: CurrentPrincipal,
         officer_id: FromQuery[int | None] = None,
-        status: FromQuery[str | None] = None,
+        status: BookingStatusFilter = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[BookingRead]:

@@ -7,7 +7,8 @@ from typing import Any
 
 import msgspec
 
-from core.schemas import Body, LongList
+from core.schemas import Body, LongList, Text
+from training.rules import BookingStatus, TrainingResult
 
 
 class ModuleRead(msgspec.Struct):
@@ -30,9 +31,9 @@ class ModuleUpdate(Body):
 
 class RecordCreate(Body):
     officer_id: int
-    module_code: str
+    module_code: Text
     completed_on: dt.date
-    result: str
+    result: TrainingResult
     provider: str = ""
     certificate_ref: str = ""
     qualification_title: str = ""
@@ -46,7 +47,7 @@ class RecordRead(msgspec.Struct):
     module_code: str
     module_title: str
     completed_on: dt.date
-    result: str
+    result: TrainingResult
     provider: str
     certificate_ref: str
     qualification_title: str
@@ -71,14 +72,14 @@ class RecordRead(msgspec.Struct):
 
 class BookingCreate(Body):
     officer_id: int
-    module_code: str
+    module_code: Text
     starts_on: dt.date
     provider: str = ""
 
 
 class BookingAttend(Body):
     attended_on: dt.date
-    result: str
+    result: TrainingResult
     certificate_ref: str = ""
     provider: str | None = None
     qualification_title: str = ""
@@ -101,7 +102,7 @@ class BookingRead(msgspec.Struct):
     module_code: str
     starts_on: dt.date
     provider: str
-    status: str
+    status: BookingStatus
     status_on: dt.date | None
     status_reason: str
     record_id: int | None
@@ -117,8 +118,8 @@ class BookingRead(msgspec.Struct):
 
 
 class Prerequisite(Body):
-    power_code: str
-    module_code: str
+    power_code: Text
+    module_code: Text
 
 
 class PrerequisitesPut(Body):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
 from vetting import services
+from vetting.rules import EXPIRED, OPEN, Status
 from vetting.schemas import (
     ApplicationCreate,
     ApplicationDetail,
@@ -22,6 +23,12 @@ from vetting.schemas import (
     QueueItem,
     VettingEventRead,
 )
+
+# The services check the values (422 invalid_choice); the document lists the choices.
+ShownStatusFilter = Annotated[str | None, QueryParameter(
+    description="The status as read on `as_of` ('expired' for a grant whose expiry has come).",
+    schema_extra={"enum": [*(s.value for s in Status), EXPIRED]})]
+OpenStatusFilter = Annotated[str | None, QueryParameter(schema_extra={"enum": sorted(s.value for s in OPEN)})]
 
 
 def _read(row: dict[str, Any], as_of: Any) -> ApplicationRead:
@@ -62,7 +69,7 @@ class ApplicationController(ApiController):
         principal: CurrentPrincipal,
         today: Today,
         officer_id: FromQuery[int | None] = None,
-        status: FromQuery[str | None] = None,
+        status: ShownStatusFilter = None,
         organisation_id: FromQuery[int | None] = None,
         as_of: AsOf = None,
         limit: Limit = 50,
@@ -109,7 +116,7 @@ class QueueController(ApiController):
         self,
         principal: CurrentPrincipal,
         today: Today,
-        status: FromQuery[str | None] = None,
+        status: OpenStatusFilter = None,
         organisation_id: FromQuery[int | None] = None,
         as_of: AsOf = None,
         limit: Limit = 50,

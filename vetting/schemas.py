@@ -7,8 +7,11 @@ from typing import Annotated, Any
 
 import msgspec
 
-from core.schemas import Body, ShortList
+from core.schemas import Body, ShortList, Text
+from vetting.rules import EXPIRED, DeclarationKind, Status
 
+# What a reader sees: the stored status, or 'expired' for a grant whose expiry has come (derived, never stored).
+ShownStatus = Annotated[str, msgspec.Meta(extra_json_schema={"extra": {"enum": [*map(str, Status), EXPIRED]}})]
 
 class LevelRead(msgspec.Struct):
     code: str
@@ -37,7 +40,7 @@ class ApplicationCreate(Body):
     its renewal without renews_application_id (domain.md §8a); the link, when given, is only checked and kept."""
 
     officer_id: int
-    level_code: str
+    level_code: Text
     requested_on: dt.date
     renews_application_id: Annotated[int | None, msgspec.Meta(
         description="Optional: the granted application (clearance) this renews. Not needed for the renewal to "
@@ -45,7 +48,7 @@ class ApplicationCreate(Body):
 
 
 class EventCreate(Body):
-    status: str
+    status: Status
     on: dt.date
     force_reference: str | None = None
     expires_on: dt.date | None = None
@@ -60,7 +63,7 @@ class ApplicationRead(msgspec.Struct):
     officer_id: int
     organisation_id: int
     level_code: str
-    status: str
+    status: ShownStatus
     requested_on: dt.date
     force_reference: str | None
     submitted_on: dt.date | None
@@ -89,7 +92,7 @@ class VettingEventRead(msgspec.Struct, omit_defaults=True):
     every other role the key is absent, not null."""
 
     id: int
-    status: str
+    status: Status
     on: dt.date
     actor: str
     created_at: dt.datetime
@@ -112,7 +115,7 @@ class QueueItem(msgspec.Struct):
 
 class DeclarationCreate(Body):
     officer_id: int
-    kind: str
+    kind: DeclarationKind
     made_on: dt.date
     categories: ShortList[str] = msgspec.field(default_factory=list)
 
@@ -124,7 +127,7 @@ class DeclarationAcknowledge(Body):
 class DeclarationRead(msgspec.Struct):
     id: int
     officer_id: int
-    kind: str
+    kind: DeclarationKind
     categories: list[str]
     made_on: dt.date
     acknowledged_on: dt.date | None
