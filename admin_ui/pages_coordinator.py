@@ -15,7 +15,7 @@ from admin_ui.pages_officer import notice_for
 from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
 from register import accreditations
-from register.employment import employment_facts
+from register.facts import employment_rows
 from register.services import get_officer, get_organisation, list_organisations, list_powers
 from scheduler.policy_store import load_catalogue
 from scheduler.services import forecast
@@ -55,7 +55,7 @@ class CoordinatorPages(Controller):
         due = sorted((r for r in rows if r["status"] in ("in_force", "suspended")),
                      key=lambda r: (r["expires_on"], r["number"]))
         # The accreditations are already limited to the caller's scope, so their officers are too.
-        people = await employment_facts(sorted({r["officer_id"] for r in due}))
+        people = await employment_rows(sorted({r["officer_id"] for r in due}))
         names = {oid: f"{o['given_name']} {o['family_name']}" for oid, o in people.items()}
         return page("pages/accreditations.html", principal, title="Accreditations to renew",
                     nav_active="/accreditations", rows=due, names=names, today=today, days=RENEW_WINDOW_DAYS)

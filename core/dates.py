@@ -59,3 +59,11 @@ def parse_day(text: str) -> dt.date:
     if not in_range(day):
         raise ValueError(out_of_range_message(text))
     return day
+
+
+def counted_from(recorded_on: dt.date | None, dated_on: dt.date) -> dt.date:
+    """A renewal record counts from the earlier of the day it was entered and the day it is dated (domain.md §8a).
+
+    Here because every domain's facts say from when their records count (register's accreditations, training's
+    bookings) and the scheduler judges them alike. recorded_on None: entered before entry days were kept."""
+    return dated_on if recorded_on is None else min(recorded_on, dated_on)

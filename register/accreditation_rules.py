@@ -92,11 +92,6 @@ def is_open_on(acc: AccreditationDates, day: dt.date) -> bool:
     return acc.granted_on <= day < acc.expires_on and (closed is None or day < closed)
 
 
-def is_accreditation_in_force(acc: AccreditationDates, day: dt.date) -> bool:
-    """granted_on <= day < expires_on, not withdrawn or ended on or before day, not suspended on day."""
-    return is_open_on(acc, day) and not is_suspended_on(acc.suspensions, day)
-
-
 def compute_accreditation_status(acc: AccreditationDates, day: dt.date) -> AccreditationStatus:
     closed = acc.closed_on
     if closed is not None and closed <= day:
@@ -108,11 +103,6 @@ def compute_accreditation_status(acc: AccreditationDates, day: dt.date) -> Accre
     if is_suspended_on(acc.suspensions, day):
         return AccreditationStatus.SUSPENDED
     return AccreditationStatus.IN_FORCE
-
-
-def is_power_in_force(granted_on: dt.date, withdrawn_on: dt.date | None, day: dt.date) -> bool:
-    """A designation is in force from granted_on until the day before withdrawn_on (its accreditation aside)."""
-    return granted_on <= day and (withdrawn_on is None or day < withdrawn_on)
 
 
 def check_accreditation(

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.audit import record_audit
-from core.db import any_id, ids_argument, select_rows, write_transaction
+from core.db import write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register import kit
@@ -28,13 +28,12 @@ from register.accreditation_rules import (
     check_power_grant,
     check_reason,
     compute_accreditation_status,
-    is_accreditation_in_force,
     is_out_of_order,
-    is_power_in_force,
     place_new_accreditation,
     suspension_periods,
 )
 from register.errors import RegisterErrorCode
+from register.facts import is_accreditation_in_force, is_power_in_force
 from register.scope import officer_filter, require_role
 from register.services import get_officer
 from register.tables import Accreditation, AccreditationEvent, DesignatedPower, Force, Power
@@ -404,53 +403,3 @@ async def end_for_leaving(actor: Principal, officer_id: int, left_on: dt.date) -
     for row in rows:
         await _end(actor, row, left_on, LEFT_REASON)
     return len(rows)
-
-
-# --- facts for the scheduler --------------------------------------------------------------------------
-
-# Hand-written (core.db.select_rows): every judgement of an officer reads them.
-_FACTS_SQL = (
-    'SELECT a."id", a."officer", a."force", a."number", a."granted_on", a."expires_on", a."withdrawn_on", '
-    'a."ended_on", a."recorded_on", '
-    'EXISTS (SELECT 1 FROM "accreditation_event" e WHERE e."accreditation" = a."id") AS "has_events" '
-    'FROM "accreditation" a WHERE {officers} ORDER BY a."granted_on", a."id"'
-)
-_FACT_EVENTS_SQL = (
-    'SELECT e."accreditation", e."kind", e."effective_on" FROM "accreditation_event" e WHERE {accreditations} '
-    'ORDER BY e."id"'
-)
-_FACT_POWERS_SQL = (
-    'SELECT p."accreditation", w."code", p."granted_on", p."withdrawn_on" FROM "designated_power" p '
-    'LEFT JOIN "power" w ON w."id" = p."power" WHERE {accreditations} ORDER BY p."id"'
-)
-
-
-async def accreditation_facts(officer_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Pure data per officer (at most three queries whatever the number of officers: the events only when an
-    accreditation has any, as few do; a query costs more than the lookup that spares it). Each accreditation:
-    {"id", "force_id", "number", "granted_on", "expires_on", "withdrawn_on", "ended_on", "recorded_on",
-     "suspensions": [(start, end_or_None)], "powers": [{"code", "granted_on", "withdrawn_on"}]}.
-    Officers without accreditations map to []."""
-    out: dict[int, list[dict[str, Any]]] = {officer_id: [] for officer_id in officer_ids}
-    if not officer_ids:
-        return out
-    rows = await select_rows(_FACTS_SQL.format(officers=any_id('a."officer"')), ids_argument(officer_ids))
-    if not rows:
-        return out
-    with_events = [r["id"] for r in rows if r["has_events"]]
-    events = _by_accreditation(await select_rows(
-        _FACT_EVENTS_SQL.format(accreditations=any_id('e."accreditation"')), ids_argument(with_events))
-    ) if with_events else defaultdict(list)
-    powers = _by_accreditation(await select_rows(
-        _FACT_POWERS_SQL.format(accreditations=any_id('p."accreditation"')), ids_argument(r["id"] for r in rows)))
-    for row in rows:
-        dates = _dates(row, events[row["id"]])
-        out[row["officer"]].append({
-            "id": row["id"], "force_id": row["force"], "number": row["number"], "granted_on": row["granted_on"],
-            "expires_on": row["expires_on"], "withdrawn_on": row["withdrawn_on"], "ended_on": row["ended_on"],
-            "recorded_on": row["recorded_on"], "suspensions": list(dates.suspensions),
-            "powers": [{"code": p["code"], "granted_on": p["granted_on"], "withdrawn_on": p["withdrawn_on"]}
-                       for p in powers[row["id"]]],
-        })
-    return out
-

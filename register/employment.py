@@ -1,40 +1,26 @@
-"""Batch reads of officers with their employer, for the scheduler's judgements (no N+1)."""
+"""Officers in scope for the scheduler's judgements: the scoped id lists, and one officer's employment row read
+with the check that the caller may see it (the batch reads are register.facts)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from core.db import any_id, ids_argument, select_rows
+from core.db import select_rows
 from core.errors import NotFound
 from core.roles import Principal
 from register.errors import RegisterErrorCode
+from register.facts import EMPLOYMENT_SQL
 from register.officer_list import officer_conditions
 from register.rules import OfficerStatus
 from register.scope import require_officer_visible
 from register.tables import Power
 
-# Hand-written (core.db.select_rows): every judgement of an officer starts with this read.
-_EMPLOYMENT_SQL = (
-    'SELECT o."id", o."given_name", o."family_name", o."email", o."team", o."left_on", o."organisation", '
-    'g."name" AS "organisation_name", g."force" AS "force_id", g."arrangement_approved_on", '
-    'g."arrangement_ended_on", g."arrangement_review_due_on" '
-    'FROM "officer" o JOIN "organisation" g ON g."id" = o."organisation" WHERE '
-)
-
-
-async def employment_facts(officer_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """officer id -> the officer's name, email, team, leaving day and employer arrangement dates."""
-    if not officer_ids:
-        return {}
-    rows = await select_rows(_EMPLOYMENT_SQL + any_id('o."id"'), ids_argument(officer_ids))
-    return {row["id"]: row for row in rows}
-
 
 async def visible_employment(actor: Principal, officer_id: int) -> dict[str, Any]:
     """One officer's employment facts, read with the same query that checks scope (as get_officer: 404 unknown,
     403 outside scope): the single-officer judgements need no separate get_officer round trip."""
-    rows = await select_rows(_EMPLOYMENT_SQL + 'o."id" = {}', officer_id)
+    rows = await select_rows(EMPLOYMENT_SQL + 'o."id" = {}', officer_id)
     if not rows:
         raise NotFound(RegisterErrorCode.OFFICER_NOT_FOUND, f"No officer with id {officer_id}.")
     require_officer_visible(actor, rows[0])

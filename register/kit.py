@@ -12,12 +12,13 @@ from collections import defaultdict
 from typing import Any
 
 from core.audit import record_audit
-from core.db import any_id, ids_argument, is_unique_violation, select_rows, write_transaction
+from core.db import is_unique_violation, select_rows, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register import hooks
-from register.accreditation_rules import AccreditationDates, is_accreditation_in_force, suspension_periods
+from register.accreditation_rules import AccreditationDates, suspension_periods
 from register.errors import RegisterErrorCode
+from register.facts import is_accreditation_in_force
 from register.kit_rules import (
     check_inspection,
     check_kit_issue,
@@ -341,31 +342,6 @@ async def events_for_officer(officer_id: int) -> list[dict[str, Any]]:
         KitEvent.effective_on, KitEvent.note, KitEvent.actor, KitEvent.recorded_at,
     ).where(KitEvent.kit_issue.officer == officer_id).order_by(KitEvent.id)
     return rows
-
-
-# --- facts for the scheduler --------------------------------------------------------------------------
-
-# Hand-written (core.db.select_rows): every judgement of an officer reads it.
-_KIT_FACTS_SQL = (
-    'SELECT k."id", k."officer", t."code" AS "kit_type_code", k."issued_on", k."returned_on", k."condition", '
-    'k."expires_on", k."next_inspection_due_on", k."needs_replacement", k."serial_number" '
-    'FROM "kit_issue" k LEFT JOIN "kit_type" t ON t."id" = k."kit_type" WHERE '
-)
-
-
-async def kit_facts(officer_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Pure data per officer (one query). Each issue: {"id", "kit_type_code", "issued_on", "returned_on",
-    "condition", "expires_on", "next_inspection_due_on", "needs_replacement", "serial_number"}. Officers without
-    kit map to []."""
-    out: dict[int, list[dict[str, Any]]] = {officer_id: [] for officer_id in officer_ids}
-    if not officer_ids:
-        return out
-    rows = await select_rows(_KIT_FACTS_SQL + any_id('k."officer"') + ' ORDER BY k."issued_on", k."id"',
-                             ids_argument(officer_ids))
-    for row in rows:
-        officer_id = row.pop("officer")
-        out[officer_id].append(row)
-    return out
 
 
 _LEFT_WITH_KIT_OUT_SQL = (

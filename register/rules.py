@@ -48,13 +48,6 @@ def check_organisation(
     return out
 
 
-def is_arrangement_in_force(
-    approved_on: dt.date | None, ended_on: dt.date | None, day: dt.date
-) -> bool:
-    """An employer's scheme arrangement is in force once approved and until the day it ends."""
-    return approved_on is not None and approved_on <= day and (ended_on is None or day < ended_on)
-
-
 def check_officer(
     staff_number: str, given_name: str, family_name: str, email: str, started_on: dt.date | None
 ) -> list[Violation]:

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.facts import (
-    AccreditationFact,
-    ApplicationFact,
-    BookingFact,
-    ClearanceFact,
-    KitFact,
-    ModuleFact,
-)
+from register.facts import AccreditationFact, KitFact
 from scheduler.policy import Policy
+from training.facts import BookingFact, ModuleFact
+from vetting.facts import ApplicationFact, ClearanceFact
 
 
 def _alive(stopped_on: dt.date | None, day: dt.date) -> bool:

@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.dates import last_valid_day, long_date
-from scheduler.facts import (
+from register.facts import (
     AccreditationFact,
-    ClearanceFact,
     DesignatedPowerFact,
     KitFact,
-    ModuleFact,
-    OfficerFacts,
+    is_accreditation_in_force,
+    is_arrangement_in_force,
+    is_power_in_force,
 )
+from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
 from scheduler.renewals import accreditation_renewal, clearance_renewal, is_known, kit_replacement, module_renewal
+from training.facts import ModuleFact
+from vetting.facts import ClearanceFact
 
 
 class Kind(StrEnum):
@@ -100,16 +103,6 @@ def _before(day: dt.date, end: dt.date | None) -> bool:
     return end is None or day < end
 
 
-def is_accreditation_in_force(accreditation: AccreditationFact, day: dt.date) -> bool:
-    if not (accreditation.granted_on <= day < accreditation.expires_on and _before(day, accreditation.ended_on)):
-        return False
-    return not any(start <= day and _before(day, end) for start, end in accreditation.suspensions)
-
-
-def is_power_in_force(power: DesignatedPowerFact, day: dt.date) -> bool:
-    return power.granted_on <= day and _before(day, power.withdrawn_on)
-
-
 def clearance_effective_expiry(clearance: ClearanceFact) -> dt.date:
     """A clearance stops counting at its expiry, its revocation, or an overdue annual review, whichever first."""
     ends = [clearance.expires_on, clearance.next_review_due_on, clearance.ended_on]
@@ -134,11 +127,6 @@ def is_id_card_held(card: KitFact, day: dt.date) -> bool:
     return card.issued_on <= day and _before(day, card.returned_on) and card.condition != "lost"
 
 
-def is_arrangement_in_force(facts: OfficerFacts, day: dt.date) -> bool:
-    employer = facts.employer
-    return employer.approved_on is not None and employer.approved_on <= day and _before(day, employer.ended_on)
-
-
 # --- which powers are designated ----------------------------------------------------------------------
 
 def designated_powers(facts: OfficerFacts, day: dt.date) -> dict[str, tuple[AccreditationFact, DesignatedPowerFact]]:
@@ -151,7 +139,7 @@ def designated_powers(facts: OfficerFacts, day: dt.date) -> dict[str, tuple[Accr
     out: dict[str, tuple[AccreditationFact, DesignatedPowerFact]] = {}
     for accreditation in sorted(current, key=lambda a: a.expires_on):
         for power in accreditation.powers:
-            if is_power_in_force(power, day):
+            if is_power_in_force(power.granted_on, power.withdrawn_on, day):
                 out[power.code] = (accreditation, power)
     return out
 
@@ -173,7 +161,7 @@ def _officer_and_employer(facts: OfficerFacts, day: dt.date) -> tuple[list[Depen
         blockers.append(Blocker(Kind.OFFICER, "LEFT", f"Left the employer on {long_date(facts.left_on)}."))
     elif facts.left_on is not None:
         deps.append(Dependency(Kind.OFFICER, "LEFT", facts.left_on))
-    if not is_arrangement_in_force(facts, day):
+    if not is_arrangement_in_force(facts.employer.approved_on, facts.employer.ended_on, day):
         blockers.append(Blocker(Kind.EMPLOYER, "ARRANGEMENT",
                                 f"{facts.employer.name} has no scheme arrangement in force."))
     elif facts.employer.ended_on is not None:
@@ -189,7 +177,7 @@ def _holdings(facts: OfficerFacts, day: dt.date) -> dict[str, Dependency]:
         if not is_accreditation_in_force(accreditation, day):
             continue
         for power in accreditation.powers:
-            if not is_power_in_force(power, day):
+            if not is_power_in_force(power.granted_on, power.withdrawn_on, day):
                 continue
             ends = min(d for d in (accreditation.expires_on, accreditation.ended_on, power.withdrawn_on)
                        if d is not None)
@@ -451,9 +439,10 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
         if item.next_inspection_due_on is not None:
             steps.append(_step(Kind.KIT, item.kit_type_code, "Inspect kit", item.next_inspection_due_on, lead.kit,
                                False, day, policy))
-    if facts.employer.review_due_on is not None and is_arrangement_in_force(facts, day):
+    employer = facts.employer
+    if employer.review_due_on is not None and is_arrangement_in_force(employer.approved_on, employer.ended_on, day):
         steps.append(_step(Kind.EMPLOYER, "ARRANGEMENT_REVIEW", "Review the employer's scheme arrangement",
-                           facts.employer.review_due_on, lead.employer, False, day, policy))
+                           employer.review_due_on, lead.employer, False, day, policy))
     return sorted(steps, key=lambda s: (s.start_by, s.expires_on, s.kind.value, s.code))
 
 
@@ -474,7 +463,7 @@ def dependency_end_dates(facts: OfficerFacts) -> Iterator[dt.date | None]:
         yield clearance.ended_on
     for module in facts.modules.values():
         yield module.expires_on
-        for _, expires_on in module.earlier:
+        for _, expires_on in module.earlier_passes:
             yield expires_on
     for item in facts.kit:
         yield item.expires_on

@@ -9,79 +9,18 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from core.roles import Principal
-from register import accreditations as register_accreditations
-from register import kit as register_kit
-from register.employment import employment_facts, scoped_officer_ids, scoped_officers_sql, visible_employment
+from register.employment import scoped_officer_ids, scoped_officers_sql, visible_employment
+from register.facts import PersonFact, accreditation_facts, kit_facts, person_facts
 from scheduler import outlook
-from scheduler.facts import (
-    AccreditationFact,
-    ApplicationFact,
-    BookingFact,
-    ClearanceFact,
-    DesignatedPowerFact,
-    EmployerFact,
-    KitFact,
-    ModuleFact,
-    OfficerFacts,
-)
+from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
 from scheduler.policy_store import Catalogue, load_catalogue
 from scheduler.rules import Compliance, PlanStep, compute_compliance, compute_plan
 from scheduler.tables import LapseEvent
-from training import services as training_services
-from vetting import services as vetting_services
+from training.facts import training_facts
+from vetting.facts import clearance_facts
 
 BATCH = 500
-
-
-def _min_date(*dates: dt.date | None) -> dt.date | None:
-    present = [d for d in dates if d is not None]
-    return min(present) if present else None
-
-
-def _accreditation(row: dict[str, Any], traffic: frozenset[str]) -> AccreditationFact:
-    return AccreditationFact(
-        accreditation_id=row["id"],
-        force_id=row["force_id"],
-        number=row["number"],
-        granted_on=row["granted_on"],
-        expires_on=row["expires_on"],
-        ended_on=_min_date(row["withdrawn_on"], row["ended_on"]),
-        suspensions=tuple((start, end) for start, end in row["suspensions"]),
-        recorded_on=row["recorded_on"],
-        powers=tuple(
-            DesignatedPowerFact(p["code"], p["granted_on"], p["withdrawn_on"], p["code"] in traffic)
-            for p in row["powers"]
-        ),
-    )
-
-
-def _clearance(fact: Any) -> ClearanceFact | None:
-    if fact.expires_on is None:
-        return None
-    return ClearanceFact(
-        application_id=fact.application_id,
-        level_code=fact.level_code,
-        granted_on=fact.granted_on,
-        expires_on=fact.expires_on,
-        next_review_due_on=fact.next_review_due_on,
-        ended_on=fact.ended_on,
-        later_applications=tuple(ApplicationFact(a.application_id, a.level_code, a.requested_on, a.stopped_on)
-                                 for a in fact.later_applications),
-    )
-
-
-def _kit(row: dict[str, Any]) -> KitFact:
-    return KitFact(
-        issue_id=row["id"],
-        kit_type_code=row["kit_type_code"],
-        issued_on=row["issued_on"],
-        returned_on=row["returned_on"],
-        expires_on=row["expires_on"],
-        next_inspection_due_on=row["next_inspection_due_on"],
-        condition=row["condition"] or "serviceable",
-        serial_number=row["serial_number"] or "",
-    )
 
 
 async def iter_facts(
@@ -105,51 +44,30 @@ async def load_facts(
 
 
 async def _load_batch(
-    ids: list[int], as_of: dt.date, traffic: frozenset[str], people: dict[int, dict[str, Any]] | None = None,
+    ids: list[int], as_of: dt.date, traffic: frozenset[str], people: dict[int, PersonFact] | None = None,
 ) -> dict[int, OfficerFacts]:
-    out: dict[int, OfficerFacts] = {}
+    """Assembles each officer's facts from the domains' loaders, which hand over final typed facts: nothing is
+    converted here (this runs for every officer judged)."""
     if people is None:
-        people = await employment_facts(ids)
-    accreditations = await register_accreditations.accreditation_facts(ids)
-    kit = await register_kit.kit_facts(ids)
-    clearances = await vetting_services.clearance_facts(ids, as_of)
-    modules = await training_services.training_facts(ids, as_of)
-    for officer_id in ids:
-        person = people.get(officer_id)
-        if person is None:
-            continue
-        out[officer_id] = OfficerFacts(
-            officer_id=officer_id,
-            name=f"{person['given_name']} {person['family_name']}",
-            team_id=person["team"],
-            employer=EmployerFact(
-                organisation_id=person["organisation"],
-                name=person["organisation_name"],
-                approved_on=person["arrangement_approved_on"],
-                ended_on=person["arrangement_ended_on"],
-                review_due_on=person["arrangement_review_due_on"],
-                force_id=person["force_id"],
-            ),
-            left_on=person["left_on"],
-            email=person["email"] or "",
-            accreditations=tuple(a for a in (_accreditation(row, traffic) for row in accreditations.get(officer_id, []))
-                                 if a.counted_from <= as_of),
-            clearances=tuple(c for c in (_clearance(f) for f in clearances.get(officer_id, [])) if c),
-            modules={
-                code: ModuleFact(code, m.completed_on, m.expires_on,
-                                 tuple(BookingFact(b.starts_on, b.recorded_on) for b in m.bookings),
-                                 m.earlier_passes)
-                for code, m in modules.get(officer_id, {}).items()
-            },
-            kit=tuple(_kit(k) for k in kit.get(officer_id, [])),
+        people = await person_facts(ids)
+    accreditations = await accreditation_facts(ids, as_of, traffic)
+    kit = await kit_facts(ids)
+    clearances = await clearance_facts(ids, as_of)
+    modules = await training_facts(ids, as_of)
+    return {
+        officer_id: OfficerFacts(
+            officer_id=officer_id, name=person.name, team_id=person.team_id, employer=person.employer,
+            left_on=person.left_on, email=person.email, accreditations=accreditations[officer_id],
+            clearances=clearances[officer_id], modules=modules[officer_id], kit=kit[officer_id],
         )
-    return out
+        for officer_id in ids if (person := people.get(officer_id)) is not None
+    }
 
 
 async def _one(actor: Principal, officer_id: int, as_of: dt.date) -> tuple[OfficerFacts, Policy]:
     person = await visible_employment(actor, officer_id)  # 404 unknown, 403 outside scope
     catalogue = await load_catalogue()
-    facts = await _load_batch([officer_id], as_of, catalogue.traffic_powers, {officer_id: person})
+    facts = await _load_batch([officer_id], as_of, catalogue.traffic_powers, {officer_id: PersonFact.of(person)})
     return facts[officer_id], catalogue.policy
 
 

@@ -17,8 +17,8 @@ from core.audit import record_audits
 from core.db import write_transaction
 from core.errors import Violation, raise_if_violations
 from core.roles import Principal
-from register.employment import employment_facts
 from register.errors import RegisterErrorCode
+from register.facts import employment_rows
 from register.scope import is_officer_visible, require_role
 from training.errors import TrainingErrorCode
 from training.services import (
@@ -60,7 +60,7 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> list[Sequence[Any]]:
 
 async def _load(items: Sequence[Completion]) -> _Loaded:
     # register's batch read: one statement for any number of ids, with what scope needs (employer, team, force)
-    officers = await employment_facts(sorted({item.officer_id for item in items}))
+    officers = await employment_rows(sorted({item.officer_id for item in items}))
     modules = {m["code"]: m for m in await list_modules()}
     return _Loaded(officers=officers, modules=modules)
 

@@ -51,34 +51,6 @@ class RecordFact:
     expires_on: dt.date | None
 
 
-@dataclass(frozen=True)
-class BookingFact:
-    id: int
-    module_code: str
-    starts_on: dt.date
-    status: str
-    recorded_on: dt.date | None = None  # the day it was entered (None: entered before that was kept)
-
-
-@dataclass(frozen=True)
-class ModuleFact:
-    """The counting pass of one module for one officer as of a day, for the scheduler.
-
-    expires_on is the first day no longer valid (None: never expires). bookings: the places still booked for
-    the module that start on or after the counting completion, its candidate renewals; whether one counts is
-    the scheduler's rule (scheduler.renewals).
-    """
-
-    module_code: str
-    completed_on: dt.date
-    expires_on: dt.date | None
-    record_id: int
-    bookings: tuple[BookingFact, ...] = ()
-    # The passes before the counting one, newest first, as (completed_on, expires_on): what counted on earlier
-    # days, which a sweep catching up judges too.
-    earlier_passes: tuple[tuple[dt.date, dt.date | None], ...] = ()
-
-
 def compute_expiry(completed_on: dt.date, validity_months: int | None) -> dt.date | None:
     """completed_on + validity (month-end rule: 31 Jan + 1 → 28/29 Feb; 29 Feb + 12 → 28 Feb). None: never."""
     if validity_months is None:
@@ -178,29 +150,6 @@ def compute_cell_state(
     if record.expires_on is not None and (record.expires_on - as_of).days <= warning_days:
         return CellState.EXPIRING
     return CellState.IN_DATE
-
-
-def compute_module_facts(
-    records: Iterable[RecordFact], bookings: Iterable[BookingFact], as_of: dt.date
-) -> dict[str, ModuleFact]:
-    """One officer's facts per module (only modules with a counting pass as of as_of): the counting pass as
-    counting_record picks it, the passes before it and the places booked from it on. One pass over the records
-    (this runs for every officer judged)."""
-    passes: dict[str, list[RecordFact]] = {}
-    for record in records:
-        if record.result == TrainingResult.PASS and record.completed_on <= as_of:
-            passes.setdefault(record.module_code, []).append(record)
-    booked = [b for b in bookings if b.status == BookingStatus.BOOKED]
-    out: dict[str, ModuleFact] = {}
-    for code in sorted(passes):
-        counting, *earlier = sorted(passes[code], key=lambda r: (r.completed_on, r.id), reverse=True)
-        out[code] = ModuleFact(
-            module_code=code, record_id=counting.id, completed_on=counting.completed_on,
-            expires_on=counting.expires_on,
-            bookings=tuple(b for b in booked if b.module_code == code and b.starts_on >= counting.completed_on),
-            earlier_passes=tuple((r.completed_on, r.expires_on) for r in earlier),
-        )
-    return out
 
 
 def check_booking(starts_on: dt.date | None, provider: str) -> list[Violation]:

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from core.audit import record_audit
-from core.db import all_of, any_id, ids_argument, is_unique_violation, select_rows, write_transaction
+from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from core.tables import AuditEvent
@@ -19,13 +19,11 @@ from register import services as register_services
 from register.scope import officer_filter, require_installation_writer, require_role
 from register.tables import KitType
 from training.errors import TrainingErrorCode
+from training.facts import record_fact, record_facts
 from training.rules import (
     DEFAULT_WARNING_DAYS,
-    BookingFact,
     BookingStatus,
     CellState,
-    ModuleFact,
-    RecordFact,
     check_attendance,
     check_booking,
     check_booking_change,
@@ -34,7 +32,6 @@ from training.rules import (
     check_validity_months,
     check_warning_days,
     compute_cell_state,
-    compute_module_facts,
     counting_record,
     group_prerequisites,
     is_in_date,
@@ -116,11 +113,6 @@ RECORD_COLUMNS = (
     TrainingRecord.booking,
     TrainingRecord.created_at,
 )
-
-
-def _record_fact(row: dict[str, Any]) -> RecordFact:
-    return RecordFact(id=row["id"], module_code=row["module_code"], completed_on=row["completed_on"],
-                      result=row["result"], expires_on=row["expires_on"])
 
 
 async def _load_record(record_id: int) -> dict[str, Any]:
@@ -246,7 +238,7 @@ async def _insert_record(
 async def _annotate(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
     """Adds is_counting and is_in_date (as of as_of) to record rows, judged against each officer's full history
     of the module (one query for every officer on the page)."""
-    facts = await _record_facts([r["officer"] for r in rows], as_of)
+    facts = await record_facts([r["officer"] for r in rows], as_of)
     counting_ids: set[int] = set()
     for records in facts.values():
         for code in {r.module_code for r in records}:
@@ -257,7 +249,7 @@ async def _annotate(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str
     for row in rows:
         is_counting = row["id"] in counting_ids
         out.append(row | {"is_counting": is_counting,
-                          "is_in_date": is_counting and is_in_date(_record_fact(row), as_of)})
+                          "is_in_date": is_counting and is_in_date(record_fact(row), as_of)})
     return out
 
 
@@ -527,7 +519,7 @@ async def training_matrix(
     raise_if_violations(check_warning_days(warning_days))
     officers = await _matrix_officers(actor, team_id, organisation_id, as_of)
     modules = [m["code"] for m in await list_modules()]
-    facts = await _record_facts([o["id"] for o in officers], as_of)
+    facts = await record_facts([o["id"] for o in officers], as_of)
     rows = []
     for officer in officers:
         records = facts.get(officer["id"], [])
@@ -541,53 +533,7 @@ async def training_matrix(
     return {"as_of": as_of, "modules": modules, "rows": rows}
 
 
-# Hand-written (core.db.select_rows): every judgement of an officer reads them.
-_PASSES_SQL = (
-    'SELECT r."id", r."officer", m."code" AS "module_code", r."completed_on", r."result", r."expires_on" '
-    'FROM "training_record" r LEFT JOIN "training_module" m ON m."id" = r."module" '
-    'WHERE {officers} AND r."result" = \'pass\''
-)
-_BOOKED_SQL = (
-    'SELECT b."id", b."officer", m."code" AS "module_code", b."starts_on", b."status", b."recorded_on" '
-    'FROM "training_booking" b '
-    'LEFT JOIN "training_module" m ON m."id" = b."module" WHERE {officers} AND b."status" = {{}}'
-)
-
-
-async def _record_facts(officer_ids: list[int], up_to: dt.date | None) -> dict[int, list[RecordFact]]:
-    """Every pass of the given officers (completed on or before up_to, if given), in one query."""
-    out: dict[int, list[RecordFact]] = {}
-    if not officer_ids:
-        return out
-    sql = _PASSES_SQL.format(officers=any_id('r."officer"'))
-    args: list[Any] = [ids_argument(sorted(set(officer_ids)))]
-    if up_to is not None:
-        sql += ' AND r."completed_on" <= {}'
-        args.append(up_to)
-    for row in await select_rows(sql, *args):
-        out.setdefault(row["officer"], []).append(_record_fact(row))
-    return out
-
-
-# --- for the scheduler and the kit check --------------------------------------------------------------
-
-async def training_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, dict[str, ModuleFact]]:
-    """For each officer id: module code -> ModuleFact of the pass that counts on as_of (modules with no counting
-    pass are absent; every requested officer has an entry). Two queries, whatever the number of officers."""
-    records = await _record_facts(officer_ids, as_of)
-    bookings: dict[int, list[BookingFact]] = {}
-    if officer_ids:
-        rows = await select_rows(_BOOKED_SQL.format(officers=any_id('b."officer"')),
-                                 ids_argument(sorted(set(officer_ids))), BookingStatus.BOOKED.value)
-        for row in rows:
-            bookings.setdefault(row["officer"], []).append(
-                BookingFact(id=row["id"], module_code=row["module_code"], starts_on=row["starts_on"],
-                            status=row["status"], recorded_on=row["recorded_on"]))
-    return {
-        officer_id: compute_module_facts(records.get(officer_id, []), bookings.get(officer_id, []), as_of)
-        for officer_id in officer_ids
-    }
-
+# --- the kit check ---------------------------------------------------------------------------------
 
 async def kit_required_module(kit_type_code: str) -> str | None:
     """The module an item needs before issue: register's KitType.requires_module_code, else the default map."""
@@ -603,7 +549,7 @@ async def kit_training_violations(officer_id: int, kit_type_code: str, issued_on
     module_code = await kit_required_module(kit_type_code)
     if module_code is None:
         return []
-    records = (await _record_facts([officer_id], issued_on)).get(officer_id, [])
+    records = (await record_facts([officer_id], issued_on)).get(officer_id, [])
     if is_in_date(counting_record(records, module_code, issued_on), issued_on):
         return []
     return [Violation(TrainingErrorCode.TRAINING_REQUIRED,

@@ -141,35 +141,3 @@ class DeclarationRead(msgspec.Struct):
         return cls(id=row["id"], officer_id=row["officer"], kind=row["kind"], categories=list(cats),
                    made_on=row["made_on"], acknowledged_on=row["acknowledged_on"],
                    acknowledged_by=row["acknowledged_by"])
-
-
-class ApplicationFact(msgspec.Struct, frozen=True):
-    """An application as it stood on `as_of`; `stopped_on` is the day it was refused, withdrawn, discontinued,
-    revoked or terminated (None while it is alive)."""
-
-    application_id: int
-    level_code: str
-    requested_on: dt.date
-    status: str
-    stopped_on: dt.date | None
-
-
-class ClearanceFact(msgspec.Struct, frozen=True):
-    """One clearance as it stood on `as_of`, for the scheduler (vetting.services.clearance_facts).
-
-    Only what was recorded on or before as_of counts: a later revocation or renewal request is absent.
-    """
-
-    application_id: int
-    officer_id: int
-    level_code: str
-    accepted_for_csas: bool
-    has_annual_review: bool
-    granted_on: dt.date
-    expires_on: dt.date | None
-    next_review_due_on: dt.date | None
-    ended_on: dt.date | None
-    ended_status: str | None
-    # Applications of the same officer requested on or after this grant (as of as_of): the candidates for its
-    # renewal. Which of them counts is the scheduler's rule (scheduler.renewals), not the loader's.
-    later_applications: tuple[ApplicationFact, ...] = ()

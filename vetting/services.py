@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from typing import Any, cast
 
 from core.audit import record_audit
-from core.db import all_of, any_id, ids_argument, select_rows, write_transaction
+from core.db import all_of, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register.scope import officer_filter, require_installation_writer, require_role
@@ -21,7 +20,6 @@ from register.services import get_officer
 from vetting import rules
 from vetting.errors import VettingErrorCode
 from vetting.rules import GRANTS, OPEN, DeclarationKind, Status
-from vetting.schemas import ApplicationFact, ClearanceFact
 from vetting.tables import Declaration, VettingApplication, VettingEvent, VettingLevel
 
 NOTE_READERS = frozenset({Role.ADMIN, Role.VETTING_OFFICER})
@@ -428,80 +426,3 @@ async def _advance_annual_reviews(actor: Principal, officer_id: int, made_on: dt
             .where(VettingApplication.id == grant["id"])
         await record_audit(actor, "vetting.application.review", APPLICATION_ENTITY, grant["id"],
                            {"next_review_due_on": grant["next_review_due_on"]}, {"next_review_due_on": due})
-
-
-# --- for the scheduler --------------------------------------------------------------------------------
-
-# Hand-written (core.db.select_rows): every judgement of an officer reads them.
-_GRANTS_SQL = (
-    'SELECT a."id", a."officer", a."status", a."granted_on", a."expires_on", a."closed_on", l."code" AS "level_code", '
-    'l."accepted_for_csas", l."has_annual_review", '
-    'EXISTS (SELECT 1 FROM "vetting_application" r WHERE r."officer" = a."officer" AND r."id" <> a."id" '
-    'AND r."requested_on" >= a."granted_on") AS "has_later_applications" '
-    'FROM "vetting_application" a '
-    'LEFT JOIN "vetting_level" l ON l."id" = a."level" '
-    'WHERE {officers} AND a."granted_on" IS NOT NULL AND a."granted_on" <= {{}} ORDER BY a."granted_on", a."id"'
-)
-_APPLICATIONS_SQL = (
-    'SELECT a."id", a."officer", a."requested_on", a."status", a."decided_on", a."closed_on", '
-    'l."code" AS "level_code" FROM "vetting_application" a LEFT JOIN "vetting_level" l ON l."id" = a."level" '
-    'WHERE {officers} AND a."requested_on" <= {{}} ORDER BY a."requested_on", a."id"'
-)
-_DECLARATIONS_SQL = (
-    'SELECT d."officer", d."made_on" FROM "declaration" d WHERE {officers} AND d."kind" = {{}} '
-    'AND d."acknowledged_on" IS NOT NULL AND d."acknowledged_on" <= {{}}'
-)
-_STOPPED_BY_DECISION = frozenset({Status.REFUSED, Status.UPHELD})
-_STOPPED_BY_CLOSING = frozenset({Status.WITHDRAWN, Status.DISCONTINUED, Status.REVOKED, Status.TERMINATED})
-
-
-def _application_fact(row: dict[str, Any], as_of: dt.date) -> ApplicationFact:
-    stopped = row["decided_on"] if row["status"] in _STOPPED_BY_DECISION else \
-        row["closed_on"] if row["status"] in _STOPPED_BY_CLOSING else None
-    return ApplicationFact(application_id=row["id"], level_code=row["level_code"], requested_on=row["requested_on"],
-                           status=row["status"], stopped_on=stopped if stopped is not None and stopped <= as_of
-                           else None)
-
-
-async def clearance_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, list[ClearanceFact]]:
-    """Per officer (every id asked for is a key), each clearance granted on or before as_of, as it stood that
-    day, with the applications requested after it (its candidate renewals): a revocation or an application dated
-    after as_of does not count. At most three queries."""
-    out: dict[int, list[ClearanceFact]] = {officer_id: [] for officer_id in officer_ids}
-    if not officer_ids:
-        return out
-    ids = sorted(set(officer_ids))
-    grants = await select_rows(_GRANTS_SQL.format(officers=any_id('a."officer"')), ids_argument(ids), as_of)
-    if not grants:
-        return out
-    # Later applications are read only for officers who have one, as most have not: a query costs more than the
-    # EXISTS.
-    applying = sorted({g["officer"] for g in grants if g["has_later_applications"]})
-    applications: dict[int, list[ApplicationFact]] = defaultdict(list)
-    if applying:
-        for row in await select_rows(_APPLICATIONS_SQL.format(officers=any_id('a."officer"')),
-                                     ids_argument(applying), as_of):
-            applications[row["officer"]].append(_application_fact(row, as_of))
-    # Self-declarations only move the next annual review: no grant at a level with one, no query.
-    reviewed = sorted({g["officer"] for g in grants if g["has_annual_review"]})
-    declarations = await select_rows(_DECLARATIONS_SQL.format(officers=any_id('d."officer"')),
-                                     ids_argument(reviewed), DeclarationKind.ANNUAL_SELF_DECLARATION.value,
-                                     as_of) if reviewed else []
-    declared: dict[int, list[dt.date]] = defaultdict(list)
-    for declaration in declarations:
-        declared[declaration["officer"]].append(declaration["made_on"])
-    for grant in grants:
-        granted_on: dt.date = grant["granted_on"]
-        ended = grant["status"] in (Status.REVOKED, Status.TERMINATED) and grant["closed_on"] is not None \
-            and grant["closed_on"] <= as_of
-        reviewed_from = max([granted_on, *(d for d in declared[grant["officer"]] if granted_on <= d <= as_of)])
-        out[grant["officer"]].append(ClearanceFact(
-            application_id=grant["id"], officer_id=grant["officer"], level_code=grant["level_code"],
-            accepted_for_csas=grant["accepted_for_csas"], has_annual_review=grant["has_annual_review"],
-            granted_on=granted_on, expires_on=grant["expires_on"],
-            next_review_due_on=rules.compute_next_review(reviewed_from, grant["has_annual_review"]),
-            ended_on=grant["closed_on"] if ended else None, ended_status=grant["status"] if ended else None,
-            later_applications=tuple(a for a in applications[grant["officer"]]
-                                     if a.application_id != grant["id"] and a.requested_on >= granted_on),
-        ))
-    return out

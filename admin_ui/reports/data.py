@@ -13,7 +13,7 @@ from core.db import EVERYTHING
 from core.roles import Principal, Role
 from register import accreditations as register_accreditations
 from register import services as register_services
-from register.employment import employment_facts
+from register.facts import employment_rows
 from register.record import RECORD_ROLES, officer_record
 from register.scope import require_role
 from scheduler import services as scheduler_services
@@ -154,7 +154,7 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
     queue = [r for r in queue if in_view is None or r["officer"] in in_view]
     names = {f.officer_id: f.name for f, _ in pairs}
     missing = sorted({r["officer"] for r in queue} - set(names))
-    for officer_id, person in (await employment_facts(missing)).items():
+    for officer_id, person in (await employment_rows(missing)).items():
         names[officer_id] = f"{person['given_name']} {person['family_name']}"
     buckets = []
     for low, high, label in QUEUE_BUCKETS:

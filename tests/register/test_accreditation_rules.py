@@ -10,12 +10,11 @@ from register.accreditation_rules import (
     check_event_day,
     check_power_grant,
     compute_accreditation_status,
-    is_accreditation_in_force,
     is_out_of_order,
-    is_power_in_force,
     place_new_accreditation,
     suspension_periods,
 )
+from register.facts import is_accreditation_in_force, is_power_in_force
 
 D = dt.date
 # Granted 1 March 2024, expires (first day no longer valid) 1 March 2026.

@@ -4,7 +4,8 @@ import pytest
 from httpx import AsyncClient
 
 from core.tables import AuditEvent
-from register import accreditations, kit
+from register import kit
+from register.facts import accreditation_facts, kit_facts
 from register.tables import Accreditation, KitRecoveryTask
 from tests.factories import SYSTEM, VISIBLE, World
 
@@ -111,17 +112,15 @@ async def test_facts_for_the_scheduler(client, world) -> None:
     await client.post(f"/api/accreditations/{setup['acc']['id']}/suspend",
                       json={"on": "2025-05-01", "reason": "Complaint"}, headers=world.auth("coord_a"))
     other = world.officers["A1a-2"]
-    facts = await accreditations.accreditation_facts([setup["officer_id"], other])
-    assert facts[other] == []
+    facts = await accreditation_facts([setup["officer_id"], other], dt.date.max, frozenset({"FPN_LITTER"}))
+    assert facts[other] == ()
     (acc,) = facts[setup["officer_id"]]
-    assert acc["force_id"] == world.forces["A"] and acc["expires_on"] == dt.date(2027, 3, 1)
-    assert acc["suspensions"] == [(dt.date(2025, 5, 1), None)]
-    assert acc["withdrawn_on"] is None and acc["ended_on"] is None
-    assert {p["code"]: p["granted_on"] for p in acc["powers"]} == {"FPN_LITTER": dt.date(2025, 3, 1),
-                                                                   "NA_ASB": dt.date(2025, 3, 1)}
-    kit_facts = await kit.kit_facts([setup["officer_id"], other])
-    assert kit_facts[other] == []
-    card = next(k for k in kit_facts[setup["officer_id"]] if k["kit_type_code"] == "ID_CARD")
-    assert card["expires_on"] == dt.date(2027, 3, 1) and card["returned_on"] is None
-    assert set(card) == {"id", "kit_type_code", "issued_on", "returned_on", "condition", "expires_on",
-                         "next_inspection_due_on", "needs_replacement", "serial_number"}
+    assert acc.force_id == world.forces["A"] and acc.expires_on == dt.date(2027, 3, 1)
+    assert acc.suspensions == ((dt.date(2025, 5, 1), None),)
+    assert acc.ended_on is None
+    assert {p.code: (p.granted_on, p.is_traffic) for p in acc.powers} == {
+        "FPN_LITTER": (dt.date(2025, 3, 1), True), "NA_ASB": (dt.date(2025, 3, 1), False)}
+    by_officer = await kit_facts([setup["officer_id"], other])
+    assert by_officer[other] == ()
+    card = next(k for k in by_officer[setup["officer_id"]] if k.kit_type_code == "ID_CARD")
+    assert card.expires_on == dt.date(2027, 3, 1) and card.returned_on is None and card.issue_id > 0

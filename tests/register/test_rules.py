@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from register.rules import OfficerStatus, check_officer, compute_officer_status, is_arrangement_in_force
+from register.facts import is_arrangement_in_force
+from register.rules import OfficerStatus, check_officer, compute_officer_status
 
 D = dt.date
 

@@ -5,16 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from scheduler.facts import (
-    AccreditationFact,
-    ClearanceFact,
-    DesignatedPowerFact,
-    EmployerFact,
-    KitFact,
-    ModuleFact,
-    OfficerFacts,
-)
+from register.facts import AccreditationFact, DesignatedPowerFact, EmployerFact, KitFact
+from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy
+from training.facts import ModuleFact
+from vetting.facts import ClearanceFact
 
 D = dt.date
 POLICY = Policy(prerequisites={"FPN_LITTER": ("PENALTY_NOTICES",), "ALCOHOL_UNDER_18": ("SAFEGUARDING",)})

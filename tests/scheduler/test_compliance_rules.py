@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.facts import DesignatedPowerFact, EmployerFact, KitFact, ModuleFact
+from register.facts import DesignatedPowerFact, EmployerFact, KitFact
 from scheduler.rules import Kind, Rag, compute_compliance
 from tests.scheduler.builders import (
     ACCREDITATION_EXPIRES,
@@ -15,6 +15,7 @@ from tests.scheduler.builders import (
     with_clearance,
     with_module,
 )
+from training.facts import ModuleFact
 
 TODAY = D(2026, 11, 22)
 

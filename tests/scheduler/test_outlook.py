@@ -14,11 +14,13 @@ from httpx import AsyncClient
 from bench.generate import generate
 from core.db import execute, is_sqlite, select_rows
 from core.roles import Principal
-from register import accreditations, employment, kit
+from register import accreditations
+from register import facts as register_facts
+from register.facts import accreditation_facts
 from scheduler import outlook, services
 from tests.factories import World
-from training import services as training_services
-from vetting import services as vetting_services
+from training import facts as training_facts
+from vetting import facts as vetting_facts
 
 TODAY = dt.date(2026, 11, 22)
 END = TODAY + dt.timedelta(days=365)
@@ -94,8 +96,8 @@ async def test_changes_through_the_services_and_another_day_are_judged_again() -
     assert after == await judged_again(TODAY, END)
     assert all(row["officer_id"] != accreditation["officer"] for row in after)  # suspended: nothing usable
     # Events are read only for accreditations that have some: in one batch, exactly the suspended one has them.
-    suspended = {a["id"] for rows in (await accreditations.accreditation_facts(ids)).values() for a in rows
-                 if a["suspensions"]}
+    suspended = {a.accreditation_id for rows in (await accreditation_facts(ids, TODAY, frozenset())).values()
+                 for a in rows if a.suspensions}
     assert suspended == {accreditation["id"]}
     assert [r for r in first if r["officer_id"] != accreditation["officer"]] == after
 
@@ -121,10 +123,10 @@ async def test_a_policy_change_through_the_api_gives_everyone_a_new_judgement(cl
 
 
 # The SQL every judgement reads its facts with, and the tables of the catalogue it is judged under.
-FACT_SQL = [employment._EMPLOYMENT_SQL, accreditations._FACTS_SQL, accreditations._FACT_EVENTS_SQL,
-            accreditations._FACT_POWERS_SQL, kit._KIT_FACTS_SQL, vetting_services._GRANTS_SQL,
-            vetting_services._APPLICATIONS_SQL, vetting_services._DECLARATIONS_SQL, training_services._PASSES_SQL,
-            training_services._BOOKED_SQL]
+FACT_SQL = [register_facts.EMPLOYMENT_SQL, register_facts._ACCREDITATIONS_SQL, register_facts._EVENTS_SQL,
+            register_facts._POWERS_SQL, register_facts._KIT_SQL, vetting_facts._GRANTS_SQL,
+            vetting_facts._APPLICATIONS_SQL, vetting_facts._DECLARATIONS_SQL, training_facts._PASSES_SQL,
+            training_facts._BOOKED_SQL]
 CATALOGUE = ["policy_setting", "vetting_level", "training_module", "power", "power_prerequisite"]
 
 

@@ -3,9 +3,11 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.facts import ApplicationFact, BookingFact, KitFact
+from register.facts import KitFact
 from scheduler.rules import Kind, StepStatus, compute_plan, compute_step_status
 from tests.scheduler.builders import POLICY, D, officer, with_clearance, with_module
+from training.facts import BookingFact
+from vetting.facts import ApplicationFact
 
 E = D(2027, 6, 1)
 START = E - dt.timedelta(days=60)  # 2027-04-02

@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.facts import KitFact
+from register.facts import KitFact
 from scheduler.reminders import Audience, Trigger, due_reminders, find_lapses
 from scheduler.rules import compute_compliance, compute_plan
 from tests.scheduler.builders import POLICY, D, officer

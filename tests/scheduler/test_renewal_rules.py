@@ -9,7 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.facts import ApplicationFact, BookingFact, ClearanceFact, KitFact, OfficerFacts
+from register.facts import KitFact
+from scheduler.facts import OfficerFacts
 from scheduler.reminders import find_lapses
 from scheduler.rules import Kind, StepStatus, compute_compliance, compute_plan
 from tests.scheduler.builders import (
@@ -23,6 +24,8 @@ from tests.scheduler.builders import (
     with_clearance,
     with_module,
 )
+from training.facts import BookingFact
+from vetting.facts import ApplicationFact, ClearanceFact
 
 ONE = dt.timedelta(days=1)
 E = ACCREDITATION_EXPIRES

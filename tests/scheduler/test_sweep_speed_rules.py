@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.facts import KitFact, OfficerFacts
+from register.facts import KitFact
+from scheduler.facts import OfficerFacts
 from scheduler.reminders import (
     Lapse,
     Reminder,

@@ -5,9 +5,8 @@ import datetime as dt
 from core.roles import Principal
 from register import demo as register_demo
 from training import demo as training_demo
-from training import services
+from training.facts import record_facts, training_facts
 from training.rules import CellState, compute_cell_state, counting_record, is_in_date
-from training.services import _record_facts
 from training.tables import TrainingBooking, TrainingRecord
 
 TODAY = dt.date(2026, 11, 22)
@@ -18,8 +17,8 @@ async def test_demo_training_histories() -> None:
     people = await register_demo.load(actor, TODAY)
     await training_demo.load(actor, people, TODAY)
     everyone = [o for ids in people.officer_ids.values() for o in ids]
-    facts = await services.training_facts(everyone, TODAY)
-    records = await _record_facts(everyone, TODAY)
+    facts = await training_facts(everyone, TODAY)
+    records = await record_facts(everyone, TODAY)
     # Every officer passed the CSAS course and holds the core modules.
     for officer_id in everyone:
         assert {"CSAS_CORE", "PENALTY_NOTICES", "SAFEGUARDING", "PERSONAL_SAFETY", "FIRST_AID",

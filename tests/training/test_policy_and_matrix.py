@@ -12,7 +12,7 @@ from register.hooks import check_kit_issue
 from tests.factories import SYSTEM, VISIBLE, World
 from training import seed as training_seed
 from training import services
-from training.rules import ModuleFact
+from training.facts import ModuleFact, training_facts
 from training.tables import PowerPrerequisite
 
 ROLES = sorted(VISIBLE)
@@ -245,7 +245,7 @@ async def test_training_facts(client: AsyncClient, world: World) -> None:
     first_aid = await add(world, "A1a-2", "FIRST_AID", D(2023, 6, 1))
     await services.create_booking(SYSTEM, officer_id=world.officers["A1a-2"], module_code="FIRST_AID",
                                   starts_on=D(2026, 5, 1), today=D(2026, 5, 1))
-    facts = await services.training_facts(
+    facts = await training_facts(
         [world.officers["A1a-1"], world.officers["A1a-2"], world.officers["B1a-1"]], D(2026, 1, 1))
     assert facts[world.officers["B1a-1"]] == {}
     one = facts[world.officers["A1a-1"]]
@@ -256,5 +256,5 @@ async def test_training_facts(client: AsyncClient, world: World) -> None:
     aid = facts[world.officers["A1a-2"]]["FIRST_AID"]
     assert (aid.completed_on, aid.expires_on, aid.record_id) == (D(2023, 6, 1), D(2026, 6, 1), first_aid)
     assert [(b.starts_on, b.recorded_on) for b in aid.bookings] == [(D(2026, 5, 1), D(2026, 5, 1))]  # refresher
-    later = await services.training_facts([world.officers["A1a-1"]], D(2026, 6, 1))
+    later = await training_facts([world.officers["A1a-1"]], D(2026, 6, 1))
     assert later[world.officers["A1a-1"]]["RADIO"].record_id == newer_radio

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from training.facts import BookingFact, compute_module_facts
 from training.rules import (
-    BookingFact,
     CellState,
     RecordFact,
     check_attendance,
@@ -15,7 +15,6 @@ from training.rules import (
     check_validity_months,
     compute_cell_state,
     compute_expiry,
-    compute_module_facts,
     counting_record,
     is_in_date,
     resolve_expiry,
@@ -171,14 +170,14 @@ def test_module_facts_hand_over_the_bookings_from_the_counting_pass_on() -> None
     as_of = D(2026, 11, 1)
     records = [rec(1, D(2024, 1, 10)), rec(2, D(2024, 3, 1), code="RADIO", months=None),
                rec(3, D(2025, 1, 1), "fail", code="SAFEGUARDING"), rec(4, D(2026, 12, 1), code="RADIO", months=None)]
-    booked = BookingFact(1, "FIRST_AID", D(2026, 12, 5), "booked", recorded_on=D(2026, 10, 1))
+    booked = BookingFact(D(2026, 12, 5), D(2026, 10, 1), "FIRST_AID", "booked", booking_id=1)
     facts = compute_module_facts(records, [booked], as_of)
     assert set(facts) == {"FIRST_AID", "RADIO"}  # a fail alone gives no fact
     assert facts["FIRST_AID"].record_id == 1 and facts["FIRST_AID"].bookings == (booked,)
     assert facts["FIRST_AID"].expires_on == D(2027, 1, 10)
     assert facts["RADIO"].record_id == 2 and facts["RADIO"].bookings == ()  # a pass after as_of does not count
-    cancelled = [BookingFact(1, "FIRST_AID", D(2026, 12, 5), "cancelled")]
-    before_completion = [BookingFact(1, "FIRST_AID", D(2024, 1, 9), "booked")]
+    cancelled = [BookingFact(D(2026, 12, 5), None, "FIRST_AID", "cancelled", booking_id=1)]
+    before_completion = [BookingFact(D(2024, 1, 9), None, "FIRST_AID", "booked", booking_id=1)]
     assert compute_module_facts(records, cancelled, as_of)["FIRST_AID"].bookings == ()
     assert compute_module_facts(records, before_completion, as_of)["FIRST_AID"].bookings == ()
 

@@ -10,6 +10,7 @@ from register import demo as register_demo
 from tests.factories import World
 from vetting import demo as vetting_demo
 from vetting import services
+from vetting.facts import clearance_facts
 from vetting.rules import READ_STATUSES, compute_status
 from vetting.tables import Declaration, VettingApplication, VettingEvent
 
@@ -38,26 +39,26 @@ async def test_clearance_facts_as_of(world: World) -> None:
                                                     made_on=D(2025, 2, 10), categories=[], today=TODAY)
     await services.acknowledge_declaration(SYSTEM, declaration["id"], on=D(2025, 2, 12), today=TODAY)
 
-    facts = await services.clearance_facts([a, b, c], D(2025, 9, 30))
-    assert set(facts) == {a, b, c} and facts[c] == []
+    facts = await clearance_facts([a, b, c], D(2025, 9, 30))
+    assert set(facts) == {a, b, c} and facts[c] == ()
     (fa,) = facts[a]
     assert (fa.application_id, fa.level_code, fa.granted_on, fa.expires_on) == (first, "NPPV2A", D(2023, 3, 31),
                                                                                  D(2026, 3, 31))
-    assert fa.accepted_for_csas and not fa.has_annual_review and fa.next_review_due_on is None
+    assert fa.next_review_due_on is None  # NPPV2A has no annual review
     assert fa.later_applications == () and fa.ended_on is None  # the renewal is dated after as_of
     (fb,) = facts[b]
     assert fb.ended_on is None and fb.expires_on == D(2029, 2, 28)
     assert fb.next_review_due_on == D(2026, 2, 10)  # reviewed by the acknowledged declaration
 
-    later = await services.clearance_facts([a, b], D(2026, 6, 1))
+    later = await clearance_facts([a, b], D(2026, 6, 1))
     assert [(x.application_id, x.requested_on, x.stopped_on) for x in later[a][0].later_applications] == [
         (renewal["id"], D(2025, 10, 1), None)]
     assert (later[b][0].ended_on, later[b][0].ended_status) == (D(2026, 6, 1), "revoked")
 
-    before_review = await services.clearance_facts([b], D(2025, 2, 11))
+    before_review = await clearance_facts([b], D(2025, 2, 11))
     assert before_review[b][0].next_review_due_on == D(2025, 2, 28)  # acknowledged only on 12 Feb
-    assert await services.clearance_facts([a], D(2023, 3, 30)) == {a: []}
-    assert await services.clearance_facts([], TODAY) == {}
+    assert await clearance_facts([a], D(2023, 3, 30)) == {a: ()}
+    assert await clearance_facts([], TODAY) == {}
 
 
 async def test_withdrawn_renewal_does_not_count(world: World) -> None:
@@ -67,8 +68,8 @@ async def test_withdrawn_renewal_does_not_count(world: World) -> None:
                                                 requested_on=D(2025, 10, 1), today=TODAY,
                                                 renews_application_id=first)
     await services.record_event(SYSTEM, renewal["id"], status="withdrawn", on=D(2025, 11, 1))
-    (alive,) = (await services.clearance_facts([a], D(2025, 10, 31)))[a][0].later_applications
-    (withdrawn,) = (await services.clearance_facts([a], D(2025, 11, 1)))[a][0].later_applications
+    (alive,) = (await clearance_facts([a], D(2025, 10, 31)))[a][0].later_applications
+    (withdrawn,) = (await clearance_facts([a], D(2025, 11, 1)))[a][0].later_applications
     assert (alive.stopped_on, withdrawn.stopped_on) == (None, D(2025, 11, 1))
 
 
@@ -81,13 +82,13 @@ async def test_demo_force_holds_applications_in_every_state(today: D) -> None:
     shown = {compute_status(r["status"], r["expires_on"], today) for r in rows}
     assert shown == set(READ_STATUSES)
     lapse_ids = people.officer_ids[people.lapse_borough][:5]
-    facts = await services.clearance_facts(lapse_ids, today)
+    facts = await clearance_facts(lapse_ids, today)
     for officer_id in lapse_ids:
         (fact,) = [f for f in facts[officer_id] if f.ended_on is None and f.expires_on and f.expires_on > today]
         assert today < fact.expires_on <= today + dt.timedelta(days=60)
         assert all(a.stopped_on is not None for a in fact.later_applications)  # no renewal alive
     others = [i for b, ids in people.officer_ids.items() if b != people.lapse_borough for i in ids[:5]]
-    in_date = await services.clearance_facts(others, today)
+    in_date = await clearance_facts(others, today)
     for officer_id in others:
         (fact,) = in_date[officer_id]
         assert fact.expires_on is not None and fact.expires_on > add_months(today, 3)
