@@ -24,6 +24,9 @@ from training import services as training_services
 from vetting import services as vetting_services
 
 SCHEDULER_KEY = "scheduler"
+# The scheduler's own table among those whose rows feed every officer's judgement (with the domains'
+# CATALOGUE_TABLES): a change gives the catalogue a new stamp (tests/scheduler/test_fact_tables.py).
+CATALOGUE_TABLES = ("policy_setting",)
 SCALARS = ("warning_days", "overdue_after_days", "manager_repeat_days", "coordinator_alert_days")
 MAX_DAYS = 3660
 
