@@ -13,19 +13,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from register.facts import AccreditationFact, EmployerFact, KitFact
+from register.facts import AccreditationFact, KitFact, PersonFact
 from training.facts import ModuleFact
 from vetting.facts import ClearanceFact
 
 
 @dataclass(frozen=True)
-class OfficerFacts:
-    officer_id: int
-    name: str
-    team_id: int | None
-    employer: EmployerFact
-    left_on: dt.date | None = None
-    email: str = ""  # where the officer's own reminders go (empty: none)
+class OfficerFacts(PersonFact):
+    """The officer's own row and employer (PersonFact) with everything their powers depend on."""
+
     accreditations: tuple[AccreditationFact, ...] = ()
     clearances: tuple[ClearanceFact, ...] = ()
     modules: dict[str, ModuleFact] = field(default_factory=dict)

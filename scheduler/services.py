@@ -56,9 +56,8 @@ async def _load_batch(
     modules = await training_facts(ids, as_of)
     return {
         officer_id: OfficerFacts(
-            officer_id=officer_id, name=person.name, team_id=person.team_id, employer=person.employer,
-            left_on=person.left_on, email=person.email, accreditations=accreditations[officer_id],
-            clearances=clearances[officer_id], modules=modules[officer_id], kit=kit[officer_id],
+            person.officer_id, person.name, person.team_id, person.employer, person.left_on, person.email,
+            accreditations[officer_id], clearances[officer_id], modules[officer_id], kit[officer_id],
         )
         for officer_id in ids if (person := people.get(officer_id)) is not None
     }
