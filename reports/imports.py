@@ -7,7 +7,7 @@ every row is tried, each failure becomes a per-row error `{row, column, message}
 number, the header being row 1), and the transaction is rolled back when any row failed or on a dry run. So an
 import commits all or nothing. Rows already on the register are skipped (or, for officers, updated only when a
 value changed), so importing the same sheet twice changes nothing. A header row naming one column twice refuses
-the whole file (issue 17). Every value read has the exports' formula neutralisation undone (spreadsheet_safety),
+the whole file (issue 17). Every value read has the exports' formula neutralisation undone (reports.spreadsheets),
 so an exported sheet imports back with exactly its values, hostile names included.
 
 Training records, the big sheets (issue 8: 10,000 rows in at most 20 s), go through training.batch instead of
@@ -24,7 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from admin_ui.spreadsheet_safety import (
+from core.dates import in_range, out_of_range_message
+from core.db import EVERYTHING, write_transaction
+from core.errors import DomainError, Violation
+from core.roles import Principal, Role
+from register.scope import require_role
+from reports.spreadsheets import (
     MAX_UPLOAD_BYTES,
     BoundedTable,
     ImportFileError,
@@ -34,11 +39,6 @@ from admin_ui.spreadsheet_safety import (
     unneutralise,
     upload_too_large,
 )
-from core.dates import in_range, out_of_range_message
-from core.db import EVERYTHING, write_transaction
-from core.errors import DomainError, Violation
-from core.roles import Principal, Role
-from register.scope import require_role
 
 if TYPE_CHECKING:
     from training.batch import Completion
@@ -106,7 +106,7 @@ def _header(name: Any) -> str:
 def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     """The sheet's rows as dicts of stripped strings keyed by normalised headers ('Staff number' → staff_number).
 
-    Read by spreadsheet_safety's bounded readers (issue 17): a workbook is checked as an archive, then streamed;
+    Read by reports.spreadsheets's bounded readers (issue 17): a workbook is checked as an archive, then streamed;
     a CSV is read record by record; the first limit breached stops the read. The header row is read as a row
     of its own: two columns whose headers normalise to the same name refuse the whole file.
     """
@@ -238,7 +238,7 @@ class _Context:
 
 def _value(ctx: _Context, row: dict[str, str], name: str) -> str:
     """Every value the import reads passes here: trimmed, then the export's formula neutralisation undone
-    (a leading apostrophe before = + - @ TAB or CR, see spreadsheet_safety), so an exported sheet imports back
+    (a leading apostrophe before = + - @ TAB or CR, see reports.spreadsheets), so an exported sheet imports back
     with exactly its values."""
     return unneutralise(row.get(ctx.columns.get(name, name), "").strip())
 
