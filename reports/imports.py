@@ -2,18 +2,17 @@
 
 The sheet's columns are the fields of the matching POST (api.md); a readable column may stand in for an id or a
 code: `organisation` and `team` (names), `officer` or `staff_number` (staff number), `module`, `level`,
-`kit_type` (codes). Every row goes through the same domain services as the API, inside ONE write transaction:
-every row is tried, each failure becomes a per-row error `{row, column, message}` (row = the spreadsheet's row
-number, the header being row 1), and the transaction is rolled back when any row failed or on a dry run. So an
-import commits all or nothing. Rows already on the register are skipped (or, for officers, updated only when a
-value changed), so importing the same sheet twice changes nothing. A header row naming one column twice refuses
-the whole file (issue 17). Every value read has the exports' formula neutralisation undone (reports.spreadsheets),
-so an exported sheet imports back with exactly its values, hostile names included.
+`kit_type` (codes). This module only reads: the file (reports.import_files, bounded), then each row into the
+fields of its domain's batch service, which checks and writes them all in ONE transaction (register.officer_batch,
+register.kit_batch, vetting.batch, training.batch). Every row is tried; each failure becomes a per-row error
+`{row, column, message}` (row = the spreadsheet's row number, the header being row 1), and nothing is written
+when any row failed or on a dry run. So an import commits all or nothing. Rows already on the register are
+unchanged (officers are updated only when a value changed), so importing the same sheet twice changes nothing.
+Every value read has the exports' formula neutralisation undone (reports.spreadsheets), so an exported sheet
+imports back with exactly its values, hostile names included.
 
-Training records, the big sheets (issue 8: 10,000 rows in at most 20 s), go through training.batch instead of
-one service call a row: every row is checked first by the single-record path's own rules with everything loaded
-once, then, only when no row failed and this is not a dry run, all are written in one transaction with bulk
-inserts and one audit event per record. The outcome is the same as row by row.
+Training records, the big sheets (issue 8: 10,000 rows in at most 20 s), are checked all at once by training.batch
+with everything loaded once, and written with bulk inserts; the outcome is the same as row by row.
 """
 
 from __future__ import annotations
@@ -24,21 +23,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from core.dates import in_range, out_of_range_message
-from core.db import EVERYTHING, write_transaction
+from core.batch import Outcome
+from core.db import EVERYTHING
 from core.errors import DomainError, Violation
 from core.roles import Principal, Role
+from register.kit_batch import KitIssueRow
+from register.officer_batch import OfficerRow
 from register.scope import require_role
-from reports.spreadsheets import (
-    MAX_UPLOAD_BYTES,
-    BoundedTable,
-    ImportFileError,
-    not_a_workbook,
-    read_csv,
-    read_xlsx,
-    unneutralise,
-    upload_too_large,
+from reports.import_files import file_error
+from reports.import_files import read_table as read_table  # the routes, the CLI and bench read, then run_import
+from reports.import_rows import (
+    FIELD_ALIASES,
+    RowContext,
+    RowErrors,
+    columns_of,
+    read_code,
+    read_date,
+    read_officer,
+    read_organisation,
+    read_required,
+    read_value,
 )
+from vetting.batch import ClearanceRow
+from vetting.rules import check_imported_clearance
 
 if TYPE_CHECKING:
     from training.batch import Completion
@@ -70,13 +77,6 @@ OPTIONAL: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # Vetting rows exported with a status that is not a clearance (drafts, refusals…) are passed over.
 CLEARANCE_STATUSES = frozenset({"", "granted", "overturned", "expired"})
-# Service field names → the logical field of the sheet.
-FIELD_ALIASES = {"organisation_id": "organisation", "team_id": "team", "officer_id": "officer",
-                 "module_code": "module", "level_code": "level", "kit_type_code": "kit_type"}
-
-
-def file_error(detail: str, code: str = "import_file_invalid") -> ImportFileError:
-    return ImportFileError(code, detail)
 
 
 @dataclass
@@ -91,89 +91,6 @@ class ImportResult:
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "dry_run": self.dry_run, "errors": self.errors}
-
-
-class _Rollback(Exception):
-    pass
-
-
-# --- reading the file (CPU work: run it off the event loop) ----------------------------------------------
-
-def _header(name: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
-
-
-def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
-    """The sheet's rows as dicts of stripped strings keyed by normalised headers ('Staff number' → staff_number).
-
-    Read by reports.spreadsheets's bounded readers (issue 17): a workbook is checked as an archive, then streamed;
-    a CSV is read record by record; the first limit breached stops the read. The header row is read as a row
-    of its own: two columns whose headers normalise to the same name refuse the whole file.
-    """
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise upload_too_large()
-    if not content.strip():
-        raise file_error("The file is empty.")
-    is_xlsx = content[:4] == b"PK\x03\x04"
-    if filename.lower().endswith((".xlsx", ".xlsm")) and not is_xlsx:
-        raise not_a_workbook("it is named .xlsx but is not a zip archive.")
-    table = BoundedTable()
-    if is_xlsx:
-        read_xlsx(content, table)
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise file_error("The file is neither an Excel workbook (.xlsx) nor UTF-8 CSV text.") from exc
-        if "\x00" in text:
-            raise file_error("The file is neither an Excel workbook (.xlsx) nor UTF-8 CSV text.")
-        read_csv(text, table)
-    if table.header is None or not table.rows:
-        raise file_error("The file has a header row but no data rows.")
-    headers = check_headers(table.header)
-    return [{name: _cell(record[index]) if index < len(record) else "" for index, name in enumerate(headers)}
-            for record in table.rows]
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
-
-
-def check_headers(cells: list[Any]) -> list[str]:
-    """The normalised name of each column; a name given to two or more columns refuses the whole file.
-
-    A column without a header is named by its position ('unnamed_3') and is ignored like any column the
-    import does not know.
-    """
-    from openpyxl.utils import get_column_letter
-
-    names: list[str] = []
-    where: dict[str, list[int]] = {}
-    shown: dict[str, list[str]] = {}
-    for index, cell in enumerate(cells):
-        text = _cell(cell)
-        name = _header(text)
-        if not name:
-            names.append(f"unnamed_{index}")
-            continue
-        names.append(name)
-        where.setdefault(name, []).append(index)
-        shown.setdefault(name, []).append(text)
-    repeated = {name: ", ".join(get_column_letter(i + 1) for i in columns)
-                for name, columns in where.items() if len(columns) > 1}
-    if repeated:
-        violations = []
-        for name, letters in repeated.items():
-            headed = " and ".join(f"'{h}'" for h in dict.fromkeys(shown[name]))
-            violations.append(Violation(
-                "duplicate_column", f"Column {name} appears {len(where[name])} times (columns {letters}, headed "
-                f"{headed}): keep one and remove or rename the others.", name))
-        raise ImportFileError(
-            "import_duplicate_columns",
-            "The header row names a column more than once: "
-            + "; ".join(f"{name} ({letters})" for name, letters in repeated.items()) + ". Nothing was imported.",
-            violations)
-    return names
 
 
 def check_columns(dataset: str, rows: list[dict[str, str]]) -> dict[str, str]:
@@ -196,123 +113,9 @@ def check_columns(dataset: str, rows: list[dict[str, str]]) -> dict[str, str]:
     return chosen
 
 
-# --- parsing values --------------------------------------------------------------------------------------
+# --- per-dataset: what is looked up by name, and each row as its batch service's item --------------------
 
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
-def parse_date(text: str) -> dt.date:
-    text = text.strip()
-    iso = text[:10]
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso) and (len(text) == 10 or text[10:].strip() in ("00:00:00", "")
-                                                    or text[10] in " T"):
-        return dt.date.fromisoformat(iso)
-    if m := _DMY.match(text):  # councils' sheets: day first (UK)
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    raise ValueError(text)
-
-
-class _RowErrors(Exception):
-    def __init__(self, errors: list[tuple[str | None, str]]) -> None:
-        super().__init__("row errors")
-        self.errors = errors
-
-
-@dataclass
-class _Context:
-    actor: Principal
-    today: dt.date
-    columns: dict[str, str]
-    organisations: dict[str, dict[str, Any]] = field(default_factory=dict)   # lower name → row
-    organisation_ids: dict[int, dict[str, Any]] = field(default_factory=dict)
-    teams: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
-    team_ids: dict[int, dict[str, Any]] = field(default_factory=dict)
-    officers: dict[int, dict[str, Any]] = field(default_factory=dict)
-    by_staff: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    codes: dict[str, Any] = field(default_factory=dict)
-    existing: set[tuple[Any, ...]] = field(default_factory=set)
-
-    def column(self, name: str) -> str:
-        return self.columns.get(name, name)
-
-
-def _value(ctx: _Context, row: dict[str, str], name: str) -> str:
-    """Every value the import reads passes here: trimmed, then the export's formula neutralisation undone
-    (a leading apostrophe before = + - @ TAB or CR, see reports.spreadsheets), so an exported sheet imports back
-    with exactly its values."""
-    return unneutralise(row.get(ctx.columns.get(name, name), "").strip())
-
-
-def _required(ctx: _Context, row: dict[str, str], name: str, errors: list[tuple[str | None, str]]) -> str:
-    value = _value(ctx, row, name)
-    if not value:
-        errors.append((ctx.column(name), "A value is required."))
-    return value
-
-
-def _date(ctx: _Context, row: dict[str, str], name: str, errors: list[tuple[str | None, str]],
-          required: bool = True) -> dt.date | None:
-    text = _required(ctx, row, name, errors) if required else _value(ctx, row, name)
-    if not text:
-        return None
-    try:
-        day = parse_date(text)
-    except ValueError:
-        errors.append((ctx.column(name), f"'{text}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)."))
-        return None
-    if not in_range(day):  # stored, 9999-12-31 broke the feeds and the training matrix for everyone
-        errors.append((ctx.column(name), out_of_range_message(f"'{text}'")))
-        return None
-    return day
-
-
-def _organisation(ctx: _Context, row: dict[str, str], errors: list[tuple[str | None, str]],
-                  required: bool) -> dict[str, Any] | None:
-    text = _required(ctx, row, "organisation", errors) if required else _value(ctx, row, "organisation")
-    if not text:
-        return None
-    if ctx.column("organisation") == "organisation_id":
-        found = ctx.organisation_ids.get(int(text)) if text.isdigit() else None
-    else:
-        found = ctx.organisations.get(text.lower())
-    if found is None:
-        errors.append((ctx.column("organisation"), f"No organisation '{text}' in your scope."))
-    return found
-
-
-def _officer(ctx: _Context, row: dict[str, str], errors: list[tuple[str | None, str]]) -> dict[str, Any] | None:
-    text = _required(ctx, row, "officer", errors)
-    if not text:
-        return None
-    column = ctx.column("officer")
-    if column == "officer_id":
-        found = ctx.officers.get(int(text)) if text.isdigit() else None
-        if found is None:
-            errors.append((column, f"No officer with id {text} in your scope."))
-        return found
-    candidates = ctx.by_staff.get(text.lower(), [])
-    organisation = _organisation(ctx, row, errors, required=False) if "organisation" in ctx.columns else None
-    if organisation is not None:
-        candidates = [c for c in candidates if c["organisation"] == organisation["id"]]
-    if not candidates:
-        errors.append((column, f"No officer with staff number '{text}' in your scope."))
-        return None
-    if len(candidates) > 1:
-        errors.append((column, f"Staff number '{text}' is used by several employers: add an organisation column."))
-        return None
-    return candidates[0]
-
-
-def _code(ctx: _Context, row: dict[str, str], name: str, errors: list[tuple[str | None, str]]) -> str:
-    text = _required(ctx, row, name, errors)
-    if text and text.upper() not in ctx.codes[name]:
-        errors.append((ctx.column(name), f"No {name.replace('_', ' ')} with code '{text}'."))
-    return text.upper()
-
-
-# --- per-dataset loading and writing ---------------------------------------------------------------------
-
-async def _prepare(ctx: _Context, dataset: str) -> None:
+async def _prepare(ctx: RowContext, dataset: str) -> None:
     from register import kit, services
     from training import services as training_services
     from vetting import services as vetting_services
@@ -323,41 +126,29 @@ async def _prepare(ctx: _Context, dataset: str) -> None:
     for team in await services.list_teams(ctx.actor):
         ctx.teams[(team["organisation"], team["name"].lower())] = team
         ctx.team_ids[team["id"]] = team
-    officers, _ = await services.list_officers(ctx.actor, today=ctx.today, limit=EVERYTHING)
-    for officer in officers:
-        ctx.officers[officer["id"]] = officer
-        ctx.by_staff.setdefault(officer["staff_number"].lower(), []).append(officer)
+    if dataset != "officers":  # rows naming an officer; the officers' own batch finds who is already there
+        officers, _ = await services.list_officers(ctx.actor, today=ctx.today, limit=EVERYTHING)
+        for officer in officers:
+            ctx.officers[officer["id"]] = officer
+            ctx.by_staff.setdefault(officer["staff_number"].lower(), []).append(officer)
     if dataset == "training":
         ctx.codes["module"] = {m["code"] for m in await training_services.list_modules()}
         records, _ = await training_services.list_records(ctx.actor, as_of=ctx.today, limit=EVERYTHING)
         ctx.existing = {(r["officer"], r["module_code"], r["completed_on"], r["result"]) for r in records}
     elif dataset == "vetting":
-        ctx.codes["level"] = {lv["code"]: lv for lv in await vetting_services.list_levels()}
-        apps, _ = await vetting_services.list_applications(ctx.actor, as_of=ctx.today, limit=EVERYTHING)
-        ctx.existing = {(a["officer"], a["level_code"], a["granted_on"]) for a in apps if a["granted_on"]}
+        ctx.codes["level"] = {lv["code"] for lv in await vetting_services.list_levels()}
     elif dataset == "kit":
         ctx.codes["kit_type"] = {k["code"] for k in await kit.list_kit_types()}
-        issues, _ = await kit.list_kit_issues(ctx.actor, limit=EVERYTHING)
-        for issue in issues:
-            ctx.existing.add(_kit_key(issue["officer_id"], issue["kit_type_code"], issue["serial_number"],
-                                      issue["issued_on"]))
 
 
-def _kit_key(officer_id: int, code: str, serial: str | None, issued_on: dt.date | None) -> tuple[Any, ...]:
-    return (officer_id, code, "serial", serial.strip().lower()) if serial and serial.strip() \
-        else (officer_id, code, "issued", issued_on)
-
-
-async def _officer_row(ctx: _Context, row: dict[str, str]) -> str:
-    from register import services
-
+def _officer_item(ctx: RowContext, row: dict[str, str]) -> OfficerRow:
     errors: list[tuple[str | None, str]] = []
-    organisation = _organisation(ctx, row, errors, required=True)
-    values = {name: _required(ctx, row, name, errors) for name in ("staff_number", "given_name", "family_name",
+    organisation = read_organisation(ctx, row, errors, required=True)
+    values = {name: read_required(ctx, row, name, errors) for name in ("staff_number", "given_name", "family_name",
                                                                      "email")}
-    started_on = _date(ctx, row, "started_on", errors)
+    started_on = read_date(ctx, row, "started_on", errors)
     team_id: int | None = None
-    team_text = _value(ctx, row, "team")
+    team_text = read_value(ctx, row, "team")
     if team_text and organisation is not None:
         if ctx.column("team") == "team_id":
             team = ctx.team_ids.get(int(team_text)) if team_text.isdigit() else None
@@ -368,53 +159,120 @@ async def _officer_row(ctx: _Context, row: dict[str, str]) -> str:
         else:
             team_id = team["id"]
     if errors:
-        raise _RowErrors(errors)
+        raise RowErrors(errors)
     assert organisation is not None and started_on is not None
-    existing = next((o for o in ctx.by_staff.get(values["staff_number"].lower(), [])
-                     if o["organisation"] == organisation["id"]), None)
-    fields = {**values, "started_on": started_on, "team_id": team_id}
-    if existing is None:
-        created = await services.create_officer(
-            ctx.actor, organisation_id=organisation["id"], team_id=team_id, staff_number=values["staff_number"],
-            given_name=values["given_name"], family_name=values["family_name"], email=values["email"],
-            started_on=started_on)
-        ctx.by_staff.setdefault(created["staff_number"].lower(), []).append(created)
-        return "created"
-    current = {"staff_number": existing["staff_number"], "given_name": existing["given_name"],
-               "family_name": existing["family_name"], "email": existing["email"],
-               "started_on": existing["started_on"], "team_id": existing["team"]}
-    if not team_text:
-        fields["team_id"] = current["team_id"]
-    changes = {k: v for k, v in fields.items() if current[k] != v}
-    if not changes:
-        return "unchanged"
-    await services.update_officer(ctx.actor, existing["id"], changes)
-    return "updated"
+    return OfficerRow(organisation_id=organisation["id"], started_on=started_on, team_id=team_id, **values)
 
 
-def _training_item(ctx: _Context, row: dict[str, str]) -> tuple[tuple[Any, ...], Completion]:
+def _vetting_item(ctx: RowContext, row: dict[str, str]) -> ClearanceRow | None:
+    """The row's clearance; None for a row exported with a status that is not a clearance (passed over)."""
+    if read_value(ctx, row, "status").lower() not in CLEARANCE_STATUSES:
+        return None
+    errors: list[tuple[str | None, str]] = []
+    officer = read_officer(ctx, row, errors)
+    level = read_code(ctx, row, "level", errors)
+    requested_on = read_date(ctx, row, "requested_on", errors)
+    granted_on = read_date(ctx, row, "granted_on", errors)
+    expires_on = read_date(ctx, row, "expires_on", errors, required=False)
+    errors.extend(columns_of(ctx, check_imported_clearance(requested_on, granted_on, ctx.today)))
+    if errors:
+        raise RowErrors(errors)
+    assert officer is not None and requested_on is not None and granted_on is not None
+    return ClearanceRow(officer_id=officer["id"], level_code=level, requested_on=requested_on,
+                        granted_on=granted_on, expires_on=expires_on,
+                        force_reference=read_value(ctx, row, "force_reference") or None)
+
+
+def _kit_item(ctx: RowContext, row: dict[str, str]) -> KitIssueRow:
+    errors: list[tuple[str | None, str]] = []
+    officer = read_officer(ctx, row, errors)
+    kit_type = read_code(ctx, row, "kit_type", errors)
+    issued_on = read_date(ctx, row, "issued_on", errors)
+    manufactured_on = read_date(ctx, row, "manufactured_on", errors, required=False)
+    if errors:
+        raise RowErrors(errors)
+    assert officer is not None and issued_on is not None
+    return KitIssueRow(officer_id=officer["id"], kit_type_code=kit_type, issued_on=issued_on,
+                       serial_number=read_value(ctx, row, "serial_number"), size=read_value(ctx, row, "size"),
+                       manufactured_on=manufactured_on)
+
+
+ITEMS: dict[str, Callable[[RowContext, dict[str, str]], Any]] = {
+    "officers": _officer_item, "vetting": _vetting_item, "kit": _kit_item,
+}
+
+
+async def _record(ctx: RowContext, dataset: str, items: list[Any], commit: bool) -> list[Outcome]:
+    from register import kit_batch, officer_batch
+    from vetting import batch as vetting_batch
+
+    if dataset == "officers":
+        return await officer_batch.record_officers(ctx.actor, items, today=ctx.today, commit=commit)
+    if dataset == "vetting":
+        return await vetting_batch.record_clearances(ctx.actor, items, today=ctx.today, commit=commit)
+    return await kit_batch.record_kit_issues(ctx.actor, items, commit=commit)
+
+
+async def _run_batch(ctx: RowContext, dataset: str, rows: list[dict[str, str]], result: ImportResult,
+                     dry_run: bool, progress: Callable[[int], None] | None) -> None:
+    """Every row read into its batch service's item, then every item handed to the batch at once: it commits
+    only when no row failed (here or there) and this is not a dry run."""
+    items: dict[int, Any] = {}
+    row_errors: dict[int, list[tuple[str | None, str]]] = {}
+    for index, row in enumerate(rows):
+        try:
+            item = ITEMS[dataset](ctx, row)
+        except RowErrors as exc:
+            row_errors[index] = exc.errors
+        else:
+            if item is not None:
+                items[index] = item
+        if progress is not None:
+            progress(index + 1)
+    outcomes = dict(zip(items, await _record(ctx, dataset, list(items.values()),
+                                             commit=not (dry_run or row_errors)), strict=True))
+    for index in range(len(rows)):
+        outcome = outcomes.get(index)
+        if index in row_errors:
+            problems = row_errors[index]
+        elif outcome is not None and outcome.applied is None:
+            problems = columns_of(ctx, outcome.violations)
+        else:
+            problems = []
+            applied = outcome.applied if outcome is not None else "unchanged"
+            if applied == "created":
+                result.created += 1
+            elif applied == "updated":
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        for column, message in problems:
+            result.errors.append({"row": index + 2, "column": column, "message": message})
+
+
+def _training_item(ctx: RowContext, row: dict[str, str]) -> tuple[tuple[Any, ...], Completion]:
     """The row as (its idempotency key, a training.batch.Completion); the rules are checked by the batch."""
     from training.batch import Completion
 
     errors: list[tuple[str | None, str]] = []
-    officer = _officer(ctx, row, errors)
-    module = _code(ctx, row, "module", errors)
-    completed_on = _date(ctx, row, "completed_on", errors)
-    result = _required(ctx, row, "result", errors).lower()
-    expires_on = _date(ctx, row, "expires_on", errors, required=False)
+    officer = read_officer(ctx, row, errors)
+    module = read_code(ctx, row, "module", errors)
+    completed_on = read_date(ctx, row, "completed_on", errors)
+    result = read_required(ctx, row, "result", errors).lower()
+    expires_on = read_date(ctx, row, "expires_on", errors, required=False)
     if errors:
-        raise _RowErrors(errors)
+        raise RowErrors(errors)
     assert officer is not None and completed_on is not None
     item = Completion(
         officer_id=officer["id"], module_code=module, completed_on=completed_on, result=result,
-        provider=_value(ctx, row, "provider"), certificate_ref=_value(ctx, row, "certificate_ref"),
-        qualification_title=_value(ctx, row, "qualification_title"), expires_on=expires_on,
-        expiry_override_reason=_value(ctx, row, "expiry_override_reason"),
+        provider=read_value(ctx, row, "provider"), certificate_ref=read_value(ctx, row, "certificate_ref"),
+        qualification_title=read_value(ctx, row, "qualification_title"), expires_on=expires_on,
+        expiry_override_reason=read_value(ctx, row, "expiry_override_reason"),
     )
     return (officer["id"], module, completed_on, result), item
 
 
-async def _run_training(ctx: _Context, rows: list[dict[str, str]], result: ImportResult, dry_run: bool,
+async def _run_training(ctx: RowContext, rows: list[dict[str, str]], result: ImportResult, dry_run: bool,
                         progress: Callable[[int], None] | None) -> None:
     """The training import as one batch (issue 8: 10,000 rows in seconds, not one service call a row).
 
@@ -430,7 +288,7 @@ async def _run_training(ctx: _Context, rows: list[dict[str, str]], result: Impor
     for index, row in enumerate(rows):
         try:
             parsed.append(_training_item(ctx, row))
-        except _RowErrors as exc:
+        except RowErrors as exc:
             parsed.append(None)
             row_errors[index] = exc.errors
         if progress is not None:
@@ -449,7 +307,7 @@ async def _run_training(ctx: _Context, rows: list[dict[str, str]], result: Impor
             if key in ctx.existing:
                 result.unchanged += 1
                 continue
-            problems = _columns_of(ctx, verdicts[index])
+            problems = columns_of(ctx, verdicts[index])
             if not problems:
                 ctx.existing.add(key)
                 to_create.append((index, item))
@@ -470,84 +328,6 @@ async def _run_training(ctx: _Context, rows: list[dict[str, str]], result: Impor
                                   "message": violation.message})
 
 
-async def _vetting_row(ctx: _Context, row: dict[str, str]) -> str:
-    from vetting import rules as vetting_rules
-    from vetting import services as vetting_services
-
-    if _value(ctx, row, "status").lower() not in CLEARANCE_STATUSES:
-        return "unchanged"
-    errors: list[tuple[str | None, str]] = []
-    officer = _officer(ctx, row, errors)
-    level = _code(ctx, row, "level", errors)
-    requested_on = _date(ctx, row, "requested_on", errors)
-    granted_on = _date(ctx, row, "granted_on", errors)
-    expires_on = _date(ctx, row, "expires_on", errors, required=False)
-    if requested_on and granted_on and granted_on < requested_on:
-        errors.append((ctx.column("granted_on"), "granted_on cannot be before requested_on."))
-    if granted_on and granted_on > ctx.today:
-        errors.append((ctx.column("granted_on"), "granted_on cannot be in the future."))
-    if errors:
-        raise _RowErrors(errors)
-    assert officer is not None and requested_on is not None and granted_on is not None
-    key = (officer["id"], level, granted_on)
-    if key in ctx.existing:
-        return "unchanged"
-    computed = vetting_rules.compute_expiry(granted_on, ctx.codes["level"][level]["renewal_months"])
-    reference = _value(ctx, row, "force_reference") or None
-    application = await vetting_services.create_application(
-        ctx.actor, officer_id=officer["id"], level_code=level, requested_on=requested_on, today=ctx.today)
-    await vetting_services.record_event(ctx.actor, application["id"], status="submitted", on=requested_on,
-                                        force_reference=reference, today=ctx.today)
-    await vetting_services.record_event(ctx.actor, application["id"], status="in_progress", on=requested_on,
-                                        today=ctx.today)
-    override = expires_on is not None and expires_on != computed
-    await vetting_services.record_event(
-        ctx.actor, application["id"], status="granted", on=granted_on, today=ctx.today,
-        expires_on=expires_on if override else None,
-        expiry_override_reason="expiry as recorded on the imported clearance" if override else None)
-    ctx.existing.add(key)
-    return "created"
-
-
-async def _kit_row(ctx: _Context, row: dict[str, str]) -> str:
-    from register import kit
-
-    errors: list[tuple[str | None, str]] = []
-    officer = _officer(ctx, row, errors)
-    kit_type = _code(ctx, row, "kit_type", errors)
-    issued_on = _date(ctx, row, "issued_on", errors)
-    manufactured_on = _date(ctx, row, "manufactured_on", errors, required=False)
-    if errors:
-        raise _RowErrors(errors)
-    assert officer is not None and issued_on is not None
-    serial = _value(ctx, row, "serial_number")
-    key = _kit_key(officer["id"], kit_type, serial, issued_on)
-    if key in ctx.existing:
-        return "unchanged"
-    await kit.issue_kit(ctx.actor, officer_id=officer["id"], kit_type_code=kit_type, issued_on=issued_on,
-                        serial_number=serial or None, size=_value(ctx, row, "size"),
-                        manufactured_on=manufactured_on)
-    ctx.existing.add(key)
-    return "created"
-
-
-ROW_HANDLERS = {"officers": _officer_row, "vetting": _vetting_row, "kit": _kit_row}
-
-
-def _columns_of(ctx: _Context, violations: list[Violation]) -> list[tuple[str | None, str]]:
-    out: list[tuple[str | None, str]] = []
-    for violation in violations:
-        name = FIELD_ALIASES.get(violation.field or "", violation.field)
-        out.append((ctx.column(name) if name else None, violation.message))
-    return out
-
-
-def _errors_from(ctx: _Context, exc: DomainError) -> list[tuple[str | None, str]]:
-    if not exc.violations:
-        return [(None, exc.detail)]
-    return _columns_of(ctx, exc.violations)
-
-
 def require_import_role(actor: Principal, dataset: str) -> None:
     if dataset not in DATASETS:
         from core.errors import NotFound
@@ -560,42 +340,15 @@ async def run_import(
     actor: Principal, dataset: str, rows: list[dict[str, str]], *, today: dt.date, dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Tries every row in one transaction; commits only when no row failed and this is not a dry run."""
+    """Tries every row; writes every row, or none when any row failed or this is a dry run."""
     require_import_role(actor, dataset)
-    ctx = _Context(actor=actor, today=today, columns=check_columns(dataset, rows))
+    ctx = RowContext(actor=actor, today=today, columns=check_columns(dataset, rows))
     await _prepare(ctx, dataset)
     result = ImportResult(rows=len(rows), dry_run=dry_run)
     if dataset == "training":
         await _run_training(ctx, rows, result, dry_run, progress)
-        if result.errors:
-            result.created = result.updated = 0
-        return result
-    handler = ROW_HANDLERS[dataset]
-    try:
-        async with write_transaction():
-            for index, row in enumerate(rows):
-                try:
-                    outcome = await handler(ctx, row)
-                except _RowErrors as exc:
-                    problems = exc.errors
-                except DomainError as exc:
-                    problems = _errors_from(ctx, exc)
-                else:
-                    problems = []
-                    if outcome == "created":
-                        result.created += 1
-                    elif outcome == "updated":
-                        result.updated += 1
-                    else:
-                        result.unchanged += 1
-                for column, message in problems:
-                    result.errors.append({"row": index + 2, "column": column, "message": message})
-                if progress is not None:
-                    progress(index + 1)
-            if result.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    else:
+        await _run_batch(ctx, dataset, rows, result, dry_run, progress)
     if result.errors:
         result.created = result.updated = 0
     return result
