@@ -43,24 +43,27 @@ class OfficerReportController(ApiController):
     @get("/api/officers/{officer_id:int}/record.pdf", media_type=PDF)
     async def record(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
                      as_of: AsOf = None) -> Response[bytes]:
-        from reports import data
-
         day = as_of or today
-        loaded = await data.officer_record_data(principal, officer_id, day)
-        pdf = await to_thread.run_sync(partial(_render_record, loaded, today))
+        loaded, pdf = await _officer_pdf("record", principal, officer_id, day, today)
         name = f"record-{loaded['officer']['staff_number']}-{day.isoformat()}.pdf"
         return Response(pdf, media_type=PDF, headers=_attachment(name, inline=True))
 
     @get("/api/officers/{officer_id:int}/card.pdf", media_type=PDF)
     async def card(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
                    as_of: AsOf = None) -> Response[bytes]:
-        from reports import data
-
-        day = as_of or today
-        loaded = await data.card_data(principal, officer_id, day)
-        pdf = await to_thread.run_sync(partial(_render_card, loaded, today))
+        loaded, pdf = await _officer_pdf("card", principal, officer_id, as_of or today, today)
         return Response(pdf, media_type=PDF,
                         headers=_attachment(f"card-{loaded['officer']['staff_number']}.pdf", inline=True))
+
+
+async def _officer_pdf(kind: str, principal: CurrentPrincipal, officer_id: int, day: Any,
+                       today: Any) -> tuple[dict[str, Any], bytes]:
+    """One officer's PDF: loaded in the caller's scope as it stood on `day`, rendered off the event loop."""
+    from reports import data
+
+    load, render = (data.officer_record_data, _render_record) if kind == "record" else (data.card_data, _render_card)
+    loaded = await load(principal, officer_id, day)
+    return loaded, await to_thread.run_sync(partial(render, loaded, today))
 
 
 def _render_record(loaded: dict[str, Any], today: Any) -> bytes:

@@ -17,9 +17,6 @@ from core.db import EVERYTHING
 from core.roles import Principal
 from vetting import rules, services
 
-# Said in the audit trail when the sheet's expiry differs from the one the level's renewal period gives.
-IMPORTED_EXPIRY_REASON = "expiry as recorded on the imported clearance"
-
 
 @dataclass(frozen=True)
 class ClearanceRow:
@@ -31,6 +28,10 @@ class ClearanceRow:
     granted_on: dt.date
     expires_on: dt.date | None = None
     force_reference: str | None = None
+
+
+# Said in the audit trail when the sheet's expiry differs from the one the level's renewal period gives.
+IMPORTED_EXPIRY_REASON = "expiry as recorded on the imported clearance"
 
 
 async def record_clearances(actor: Principal, items: Sequence[ClearanceRow], *, today: dt.date,
