@@ -18,9 +18,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 import admin_ui.controllers
-import admin_ui.report_controllers
 import admin_ui.templating
 import register.controllers
+import reports.controllers
 import scheduler.controllers
 import training.controllers
 import vetting.controllers
@@ -79,7 +79,7 @@ def create_app() -> Litestar:
             *training.controllers.ROUTE_HANDLERS,
             *scheduler.controllers.ROUTE_HANDLERS,
             *admin_ui.controllers.ROUTE_HANDLERS,
-            *admin_ui.report_controllers.ROUTE_HANDLERS,
+            *reports.controllers.ROUTE_HANDLERS,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         dependencies={

@@ -228,8 +228,8 @@ def _format_of(path: str) -> str:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def export_cmd(dataset: str, file: str) -> None:
     """Write DATASET to FILE as CSV or XLSX (from the extension)."""
-    from admin_ui import exports
     from core.clock import business_today
+    from reports import exports
 
     fmt = _format_of(file)
     today = business_today()
@@ -249,10 +249,10 @@ def export_cmd(dataset: str, file: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
 def import_cmd(dataset: str, file: str, dry_run: bool) -> None:
     """Import DATASET from a CSV or XLSX FILE: every row is checked, then all are written or none."""
-    from admin_ui import imports
-    from admin_ui.spreadsheet_safety import MAX_UPLOAD_BYTES
     from core.clock import business_today
     from core.errors import DomainError
+    from reports import imports
+    from reports.spreadsheets import MAX_UPLOAD_BYTES
 
     with open(file, "rb") as handle:  # one byte past the limit is enough for read_table to refuse it
         content = handle.read(MAX_UPLOAD_BYTES + 1)
@@ -287,8 +287,9 @@ def report() -> None:
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 def report_pack(file: str, organisation_id: int | None, as_of: Any) -> None:
     """Write the compliance pack for a performance meeting to FILE (PDF)."""
-    from admin_ui.reports import data, pack_pdf
     from core.clock import business_today
+    from reports import data
+    from reports.pdf import compliance_pack
 
     today = business_today()
     day = as_of.date() if as_of else today
@@ -302,7 +303,7 @@ def report_pack(file: str, organisation_id: int | None, as_of: Any) -> None:
     with _Progress("Compliance pack", total=len(steps)) as progress:
         title, loaded = run(load)
         progress.update(advance=1)
-        content = pack_pdf.render(title, loaded, today,
+        content = compliance_pack.render(title, loaded, today,
                                   progress=lambda step: progress.update(advance=1, description=step))
     with open(file, "wb") as out:
         out.write(content)

@@ -1,1 +1,1 @@
-"""The pages people use, and everything made for people to read: PDFs, charts, spreadsheets, imports."""
+"""The pages people use: HTML forms and views over the domain services (PDFs and spreadsheets are reports/)."""

@@ -248,12 +248,12 @@ def http_figures(run: Run, seconds: int) -> None:
 # --- phase 4: the reports issue's figures (PDF, pack, import) ----------------------------------------------
 
 async def report_figures(run: Run, force: Any, import_rows: int) -> None:
-    from admin_ui import imports
-    from admin_ui.reports import data, officer_pdf, pack_pdf
     from bootstrap import wire
     from core.clock import business_today
     from core.lifecycle import close_database, open_database
     from core.roles import Principal
+    from reports import data, imports
+    from reports.pdf import compliance_pack, officer_record
 
     wire()
     await open_database()
@@ -265,7 +265,7 @@ async def report_figures(run: Run, force: Any, import_rows: int) -> None:
 
         async def record() -> bytes:
             loaded = await data.officer_record_data(actor, officer_id, today)
-            return await asyncio.to_thread(officer_pdf.render, loaded, today)
+            return await asyncio.to_thread(officer_record.render, loaded, today)
 
         await record()  # warm: fonts parsed, modules imported
         run.verdicts.append(report_time("officer record PDF", await _timed(record, 7), "trivial PDF",
@@ -273,7 +273,7 @@ async def report_figures(run: Run, force: Any, import_rows: int) -> None:
 
         async def pack() -> bytes:
             loaded = await data.analytics(actor, today, force.big_organisation_id)
-            return await asyncio.to_thread(pack_pdf.render, "Compliance pack", loaded, today)
+            return await asyncio.to_thread(compliance_pack.render, "Compliance pack", loaded, today)
 
         run.verdicts.append(report_time("compliance pack (500 officers)", await _timed(pack, 3), "trivial PDF",
                                         baseline_pdf, 10.0))

@@ -29,6 +29,10 @@ _POWERS_SQL = (
     'p."binding_expires_on", p."resumes_on" FROM "power_outlook" p WHERE {officers} AND p."judged_on" = {{}} '
     'AND p."power_code" <> \'\' AND p."usable_until" IS NOT NULL AND p."usable_until" < {{}}'
 )
+_USABLE_SQL = (
+    'SELECT p."power_code", COUNT(*) AS "officers" FROM "power_outlook" p WHERE {officers} '
+    'AND p."judged_on" = {{}} AND p."power_code" <> \'\' GROUP BY p."power_code"'
+)
 _FORGET_SQL = 'DELETE FROM "power_outlook" WHERE {officers} AND "judged_on" = {{}}'
 _FORGET_BEFORE_SQL = 'DELETE FROM "power_outlook" WHERE "judged_on" < {}'
 _KINDS = {kind.value: kind for kind in Kind}
@@ -122,3 +126,12 @@ async def lapsing(officer_ids: list[int], day: dt.date, before: dt.date) -> list
         "binding": Dependency(_KINDS[row["binding_kind"]], row["binding_code"], row["binding_expires_on"])
         if row["binding_kind"] else None,
     } for row in rows]
+
+
+async def usable_counts(officer_ids: list[int], day: dt.date) -> dict[str, int]:
+    """From the stored judgements for `day`: how many of the officers can use each power that day (a power no one
+    can use is absent)."""
+    if not officer_ids:
+        return {}
+    rows = await select_rows(_USABLE_SQL.format(officers=any_id('p."officer_id"')), ids_argument(officer_ids), day)
+    return {row["power_code"]: int(row["officers"]) for row in rows}

@@ -117,9 +117,33 @@ async def forecast(
     """Powers usable on from_on that become unusable on a day up to to_on, earliest first. Read from the stored
     outlook (scheduler/outlook.py); officers whose facts or the catalogue changed since they were last judged for
     from_on are judged now, a batch at a time, and stored."""
-    ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=from_on)
-    await _judge_and_store(await outlook.unjudged(ids, from_on), from_on)
-    rows = await outlook.lapsing(ids, from_on, to_on)
+    ids = await _judged(actor, from_on, organisation_id, team_id)
+    return await _lapsing(ids, from_on, to_on)
+
+
+async def capability(
+    actor: Principal, starts: list[dt.date], organisation_id: int | None = None, team_id: int | None = None,
+) -> dict[str, list[int]]:
+    """For each power, how many officers can use it on each day of `starts` (ascending, the first being the day
+    judged): those who can use it on starts[0], less those the forecast sees become unusable before each day.
+    The compliance pack's capability table, so that it and the forecast are one computation, not two."""
+    ids = await _judged(actor, starts[0], organisation_id, team_id)
+    usable = await outlook.usable_counts(ids, starts[0])
+    lapses = await _lapsing(ids, starts[0], starts[-1])
+    return {code: [officers - sum(1 for row in lapses if row["code"] == code and row["usable_until"] < start)
+                   for start in starts]
+            for code, officers in usable.items()}
+
+
+async def _judged(actor: Principal, day: dt.date, organisation_id: int | None, team_id: int | None) -> list[int]:
+    """The officers in scope serving on `day`, each given a stored judgement for that day that is current."""
+    ids = await scoped_officer_ids(actor, organisation_id, team_id, active_on=day)
+    await _judge_and_store(await outlook.unjudged(ids, day), day)
+    return ids
+
+
+async def _lapsing(officer_ids: list[int], from_on: dt.date, to_on: dt.date) -> list[dict[str, Any]]:
+    rows = await outlook.lapsing(officer_ids, from_on, to_on)
     return sorted(rows, key=lambda r: (r["usable_until"], r["name"], r["officer_id"], r["code"]))
 
 

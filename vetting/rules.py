@@ -165,6 +165,18 @@ def check_not_future(day: dt.date, today: dt.date | None, field: str) -> list[Vi
     return []
 
 
+def check_imported_clearance(requested_on: dt.date | None, granted_on: dt.date | None,
+                              today: dt.date) -> list[Violation]:
+    """A clearance recorded after the fact (an import): granted on or after it was requested, and not yet to come.
+    Either day may be missing (unreadable in the sheet): what can be checked is."""
+    out: list[Violation] = []
+    if requested_on and granted_on and granted_on < requested_on:
+        out.append(Violation("date_order", "granted_on cannot be before requested_on.", "granted_on"))
+    if granted_on and granted_on > today:
+        out.append(Violation("future_date", "granted_on cannot be in the future.", "granted_on"))
+    return out
+
+
 def check_level_update(renewal_months: int | None) -> list[Violation]:
     if renewal_months is not None and not 1 <= renewal_months <= 240:
         return [Violation("out_of_range", "renewal_months must be between 1 and 240.", "renewal_months")]

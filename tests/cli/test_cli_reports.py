@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from register.tables import Officer
-from tests.admin_ui.reporting import pdf_text, read_sheet
 from tests.cli.test_cli import csas
 from tests.factories import World
+from tests.reports.reporting import pdf_text, read_sheet
 
-FILES = Path(__file__).parent.parent / "admin_ui" / "files"
+FILES = Path(__file__).parent.parent / "reports" / "files"
 
 
 async def test_export_then_import_round_trip(world: World, tmp_path: Path) -> None:

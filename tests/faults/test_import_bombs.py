@@ -18,8 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
-from admin_ui import imports
-from admin_ui.spreadsheet_safety import (
+from register.tables import Officer
+from reports import imports
+from reports.spreadsheets import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_MEMBERS,
@@ -28,10 +29,9 @@ from admin_ui.spreadsheet_safety import (
     MAX_UPLOAD_BYTES,
     ImportFileError,
 )
-from register.tables import Officer
-from tests.admin_ui.test_imports import post, xlsx
 from tests.cli.test_cli import csas
 from tests.factories import World
+from tests.reports.test_imports import post, xlsx
 from training.tables import TrainingRecord
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -14,9 +14,9 @@ from core.errors import Invalid
 from register import services
 from register.rules import check_no_control_characters
 from register.tables import Officer
-from tests.admin_ui.test_import_duplicate_headers import GOOD, post, sheet
 from tests.factories import SYSTEM, World
 from tests.register.test_officers_api import new_officer
+from tests.reports.test_import_duplicate_headers import GOOD, post, sheet
 
 CONTROLS = {"CR": "\r", "LF": "\n", "TAB": "\t", "CRLF": "\r\n", "BEL": "\x07", "ESC": "\x1b", "DEL": "\x7f",
             "US": "\x1f"}

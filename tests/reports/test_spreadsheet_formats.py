@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
-from admin_ui.spreadsheet_safety import REPLACEMENT
 from core.tables import AuditEvent
 from register.tables import Officer
+from reports.spreadsheets import REPLACEMENT
 from tests.cli.test_cli import csas
 from tests.factories import World, make_officer
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from admin_ui.reports.fonts import FONT, TaggedPDF, day
+from reports.pdf.fonts import FONT, TaggedPDF, day
 
 CR80 = (85.60, 53.98)
 

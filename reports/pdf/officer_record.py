@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from admin_ui.reports.fonts import ReportPDF, day
+from reports.pdf.fonts import ReportPDF, day
 from scheduler.readiness import STATUS_WORDS, next_step, overdue_count, readiness_label, step_line
 
 

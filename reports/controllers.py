@@ -14,7 +14,6 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, MultipartBody
 
-from admin_ui.spreadsheet_safety import MAX_UPLOAD_BYTES, upload_too_large
 from core.errors import NotFound, Violation, raise_if_violations
 from core.http import (
     PROBLEM_MEDIA_TYPE,
@@ -26,6 +25,7 @@ from core.http import (
     problem_response,
 )
 from core.schemas import ProblemDetails
+from reports.spreadsheets import MAX_UPLOAD_BYTES, upload_too_large
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -43,48 +43,51 @@ class OfficerReportController(ApiController):
     @get("/api/officers/{officer_id:int}/record.pdf", media_type=PDF)
     async def record(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
                      as_of: AsOf = None) -> Response[bytes]:
-        from admin_ui.reports import data
-
         day = as_of or today
-        loaded = await data.officer_record_data(principal, officer_id, day)
-        pdf = await to_thread.run_sync(partial(_render_record, loaded, today))
+        loaded, pdf = await _officer_pdf("record", principal, officer_id, day, today)
         name = f"record-{loaded['officer']['staff_number']}-{day.isoformat()}.pdf"
         return Response(pdf, media_type=PDF, headers=_attachment(name, inline=True))
 
     @get("/api/officers/{officer_id:int}/card.pdf", media_type=PDF)
     async def card(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
                    as_of: AsOf = None) -> Response[bytes]:
-        from admin_ui.reports import data
-
-        day = as_of or today
-        loaded = await data.card_data(principal, officer_id, day)
-        pdf = await to_thread.run_sync(partial(_render_card, loaded, today))
+        loaded, pdf = await _officer_pdf("card", principal, officer_id, as_of or today, today)
         return Response(pdf, media_type=PDF,
                         headers=_attachment(f"card-{loaded['officer']['staff_number']}.pdf", inline=True))
 
 
-def _render_record(loaded: dict[str, Any], today: Any) -> bytes:
-    from admin_ui.reports import officer_pdf
+async def _officer_pdf(kind: str, principal: CurrentPrincipal, officer_id: int, day: Any,
+                       today: Any) -> tuple[dict[str, Any], bytes]:
+    """One officer's PDF: loaded in the caller's scope as it stood on `day`, rendered off the event loop."""
+    from reports import data
 
-    return officer_pdf.render(loaded, today)
+    load, render = (data.officer_record_data, _render_record) if kind == "record" else (data.card_data, _render_card)
+    loaded = await load(principal, officer_id, day)
+    return loaded, await to_thread.run_sync(partial(render, loaded, today))
+
+
+def _render_record(loaded: dict[str, Any], today: Any) -> bytes:
+    from reports.pdf import officer_record
+
+    return officer_record.render(loaded, today)
 
 
 def _render_card(loaded: dict[str, Any], today: Any) -> bytes:
-    from admin_ui.reports import card_pdf
+    from reports.pdf import id_card
 
-    return card_pdf.render(loaded, today)
+    return id_card.render(loaded, today)
 
 
 def _render_pack(title: str, loaded: dict[str, Any], today: Any) -> bytes:
-    from admin_ui.reports import pack_pdf
+    from reports.pdf import compliance_pack
 
-    return pack_pdf.render(title, loaded, today)
+    return compliance_pack.render(title, loaded, today)
 
 
 def _render_chart(kind: str, loaded: dict[str, Any]) -> bytes:
-    from admin_ui.reports import pack_pdf
+    from reports.pdf import compliance_pack
 
-    return pack_pdf.chart_pngs(loaded, only=kind)[kind]
+    return compliance_pack.chart_pngs(loaded, only=kind)[kind]
 
 
 class PackController(ApiController):
@@ -93,7 +96,7 @@ class PackController(ApiController):
     @get("/api/reports/compliance-pack.pdf", media_type=PDF)
     async def pack(self, principal: CurrentPrincipal, today: Today, organisation_id: FromQuery[int | None] = None,
                    as_of: AsOf = None) -> Response[bytes]:
-        from admin_ui.reports import data
+        from reports import data
 
         day = as_of or today
         loaded = await data.analytics(principal, day, organisation_id)
@@ -112,7 +115,7 @@ class ChartController(ApiController):
     async def chart(self, principal: CurrentPrincipal, today: Today, name: FromPath[str],
                     organisation_id: FromQuery[int | None] = None, team_id: FromQuery[int | None] = None,
                     as_of: AsOf = None) -> Response[bytes]:
-        from admin_ui.reports import data
+        from reports import data
 
         kind = CHARTS.get(name.removesuffix(".png")) if name.endswith(".png") else None
         if kind is None:
@@ -124,7 +127,7 @@ class ChartController(ApiController):
 
 
 def _split_export(filename: str) -> tuple[str, str]:
-    from admin_ui import exports
+    from reports import exports
 
     dataset, _, fmt = filename.rpartition(".")
     if fmt not in exports.CONTENT_TYPES:
@@ -138,7 +141,7 @@ class ExportController(ApiController):
 
     @get("/api/exports/{filename:str}", operation_class=file_operation("text/csv", XLSX))
     async def export(self, principal: CurrentPrincipal, today: Today, filename: FromPath[str]) -> Response[bytes]:
-        from admin_ui import exports
+        from reports import exports
 
         dataset, fmt = _split_export(filename)
         rows = await exports.load_rows(principal, dataset, today)
@@ -171,7 +174,7 @@ class ImportController(ApiController):
                                        description="The file is over the upload limit (`import_too_large`).")})
     async def import_(self, principal: CurrentPrincipal, today: Today, dataset: FromPath[str],
                       data: MultipartBody[ImportForm], dry_run: FromQuery[bool] = False) -> Response[dict[str, Any]]:
-        from admin_ui import imports
+        from reports import imports
 
         imports.require_import_role(principal, dataset)
         if not isinstance(data.file, UploadFile):  # a plain form field named "file" is not a file

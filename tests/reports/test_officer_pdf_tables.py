@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from admin_ui.reports import data, officer_pdf
-from admin_ui.reports.fonts import FONT, ReportPDF, wrap
 from core.errors import Forbidden, NotFound
-from tests.admin_ui.reporting import SYSTEM, TODAY, pdf_pages, pdf_text
+from reports import data
+from reports.pdf import officer_record
+from reports.pdf.fonts import FONT, ReportPDF, wrap
 from tests.factories import World
+from tests.reports.reporting import SYSTEM, TODAY, pdf_pages, pdf_text
 from training import services as training_services
 
 
@@ -54,7 +55,7 @@ async def _loaded(world: World, extra_training: int = 0, provider: str = "Police
 
 async def test_a_long_cell_wraps_inside_its_column_and_keeps_all_its_words(world: World) -> None:
     provider = "The Very Long Named Regional Community Safety Training Academy and Partners Limited"
-    text = pdf_text(officer_pdf.render(await _loaded(world, provider=provider), TODAY))
+    text = pdf_text(officer_record.render(await _loaded(world, provider=provider), TODAY))
     assert provider not in text  # wrapped over several lines of its column
     for word in provider.split():
         assert word in text
@@ -62,7 +63,7 @@ async def test_a_long_cell_wraps_inside_its_column_and_keeps_all_its_words(world
 
 
 async def test_many_rows_run_over_pages_with_the_headings_repeated(world: World) -> None:
-    content = officer_pdf.render(await _loaded(world, extra_training=79), TODAY)
+    content = officer_record.render(await _loaded(world, extra_training=79), TODAY)
     text = pdf_text(content)
     assert pdf_pages(content) >= 2
     assert text.count("Certificate") >= 2  # the Training headings again on the next page

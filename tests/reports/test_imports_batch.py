@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
-from admin_ui import imports
 from core.audit import record_audits
 from core.db import write_transaction
 from core.errors import Forbidden, Invalid
 from core.tables import AuditEvent
-from tests.admin_ui.reporting import SYSTEM, TODAY
+from reports import imports
 from tests.factories import World
+from tests.reports.reporting import SYSTEM, TODAY
 from training import batch
 from training import services as training_services
 from training.rules import compute_expiry

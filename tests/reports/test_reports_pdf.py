@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from admin_ui.reports import card_pdf, data, officer_pdf, pack_pdf
 from core.dates import add_months
 from register import accreditations
 from register import services as register_services
 from register.demo import BOROUGHS
-from tests.admin_ui.reporting import SYSTEM, TODAY, load_demo_force, pdf_page_size_mm, pdf_pages, pdf_text
+from reports import data
+from reports.pdf import compliance_pack, id_card, officer_record
 from tests.factories import World
+from tests.reports.reporting import SYSTEM, TODAY, load_demo_force, pdf_page_size_mm, pdf_pages, pdf_text
 from vetting.tables import VettingEvent
 
 
@@ -23,7 +24,7 @@ async def test_officer_record_on_the_demo_force_shows_usable_until_and_no_vettin
     people = await load_demo_force()
     officer_id = people.officer_ids[BOROUGHS[0]][0]  # the lapse team: accreditation expires in 45 days
     loaded = await data.officer_record_data(SYSTEM, officer_id, TODAY)
-    text = pdf_text(officer_pdf.render(loaded, TODAY))
+    text = pdf_text(officer_record.render(loaded, TODAY))
     until = loaded["compliance"].powers_usable_until
     assert until is not None and until < TODAY + dt.timedelta(days=46)
     assert f"Powers usable until {_day(until)}" in text
@@ -45,7 +46,7 @@ async def test_officer_record_as_of_a_past_day_shows_what_held_then() -> None:
     accs = await accreditations.list_for_officer(officer_id, TODAY)
     before_grant = min(a["granted_on"] for a in accs) - dt.timedelta(days=1)
     loaded = await data.officer_record_data(SYSTEM, officer_id, before_grant)
-    text = pdf_text(officer_pdf.render(loaded, TODAY))
+    text = pdf_text(officer_record.render(loaded, TODAY))
     assert "No powers usable" in text
     assert accs[0]["number"] not in text  # not yet granted on that day
     assert f"as of {_day(before_grant)}" in text
@@ -53,7 +54,7 @@ async def test_officer_record_as_of_a_past_day_shows_what_held_then() -> None:
 
 async def test_officer_record_of_an_officer_with_nothing(world: World) -> None:
     loaded = await data.officer_record_data(SYSTEM, world.officers["B1a-2"], TODAY)
-    text = pdf_text(officer_pdf.render(loaded, TODAY))
+    text = pdf_text(officer_record.render(loaded, TODAY))
     assert "No powers usable" in text and "None recorded." in text and "No history recorded." in text
 
 
@@ -61,7 +62,7 @@ async def test_id_card_is_cr80_front_and_back_with_powers() -> None:
     people = await load_demo_force()
     officer_id = people.officer_ids[BOROUGHS[1]][0]
     loaded = await data.card_data(SYSTEM, officer_id, TODAY)
-    content = card_pdf.render(loaded, TODAY)
+    content = id_card.render(loaded, TODAY)
     assert pdf_pages(content) == 2
     assert pdf_page_size_mm(content) == (85.6, 54.0)
     text = pdf_text(content)
@@ -73,7 +74,7 @@ async def test_id_card_is_cr80_front_and_back_with_powers() -> None:
 
 async def test_id_card_of_an_officer_with_nothing_says_not_valid(world: World) -> None:
     loaded = await data.card_data(SYSTEM, world.officers["A1a-1"], TODAY)
-    text = pdf_text(card_pdf.render(loaded, TODAY))
+    text = pdf_text(id_card.render(loaded, TODAY))
     assert "No accreditation in force" in text and "No designated powers in force." in text
 
 
@@ -84,7 +85,7 @@ async def test_compliance_pack_on_the_demo_force() -> None:
     # The lapse team's five accreditations expire 45-73 days out: in the cliff's first three months.
     assert sum(loaded["cliff"][:3]) >= 5
     assert loaded["capability"]["FPN_LITTER"][0] >= loaded["capability"]["FPN_LITTER"][-1]
-    content = pack_pdf.render("Compliance pack", loaded, TODAY)
+    content = compliance_pack.render("Compliance pack", loaded, TODAY)
     text = pdf_text(content)
     for heading in ("Readiness by employer and team", "Expiry cliff", "Capability forecast", "Vetting queue",
                     "Officers at risk", "Compliance trend"):
@@ -97,7 +98,7 @@ async def test_compliance_pack_on_the_demo_force() -> None:
 
 async def test_compliance_pack_with_no_officers(world: World) -> None:
     loaded = await data.analytics(SYSTEM, TODAY, world.orgs["A2"], team_id=None)
-    text = pdf_text(pack_pdf.render("Compliance pack: Council A2", loaded, TODAY))
+    text = pdf_text(compliance_pack.render("Compliance pack: Council A2", loaded, TODAY))
     assert "No officer is amber or red." in text or "RED" in text
     assert "No open applications." in text
 
@@ -131,7 +132,7 @@ async def test_a_powers_reasons_read_as_sentences(world: World) -> None:
 
     await grant(world, officer="A1a-2", number="SP-002")
     loaded = await data.officer_record_data(SYSTEM, world.officers["A1a-2"], TODAY)
-    text = " ".join(pdf_text(officer_pdf.render(loaded, TODAY)).split())
+    text = " ".join(pdf_text(officer_record.render(loaded, TODAY)).split())
     assert "No vetting clearance has been granted. " in text
     assert "No ID and powers card is held." in text
     assert ".;" not in text

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from admin_ui.exports import COLUMNS, DATASETS
 from register.demo import BOROUGHS
-from tests.admin_ui.reporting import load_demo_force, read_sheet
+from reports.exports import COLUMNS, DATASETS
 from tests.factories import World
+from tests.reports.reporting import load_demo_force, read_sheet
 from vetting.tables import VettingEvent
 
 

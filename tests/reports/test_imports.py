@@ -12,8 +12,8 @@ import pytest
 
 from core.tables import AuditEvent
 from register.tables import KitIssue, Officer
-from tests.admin_ui.reporting import load_demo_force
 from tests.factories import World
+from tests.reports.reporting import load_demo_force
 from training.tables import TrainingRecord
 from vetting.tables import VettingApplication
 

@@ -13,11 +13,12 @@ from typing import Any
 
 import pikepdf
 
-from admin_ui.reports import card_pdf, charts, data, officer_pdf, pack_pdf
-from admin_ui.reports.fonts import ReportPDF
 from register.demo import BOROUGHS
-from tests.admin_ui.reporting import SYSTEM, TODAY, load_demo_force, pdf_page_size_mm, pdf_text
+from reports import charts, data
+from reports.pdf import compliance_pack, id_card, officer_record
+from reports.pdf.fonts import ReportPDF
 from tests.factories import World
+from tests.reports.reporting import SYSTEM, TODAY, load_demo_force, pdf_page_size_mm, pdf_text
 
 
 @dataclass
@@ -149,7 +150,7 @@ async def test_the_officer_record_is_tagged_and_names_its_html_equivalent() -> N
     people = await load_demo_force()
     officer_id = people.officer_ids[BOROUGHS[0]][0]
     loaded = await data.officer_record_data(SYSTEM, officer_id, TODAY)
-    content = officer_pdf.render(loaded, TODAY, public_url="https://csas.example.gov.uk")
+    content = officer_record.render(loaded, TODAY, public_url="https://csas.example.gov.uk")
     tags = read_tags(content)
     officer = loaded["officer"]
     assert tags.title == f"Officer record: {officer['given_name']} {officer['family_name']}"
@@ -164,14 +165,14 @@ async def test_the_officer_record_is_tagged_and_names_its_html_equivalent() -> N
 
 async def test_the_record_of_an_officer_with_nothing_is_tagged(world: World) -> None:
     loaded = await data.officer_record_data(SYSTEM, world.officers["B1a-2"], TODAY)
-    tags = read_tags(officer_pdf.render(loaded, TODAY))
+    tags = read_tags(officer_record.render(loaded, TODAY))
     assert len(tags.of("/H2")) == 7 and tags.of("/P")
 
 
 async def test_the_compliance_pack_is_tagged_and_its_charts_say_what_they_show() -> None:
     await load_demo_force()
     loaded = await data.analytics(SYSTEM, TODAY)
-    content = pack_pdf.render("Compliance pack", loaded, TODAY)
+    content = compliance_pack.render("Compliance pack", loaded, TODAY)
     tags = read_tags(content)
     assert tags.title == "Compliance pack"
     _tables_are_tables(tags)
@@ -196,7 +197,7 @@ async def test_the_compliance_pack_is_tagged_and_its_charts_say_what_they_show()
 
 async def test_the_pack_with_no_officers_is_tagged(world: World) -> None:
     loaded = await data.analytics(SYSTEM, TODAY, world.orgs["A2"], team_id=None)
-    tags = read_tags(pack_pdf.render("Compliance pack: Council A2", loaded, TODAY))
+    tags = read_tags(compliance_pack.render("Compliance pack: Council A2", loaded, TODAY))
     assert len(_figures_all_have_alt(tags)) == 3
     assert "no designated powers in scope" in tags.of("/Figure")[1].alt.lower()  # type: ignore[union-attr]
 
@@ -204,7 +205,7 @@ async def test_the_pack_with_no_officers_is_tagged(world: World) -> None:
 async def test_the_id_card_is_tagged_and_still_cr80() -> None:
     people = await load_demo_force()
     loaded = await data.card_data(SYSTEM, people.officer_ids[BOROUGHS[1]][0], TODAY)
-    content = card_pdf.render(loaded, TODAY)
+    content = id_card.render(loaded, TODAY)
     assert pdf_page_size_mm(content) == (85.6, 54.0)
     tags = read_tags(content)
     name = f"{loaded['officer']['given_name']} {loaded['officer']['family_name']}"
@@ -220,5 +221,5 @@ async def test_the_id_card_is_tagged_and_still_cr80() -> None:
 
 async def test_the_id_card_of_an_officer_with_nothing_is_tagged(world: World) -> None:
     loaded = await data.card_data(SYSTEM, world.officers["A1a-1"], TODAY)
-    tags = read_tags(card_pdf.render(loaded, TODAY))
+    tags = read_tags(id_card.render(loaded, TODAY))
     assert not tags.of("/L") and len(tags.of("/Figure")) == 1

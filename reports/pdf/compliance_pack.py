@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from admin_ui.reports import charts
-from admin_ui.reports.data import month_label
-from admin_ui.reports.fonts import ReportPDF, day
+from reports import charts
+from reports.data import month_label
+from reports.pdf.fonts import ReportPDF, day
 from scheduler.readiness import readiness_label, step_line
 
 

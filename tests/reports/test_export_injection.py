@@ -15,13 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-from admin_ui import exports
-from admin_ui.spreadsheet_safety import FORMULA_TRIGGERS, neutralise, unneutralise
 from core.clock import business_today
 from core.errors import Invalid
 from core.tables import AuditEvent
 from register import accreditations
 from register.tables import Officer
+from reports import exports
+from reports.spreadsheets import FORMULA_TRIGGERS, neutralise, unneutralise
 from tests.cli.test_cli import csas
 from tests.factories import SYSTEM, World, make_officer
 

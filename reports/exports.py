@@ -2,7 +2,7 @@
 
 load_rows() reads through the domain services (async); to_csv()/to_xlsx() turn the rows into bytes (CPU work,
 run off the event loop). Vetting case notes are never exported. Every text value is written through
-spreadsheet_safety.neutralise(), in both formats, so no cell is ever a formula (issue 17: formula injection).
+reports.spreadsheets.neutralise(), in both formats, so no cell is ever a formula (issue 17: formula injection).
 XLSX dates are date cells; CSV is RFC 4180 with a UTF-8 byte order mark, so Excel opens both as they are.
 """
 
@@ -12,10 +12,10 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
-from admin_ui.spreadsheet_safety import neutralise, xml_safe
 from core.db import EVERYTHING
 from core.errors import NotFound
 from core.roles import Principal
+from reports.spreadsheets import neutralise, xml_safe
 
 FORECAST_DAYS = 365
 

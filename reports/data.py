@@ -134,16 +134,12 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
             if 0 <= index < 12:
                 cliff[index] += 1
 
+    # The capability table is the scheduler's forecast counted by month; every power someone holds gets a row,
+    # even one no one can use today (a row of zeros says so).
     starts = [as_of, *(add_months(first, i) for i in range(1, 12))]
-    codes = sorted({p.code for _, c in pairs for p in c.powers})
-    capability = {code: [0] * 12 for code in codes}
-    for _, compliance in pairs:
-        for power in compliance.powers:
-            if not power.usable:
-                continue
-            for i, start in enumerate(starts):
-                if power.usable_until is None or power.usable_until >= start:
-                    capability[power.code][i] += 1
+    usable = await scheduler_services.capability(actor, starts, organisation_id, team_id)
+    capability = {code: usable.get(code, [0] * len(starts)) for code in sorted({p.code for _, c in pairs
+                                                                                 for p in c.powers})}
 
     queue: list[dict[str, Any]] = []
     for status in sorted(s.value for s in OPEN):

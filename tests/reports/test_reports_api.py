@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.admin_ui.reporting import pdf_text
 from tests.factories import World
+from tests.reports.reporting import pdf_text
 
 
 async def test_record_pdf_for_admin_and_the_officer_themself(client: httpx.AsyncClient, world: World) -> None:

@@ -1,1 +1,0 @@
-"""Everything made for people to read: PDFs (fpdf2, DejaVu Sans) and charts (matplotlib, Agg)."""
