@@ -12,6 +12,7 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
+from admin_ui.errors import AdminErrorCode
 from admin_ui.spreadsheet_safety import neutralise, xml_safe
 from core.db import EVERYTHING
 from core.errors import NotFound
@@ -38,7 +39,7 @@ DATASETS = tuple(COLUMNS)
 
 def require_dataset(dataset: str) -> None:
     if dataset not in COLUMNS:
-        raise NotFound("unknown_dataset", f"No dataset '{dataset}'. Datasets: {', '.join(DATASETS)}.")
+        raise NotFound(AdminErrorCode.UNKNOWN_DATASET, f"No dataset '{dataset}'. Datasets: {', '.join(DATASETS)}.")
 
 
 async def _officers(actor: Principal, today: dt.date) -> dict[int, dict[str, Any]]:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from admin_ui.errors import AdminErrorCode
 from admin_ui.spreadsheet_safety import (
     MAX_UPLOAD_BYTES,
     BoundedTable,
@@ -75,7 +76,7 @@ FIELD_ALIASES = {"organisation_id": "organisation", "team_id": "team", "officer_
                  "module_code": "module", "level_code": "level", "kit_type_code": "kit_type"}
 
 
-def file_error(detail: str, code: str = "import_file_invalid") -> ImportFileError:
+def file_error(detail: str, code: str = AdminErrorCode.IMPORT_FILE_INVALID) -> ImportFileError:
     return ImportFileError(code, detail)
 
 
@@ -166,10 +167,11 @@ def check_headers(cells: list[Any]) -> list[str]:
         for name, letters in repeated.items():
             headed = " and ".join(f"'{h}'" for h in dict.fromkeys(shown[name]))
             violations.append(Violation(
-                "duplicate_column", f"Column {name} appears {len(where[name])} times (columns {letters}, headed "
+                AdminErrorCode.DUPLICATE_COLUMN,
+                f"Column {name} appears {len(where[name])} times (columns {letters}, headed "
                 f"{headed}): keep one and remove or rename the others.", name))
         raise ImportFileError(
-            "import_duplicate_columns",
+            AdminErrorCode.IMPORT_DUPLICATE_COLUMNS,
             "The header row names a column more than once: "
             + "; ".join(f"{name} ({letters})" for name, letters in repeated.items()) + ". Nothing was imported.",
             violations)
@@ -188,7 +190,7 @@ def check_columns(dataset: str, rows: list[dict[str, str]]) -> dict[str, str]:
         else:
             chosen[name] = found
     if missing:
-        raise file_error(f"Missing required column(s): {'; '.join(missing)}.", "import_missing_columns")
+        raise file_error(f"Missing required column(s): {'; '.join(missing)}.", AdminErrorCode.IMPORT_MISSING_COLUMNS)
     for name, options in OPTIONAL[dataset].items():
         found = next((c for c in options if c in present), None)
         if found is not None:
@@ -552,7 +554,7 @@ def require_import_role(actor: Principal, dataset: str) -> None:
     if dataset not in DATASETS:
         from core.errors import NotFound
 
-        raise NotFound("unknown_dataset", f"No import for '{dataset}'. Imports: {', '.join(DATASETS)}.")
+        raise NotFound(AdminErrorCode.UNKNOWN_DATASET, f"No import for '{dataset}'. Imports: {', '.join(DATASETS)}.")
     require_role(actor, *IMPORT_ROLES[dataset], action=f"import {dataset}")
 
 

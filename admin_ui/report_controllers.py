@@ -14,6 +14,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, MultipartBody
 
+from admin_ui.errors import AdminErrorCode
 from admin_ui.spreadsheet_safety import MAX_UPLOAD_BYTES, upload_too_large
 from core.errors import NotFound, Violation, raise_if_violations
 from core.http import (
@@ -116,7 +117,7 @@ class ChartController(ApiController):
 
         kind = CHARTS.get(name.removesuffix(".png")) if name.endswith(".png") else None
         if kind is None:
-            raise NotFound("unknown_chart", f"No chart '{name}'. Charts: "
+            raise NotFound(AdminErrorCode.UNKNOWN_CHART, f"No chart '{name}'. Charts: "
                                             + ", ".join(f"{c}.png" for c in CHARTS) + ".")
         loaded = await data.analytics(principal, as_of or today, organisation_id, team_id)
         png = await to_thread.run_sync(partial(_render_chart, kind, loaded))
@@ -128,7 +129,7 @@ def _split_export(filename: str) -> tuple[str, str]:
 
     dataset, _, fmt = filename.rpartition(".")
     if fmt not in exports.CONTENT_TYPES:
-        raise NotFound("unknown_export_format", "Exports are .csv or .xlsx.")
+        raise NotFound(AdminErrorCode.UNKNOWN_EXPORT_FORMAT, "Exports are .csv or .xlsx.")
     exports.require_dataset(dataset)
     return dataset, fmt
 
@@ -175,7 +176,8 @@ class ImportController(ApiController):
 
         imports.require_import_role(principal, dataset)
         if not isinstance(data.file, UploadFile):  # a plain form field named "file" is not a file
-            raise_if_violations([Violation("file_required", "Send the table as a file part named 'file'.", "file")])
+            raise_if_violations([Violation(AdminErrorCode.FILE_REQUIRED,
+                                           "Send the table as a file part named 'file'.", "file")])
         content = await data.file.read()
         await data.file.close()
         rows = await to_thread.run_sync(partial(imports.read_table, data.file.filename or "", content))

@@ -117,7 +117,7 @@ def _violation_field(item: dict[str, Any]) -> str | None:
 def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     violations = [
-        Violation("invalid_value", str(item.get("message", "Invalid value.")), _violation_field(item))
+        Violation(CoreErrorCode.INVALID_VALUE, str(item.get("message", "Invalid value.")), _violation_field(item))
         for item in extra
         if isinstance(item, dict)
     ]
@@ -199,7 +199,8 @@ def classify_unhandled(exc: Exception) -> UnhandledAnswer:
         logger.info("Invalid data refused: %s", type(exc).__name__)
         return UnhandledAnswer(422, "Invalid input", "A value is out of range or not acceptable text.",
                                CoreErrorCode.VALIDATION_ERROR,
-                               [Violation("invalid_value", "A value is out of range or not acceptable text.")])
+                               [Violation(CoreErrorCode.INVALID_VALUE,
+                                          "A value is out of range or not acceptable text.")])
     if is_database_unavailable(exc):  # a database restart or outage: a clean, retryable answer, no traceback
         logger.warning("Database unavailable: %s: %s", type(exc).__name__, exc)
         return UnhandledAnswer(503, "Service unavailable", "The database cannot be reached; try again shortly.",
@@ -258,7 +259,7 @@ def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
 
 
 def _too_deep_violation() -> Violation:
-    return Violation("nesting_too_deep", f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} deep.")
+    return Violation(CoreErrorCode.NESTING_TOO_DEEP, f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} deep.")
 
 
 def _has_nul(value: Any) -> bool:
@@ -272,7 +273,7 @@ def _has_nul(value: Any) -> bool:
 
 
 def _nul_violation(field: str | None) -> Violation:
-    return Violation("nul_character", "Text must not contain NUL characters.", field)
+    return Violation(CoreErrorCode.NUL_CHARACTER, "Text must not contain NUL characters.", field)
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from typing import Any
 
 from core.audit import record_audit
 from core.db import any_id, ids_argument, select_rows, write_transaction
-from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
+from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register import kit
 from register.accreditation_rules import (
@@ -185,7 +185,8 @@ async def _powers_for_codes(codes: list[str], field: str) -> list[dict[str, Any]
         if unique else []
     by_code = {r["code"]: r for r in rows}
     unknown = [c for c in unique if c not in by_code]
-    raise_if_violations([Violation("unknown_power", f"No power with code '{c}'.", field) for c in unknown])
+    raise_if_violations([Violation(RegisterErrorCode.UNKNOWN_POWER,
+                                   f"No power with code '{c}'.", field) for c in unknown])
     repealed = [c for c in unique if not by_code[c]["in_force"]]
     if repealed:
         raise Conflict(RegisterErrorCode.POWER_REPEALED,
@@ -222,11 +223,11 @@ async def grant_accreditation(
     require_role(actor, Role.CSAS_COORDINATOR, action="grant accreditations")
     officer = await get_officer(actor, officer_id)
     if not await Force.exists().where(Force.id == force_id):
-        raise_if_violations([Violation("unknown_force", f"No force with id {force_id}.", "force_id")])
+        raise_if_violations([Violation(RegisterErrorCode.UNKNOWN_FORCE, f"No force with id {force_id}.", "force_id")])
     await _require_grantor(actor, force_id)
     raise_if_violations(check_accreditation(number, granted_on, expires_on, conditions))
     if granted_on < officer["started_on"]:
-        raise_if_violations([Violation("date_order", "granted_on cannot be before the officer started.",
+        raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "granted_on cannot be before the officer started.",
                                        "granted_on")])
     if officer["left_on"] is not None and officer["left_on"] <= granted_on:
         raise Conflict(RegisterErrorCode.OFFICER_ALREADY_LEFT,
@@ -383,7 +384,7 @@ async def withdraw_power(actor: Principal, accreditation_id: int, code: str, on:
         if current is None:
             raise Conflict(RegisterErrorCode.POWER_NOT_DESIGNATED, f"{code} is not currently designated.")
         if on < current["granted_on"]:
-            raise_if_violations([Violation("date_order", "on cannot be before the power was granted "
+            raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "on cannot be before the power was granted "
                                            f"({current['granted_on'].isoformat()}).", "on")])
         await DesignatedPower.update({DesignatedPower.withdrawn_on: on, DesignatedPower.withdrawn_reason: reason}) \
             .where(DesignatedPower.id == current["id"])

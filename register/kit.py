@@ -72,7 +72,8 @@ async def list_kit_types() -> list[dict[str, Any]]:
 async def _kit_type(code: str) -> dict[str, Any]:
     row = await KitType.select(*KIT_TYPE_COLUMNS).where(KitType.code == code).first()
     if row is None:
-        raise_if_violations([Violation("unknown_kit_type", f"No kit type with code '{code}'.", "kit_type_code")])
+        raise_if_violations([Violation(RegisterErrorCode.UNKNOWN_KIT_TYPE,
+                                       f"No kit type with code '{code}'.", "kit_type_code")])
     assert row is not None
     return row
 

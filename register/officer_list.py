@@ -18,7 +18,7 @@ from typing import Any
 
 from core.cache import UnchangedDatabaseMemo
 from core.db import is_sqlite, select_rows
-from core.errors import NotFound, Violation, raise_if_violations
+from core.errors import CoreErrorCode, NotFound, Violation, raise_if_violations
 from core.roles import Principal
 from register.errors import RegisterErrorCode
 from register.rules import OfficerStatus
@@ -85,7 +85,7 @@ def officer_conditions(
     elif status == OfficerStatus.LEFT:
         parts.append(('o."left_on" <= {}', (today,)))
     elif status is not None:
-        raise_if_violations([Violation("invalid_choice", "status must be active or left.", "status")])
+        raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE, "status must be active or left.", "status")])
     text = (q or "").strip()
     if text:
         parts.append(_search_condition(text))

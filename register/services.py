@@ -165,7 +165,7 @@ async def _check_team(team_id: int | None, organisation_id: int) -> list[Violati
         return []
     team = await Team.select(Team.organisation).where(Team.id == team_id).first()
     if team is None:
-        return [Violation("unknown_team", f"No team with id {team_id}.", "team_id")]
+        return [Violation(RegisterErrorCode.UNKNOWN_TEAM, f"No team with id {team_id}.", "team_id")]
     if team["organisation"] != organisation_id:
         return [Violation(RegisterErrorCode.TEAM_NOT_IN_ORGANISATION, "The team belongs to another employer.",
                           "team_id")]
@@ -302,15 +302,17 @@ async def create_user(
 ) -> dict[str, Any]:
     violations: list[Violation] = []
     if force_id is not None and not await Force.exists().where(Force.id == force_id):
-        violations.append(Violation("unknown_force", f"No force with id {force_id}.", "force_id"))
+        violations.append(Violation(RegisterErrorCode.UNKNOWN_FORCE, f"No force with id {force_id}.", "force_id"))
     if organisation_id is not None and not await Organisation.exists().where(Organisation.id == organisation_id):
-        violations.append(Violation("unknown_organisation", f"No organisation with id {organisation_id}.",
+        violations.append(Violation(RegisterErrorCode.UNKNOWN_ORGANISATION,
+                                    f"No organisation with id {organisation_id}.",
                                     "organisation_id"))
     for team_id in team_ids or []:
         if not await Team.exists().where(Team.id == team_id):
-            violations.append(Violation("unknown_team", f"No team with id {team_id}.", "team_ids"))
+            violations.append(Violation(RegisterErrorCode.UNKNOWN_TEAM, f"No team with id {team_id}.", "team_ids"))
     if officer_id is not None and not await Officer.exists().where(Officer.id == officer_id):
-        violations.append(Violation("unknown_officer", f"No officer with id {officer_id}.", "officer_id"))
+        violations.append(Violation(RegisterErrorCode.UNKNOWN_OFFICER,
+                                    f"No officer with id {officer_id}.", "officer_id"))
     raise_if_violations(violations)
     return await core_create_user(
         actor, username=username, password=password, email=email, role=role, force_id=force_id,

@@ -68,7 +68,7 @@ class ComplianceController(ApiController):
         start = from_ or today
         end = to or start + dt.timedelta(days=365)
         if end < start:
-            raise_if_violations([Violation("date_order", "to must not be before from.", "to")])
+            raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "to must not be before from.", "to")])
         rows = await services.forecast(principal, start, end, organisation_id, team_id)
         items = [ForecastItem(officer_id=r["officer_id"], name=r["name"], code=r["code"],
                               usable_until=r["usable_until"], binding=BindingRead.of(r["binding"]),

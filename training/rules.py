@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from core.dates import add_months
 from core.dates import is_in_date as dates_in_date
-from core.errors import Violation
+from core.errors import CoreErrorCode, Violation
 from training.errors import TrainingErrorCode
 
 MAX_VALIDITY_MONTHS = 600
@@ -137,7 +137,7 @@ def check_record(
                                 (qualification_title, "qualification_title", 300),
                                 (override_reason, "expiry_override_reason", 500)):
         if len(value) > limit:
-            out.append(Violation("too_long", f"{field} must be at most {limit} characters.", field))
+            out.append(Violation(CoreErrorCode.TOO_LONG, f"{field} must be at most {limit} characters.", field))
     return out
 
 
@@ -206,9 +206,9 @@ def compute_module_facts(
 def check_booking(starts_on: dt.date | None, provider: str) -> list[Violation]:
     out: list[Violation] = []
     if starts_on is None:
-        out.append(Violation("required", "starts_on is required.", "starts_on"))
+        out.append(Violation(CoreErrorCode.REQUIRED, "starts_on is required.", "starts_on"))
     if len(provider) > 200:
-        out.append(Violation("too_long", "provider must be at most 200 characters.", "provider"))
+        out.append(Violation(CoreErrorCode.TOO_LONG, "provider must be at most 200 characters.", "provider"))
     return out
 
 

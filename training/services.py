@@ -12,7 +12,7 @@ from typing import Any
 
 from core.audit import record_audit
 from core.db import all_of, any_id, ids_argument, is_unique_violation, select_rows, write_transaction
-from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
+from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from core.tables import AuditEvent
 from register import services as register_services
@@ -360,7 +360,7 @@ async def list_bookings(
         await register_services.get_officer(actor, officer_id)
     if status is not None and status not in BookingStatus.__members__.values():
         allowed = ", ".join(s.value for s in BookingStatus)
-        raise_if_violations([Violation("invalid_choice", f"status must be one of: {allowed}.", "status")])
+        raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE, f"status must be one of: {allowed}.", "status")])
     where = all_of(
         officer_filter(actor, TrainingBooking.officer),
         TrainingBooking.officer == officer_id if officer_id is not None else None,
@@ -437,7 +437,7 @@ async def attend_booking(
 async def cancel_booking(actor: Principal, booking_id: int, *, on: dt.date, reason: str = "") -> dict[str, Any]:
     booking = await _booking_for_change(actor, booking_id, "cancelled")
     if len(reason) > 500:
-        raise_if_violations([Violation("too_long", "reason must be at most 500 characters.", "reason")])
+        raise_if_violations([Violation(CoreErrorCode.TOO_LONG, "reason must be at most 500 characters.", "reason")])
     async with write_transaction():
         after = await _set_booking_status(actor, booking, BookingStatus.CANCELLED, on, reason.strip(), "cancelled")
         await record_audit(actor, "training_booking.cancel", "training_booking", booking_id, booking, after)

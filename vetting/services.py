@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from core.audit import record_audit
 from core.db import all_of, any_id, ids_argument, select_rows, write_transaction
-from core.errors import Conflict, NotFound, Violation, raise_if_violations
+from core.errors import Conflict, CoreErrorCode, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register.scope import officer_filter, require_installation_writer, require_role
 from register.services import get_officer
@@ -133,14 +133,16 @@ async def create_application(
     violations: list[Violation] = []
     level = await _load_level(level_code)
     if level is None:
-        violations.append(Violation("unknown_level", f"No vetting level with code '{level_code}'.", "level_code"))
+        violations.append(Violation(VettingErrorCode.UNKNOWN_LEVEL,
+                                    f"No vetting level with code '{level_code}'.", "level_code"))
     if requested_on > today:
-        violations.append(Violation("future_date", "requested_on cannot be in the future.", "requested_on"))
+        violations.append(Violation(VettingErrorCode.FUTURE_DATE,
+                                    "requested_on cannot be in the future.", "requested_on"))
     if renews_application_id is not None:
         renewed = await VettingApplication.select(VettingApplication.officer, VettingApplication.status) \
             .where(VettingApplication.id == renews_application_id).first()
         if renewed is None or renewed["officer"] != officer_id or renewed["status"] not in GRANTS:
-            violations.append(Violation("not_a_clearance",
+            violations.append(Violation(VettingErrorCode.NOT_A_CLEARANCE,
                                         "renews_application_id must be a granted application of the same officer.",
                                         "renews_application_id"))
     raise_if_violations(violations)
@@ -309,7 +311,8 @@ async def vetting_queue(
     statuses: list[str] = sorted(s.value for s in OPEN)
     if status is not None:
         if status not in OPEN:
-            raise_if_violations([Violation("invalid_choice", f"status must be one of: {', '.join(statuses)}.",
+            raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE,
+                                           f"status must be one of: {', '.join(statuses)}.",
                                            "status")])
         statuses = [status]
     where = all_of(
