@@ -35,7 +35,7 @@ from register.accreditation_rules import (
     suspension_periods,
 )
 from register.errors import RegisterErrorCode
-from register.scope import officer_filter, require_role
+from register.scope import Scope, require_role
 from register.services import get_officer
 from register.tables import Accreditation, AccreditationEvent, DesignatedPower, Force, Power
 
@@ -135,7 +135,7 @@ async def list_accreditations(
     | None = None, limit: int | None = 50, offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """`limit=None`: every match (a work list must not silently stop at a page's end)."""
-    clauses: list[Any] = [c for c in (officer_filter(actor, Accreditation.officer),) if c is not None]
+    clauses: list[Any] = [c for c in (Scope.of(actor).where(Accreditation.officer),) if c is not None]
     if officer_id is not None:
         clauses.append(Accreditation.officer == officer_id)
     if expiring_between is not None:

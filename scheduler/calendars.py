@@ -26,7 +26,7 @@ from core.settings import get_settings
 from core.tables import User
 from register import services as register_services
 from register.employment import scoped_officer_ids
-from register.scope import sees_whole_organisation
+from register.scope import Scope
 from scheduler.errors import SchedulerErrorCode
 from scheduler.ical import CalendarOfficer, Publisher, build_calendar
 from scheduler.policy_store import load_catalogue
@@ -54,7 +54,7 @@ async def _feed_name(actor: Principal, scope: FeedScope, scope_id: int) -> str:
             raise Forbidden(CoreErrorCode.OUT_OF_SCOPE, "That team is outside your scope.")
         return f"CSAS: {team['name']}"
     organisation = await register_services.get_organisation(actor, scope_id)
-    if not sees_whole_organisation(actor, organisation):
+    if not Scope.of(actor).allows_whole(organisation):
         raise Forbidden(CoreErrorCode.OUT_OF_SCOPE,
                         "An employer's feed shows every officer there; ask for your team's feed.")
     return f"CSAS: {organisation['name']}"

@@ -16,7 +16,7 @@ from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation,
 from core.roles import Principal, Role
 from core.tables import AuditEvent
 from register import services as register_services
-from register.scope import officer_filter, require_installation_writer, require_role
+from register.scope import Scope, require_installation_writer, require_role
 from register.tables import KitType
 from training.errors import TrainingErrorCode
 from training.rules import (
@@ -274,7 +274,7 @@ async def list_records(
     if officer_id is not None:
         await register_services.get_officer(actor, officer_id)
     where = all_of(
-        officer_filter(actor, TrainingRecord.officer),
+        Scope.of(actor).where(TrainingRecord.officer),
         TrainingRecord.officer == officer_id if officer_id is not None else None,
         TrainingRecord.module.code == module_code if module_code else None,
     )
@@ -362,7 +362,7 @@ async def list_bookings(
         allowed = ", ".join(s.value for s in BookingStatus)
         raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE, f"status must be one of: {allowed}.", "status")])
     where = all_of(
-        officer_filter(actor, TrainingBooking.officer),
+        Scope.of(actor).where(TrainingBooking.officer),
         TrainingBooking.officer == officer_id if officer_id is not None else None,
         TrainingBooking.status == status if status is not None else None,
     )

@@ -16,7 +16,7 @@ from core.audit import record_audit
 from core.db import all_of, any_id, ids_argument, select_rows, write_transaction
 from core.errors import Conflict, CoreErrorCode, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
-from register.scope import officer_filter, require_installation_writer, require_role
+from register.scope import Scope, require_installation_writer, require_role
 from register.services import get_officer
 from vetting import rules
 from vetting.errors import VettingErrorCode
@@ -186,7 +186,7 @@ async def list_applications(
     if status is not None:
         raise_if_violations(rules.parse_status(status, allow_expired=True))
     where = all_of(
-        officer_filter(actor, VettingApplication.officer),
+        Scope.of(actor).where(VettingApplication.officer),
         VettingApplication.officer == officer_id if officer_id is not None else None,
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
         _status_clause(status, as_of) if status is not None else None,
@@ -316,7 +316,7 @@ async def vetting_queue(
                                            "status")])
         statuses = [status]
     where = all_of(
-        officer_filter(actor, VettingApplication.officer),
+        Scope.of(actor).where(VettingApplication.officer),
         VettingApplication.status.is_in(statuses),
         VettingApplication.requested_on <= as_of,
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
@@ -378,7 +378,7 @@ async def list_declarations(
     """Declarations in scope for vetting staff, hr and the officer; coordinators and managers see none."""
     require_role(actor, Role.OFFICER, Role.HR, Role.VETTING_OFFICER, action="see declarations")
     where = all_of(
-        officer_filter(actor, Declaration.officer),
+        Scope.of(actor).where(Declaration.officer),
         Declaration.officer == officer_id if officer_id is not None else None,
         None if acknowledged is None else (
             Declaration.acknowledged_on.is_not_null() if acknowledged else Declaration.acknowledged_on.is_null()),
