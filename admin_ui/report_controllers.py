@@ -20,8 +20,8 @@ from core.errors import NotFound, Violation, raise_if_violations
 from core.http import (
     PROBLEM_MEDIA_TYPE,
     ApiController,
-    AsOf,
     CurrentPrincipal,
+    Day,
     Today,
     file_operation,
     problem_response,
@@ -42,22 +42,20 @@ class OfficerReportController(ApiController):
     tags = ["reports"]
 
     @get("/api/officers/{officer_id:int}/record.pdf", media_type=PDF)
-    async def record(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
-                     as_of: AsOf = None) -> Response[bytes]:
+    async def record(self, principal: CurrentPrincipal, today: Today, day: Day,
+                     officer_id: FromPath[int]) -> Response[bytes]:
         from admin_ui.reports import data
 
-        day = as_of or today
         loaded = await data.officer_record_data(principal, officer_id, day)
         pdf = await to_thread.run_sync(partial(_render_record, loaded, today))
         name = f"record-{loaded['officer']['staff_number']}-{day.isoformat()}.pdf"
         return Response(pdf, media_type=PDF, headers=_attachment(name, inline=True))
 
     @get("/api/officers/{officer_id:int}/card.pdf", media_type=PDF)
-    async def card(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
-                   as_of: AsOf = None) -> Response[bytes]:
+    async def card(self, principal: CurrentPrincipal, today: Today, day: Day,
+                   officer_id: FromPath[int]) -> Response[bytes]:
         from admin_ui.reports import data
 
-        day = as_of or today
         loaded = await data.card_data(principal, officer_id, day)
         pdf = await to_thread.run_sync(partial(_render_card, loaded, today))
         return Response(pdf, media_type=PDF,
@@ -92,11 +90,10 @@ class PackController(ApiController):
     tags = ["reports"]
 
     @get("/api/reports/compliance-pack.pdf", media_type=PDF)
-    async def pack(self, principal: CurrentPrincipal, today: Today, organisation_id: FromQuery[int | None] = None,
-                   as_of: AsOf = None) -> Response[bytes]:
+    async def pack(self, principal: CurrentPrincipal, today: Today, day: Day,
+                   organisation_id: FromQuery[int | None] = None) -> Response[bytes]:
         from admin_ui.reports import data
 
-        day = as_of or today
         loaded = await data.analytics(principal, day, organisation_id)
         title = await data.pack_title(principal, organisation_id)
         pdf = await to_thread.run_sync(partial(_render_pack, title, loaded, today))
@@ -110,16 +107,16 @@ class ChartController(ApiController):
     tags = ["reports"]
 
     @get("/api/charts/{name:str}", media_type=PNG)
-    async def chart(self, principal: CurrentPrincipal, today: Today, name: FromPath[str],
-                    organisation_id: FromQuery[int | None] = None, team_id: FromQuery[int | None] = None,
-                    as_of: AsOf = None) -> Response[bytes]:
+    async def chart(self, principal: CurrentPrincipal, day: Day, name: FromPath[str],
+                    organisation_id: FromQuery[int | None] = None,
+                    team_id: FromQuery[int | None] = None) -> Response[bytes]:
         from admin_ui.reports import data
 
         kind = CHARTS.get(name.removesuffix(".png")) if name.endswith(".png") else None
         if kind is None:
             raise NotFound(AdminErrorCode.UNKNOWN_CHART, f"No chart '{name}'. Charts: "
                                             + ", ".join(f"{c}.png" for c in CHARTS) + ".")
-        loaded = await data.analytics(principal, as_of or today, organisation_id, team_id)
+        loaded = await data.analytics(principal, day, organisation_id, team_id)
         png = await to_thread.run_sync(partial(_render_chart, kind, loaded))
         return Response(png, media_type=PNG, headers={"Cache-Control": "private, max-age=300"})
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Controller, Litestar, Request, Response
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.enums import ParamType
 from litestar.exceptions import (
     HTTPException,
@@ -36,6 +36,7 @@ from litestar.openapi.spec import (
     SecurityScheme,
 )
 from litestar.params import QueryParameter
+from litestar.utils.signature import ParsedSignature
 
 from core.clock import business_today
 from core.db import is_integrity_error, is_unique_violation
@@ -79,6 +80,9 @@ Offset = Annotated[int, QueryParameter(ge=0, le=MAX_BIGINT, description="Rows to
 CurrentPrincipal = NamedDependency[Principal]
 Viewer = NamedDependency[Principal | None]
 Today = NamedDependency[dt.date]
+# The day a read answers for: the client's as_of, else today (provide_day). Its as_of query parameter is the
+# dependency's, so Litestar documents it on every route taking a Day, and guard_input checks it.
+Day = NamedDependency[dt.date]
 
 AsOf = Annotated[dt.date | None, QueryParameter(description="Answer as it stands on this day (default today).")]
 
@@ -278,17 +282,21 @@ def _nul_violation(field: str | None) -> Violation:
 
 @functools.cache
 def _day_query_names(handler: BaseRouteHandler) -> frozenset[str]:
-    """The query parameters of a route that are days (as_of, from, to...), by the name clients send."""
-    names: set[str] = set()
+    """The query parameters of a route that are days (as_of, from, to...), by the name clients send: the
+    handler's own and those of the dependencies it takes (as_of is provide_day's)."""
     dependencies = handler.resolve_dependencies()
-    for name, parameter in handler.parsed_fn_signature.parameters.items():
-        if name in dependencies:  # today, principal...: filled by the app, never sent
+    return frozenset(_day_names(handler.parsed_fn_signature, dependencies))
+
+
+def _day_names(signature: ParsedSignature, dependencies: dict[str, Provide]) -> Iterator[str]:
+    for name, parameter in signature.parameters.items():
+        if name in dependencies:  # filled by the app, never sent: only the dependency's own parameters are
+            yield from _day_names(dependencies[name].parsed_fn_signature, dependencies)
             continue
         kwarg = parameter.kwarg_definition
         is_query = kwarg is None or getattr(kwarg, "param_type", None) == ParamType.QUERY
         if is_query and (parameter.is_subclass_of(dt.date) or parameter.has_inner_subclass_of(dt.date)):
-            names.add(getattr(kwarg, "name", None) or getattr(kwarg, "query", None) or name)
-    return frozenset(names)
+            yield getattr(kwarg, "name", None) or getattr(kwarg, "query", None) or name
 
 
 def _leading_day(value: str) -> dt.date | None:
@@ -486,6 +494,10 @@ async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
 
 def provide_today() -> dt.date:
     return business_today()
+
+
+def provide_day(today: Today, as_of: AsOf = None) -> dt.date:
+    return as_of or today
 
 
 

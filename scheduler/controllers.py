@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.clock import now_utc
 from core.errors import Conflict, CoreErrorCode, Violation, raise_if_violations
-from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from core.roles import Role
 from core.settings import get_settings
 from register.employment import scoped_officer_ids
@@ -45,15 +45,11 @@ class ComplianceController(ApiController):
     tags = ["compliance"]
 
     @get("/api/officers/{officer_id:int}/compliance")
-    async def compliance(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
-                         as_of: AsOf = None) -> ComplianceRead:
-        day = as_of or today
+    async def compliance(self, principal: CurrentPrincipal, day: Day, officer_id: FromPath[int]) -> ComplianceRead:
         return ComplianceRead.of(await services.officer_compliance(principal, officer_id, day))
 
     @get("/api/officers/{officer_id:int}/plan")
-    async def plan(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
-                   as_of: AsOf = None) -> PlanRead:
-        day = as_of or today
+    async def plan(self, principal: CurrentPrincipal, day: Day, officer_id: FromPath[int]) -> PlanRead:
         steps = await services.officer_plan(principal, officer_id, day)
         return PlanRead(officer_id=officer_id, as_of=day, steps=[StepRead.of(s) for s in steps])
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from training import services
 from training.rules import DEFAULT_WARNING_DAYS, BookingStatus
 from training.schemas import (
@@ -63,15 +63,14 @@ class RecordController(ApiController):
     async def list(
         self,
         principal: CurrentPrincipal,
-        today: Today,
+        day: Day,
         officer_id: FromQuery[int | None] = None,
         module_code: FromQuery[str | None] = None,
-        as_of: AsOf = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[RecordRead]:
         rows, total = await services.list_records(
-            principal, as_of=as_of or today, officer_id=officer_id, module_code=module_code, limit=limit,
+            principal, as_of=day, officer_id=officer_id, module_code=module_code, limit=limit,
             offset=offset,
         )
         return Page(items=[RecordRead.of(r) for r in rows], total=total)
@@ -152,13 +151,12 @@ class MatrixController(ApiController):
     async def get(
         self,
         principal: CurrentPrincipal,
-        today: Today,
+        day: Day,
         team_id: FromQuery[int | None] = None,
         organisation_id: FromQuery[int | None] = None,
-        as_of: AsOf = None,
         warning_days: FromQuery[int] = DEFAULT_WARNING_DAYS,
     ) -> MatrixRead:
-        matrix = await services.training_matrix(principal, as_of=as_of or today, team_id=team_id,
+        matrix = await services.training_matrix(principal, as_of=day, team_id=team_id,
                                                 organisation_id=organisation_id, warning_days=warning_days)
         return MatrixRead.of(matrix)
 
