@@ -88,6 +88,7 @@ def create_app() -> Litestar:
             "viewer": Provide(optional_principal),
             "today": Provide(provide_today, sync_to_thread=False),
             "day": Provide(provide_day, sync_to_thread=False),
+            "warning_window": Provide(scheduler.controllers.provide_warning_window),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         # Every answer, the router's own 404 and 405 included (they bypass middleware): see core.headers.

@@ -19,7 +19,7 @@ from register.scope import require_role
 from scheduler import calendars, services
 from scheduler.delivery import delivery_limit, list_notifications
 from scheduler.jobs import background_delivery
-from scheduler.policy_store import policy_document, update_policy
+from scheduler.policy_store import load_policy, policy_document, update_policy
 from scheduler.schemas import (
     BindingRead,
     CalendarCreate,
@@ -39,6 +39,16 @@ from scheduler.sweep import run_sweep_for
 
 FromDay = Annotated[dt.date | None, QueryParameter(name="from", description="First day of the window.")]
 ToDay = Annotated[dt.date | None, QueryParameter(name="to", description="Last day of the window.")]
+
+
+WarningDays = Annotated[int | None, QueryParameter(
+    description="Days before an expiry a cell shows as expiring (default: the policy's warning_days).")]
+
+
+async def provide_warning_window(warning_days: WarningDays = None) -> int:
+    """The training matrix's warning window (training.controllers.WarningWindow): the request's warning_days,
+    else the stored policy's."""
+    return (await load_policy()).warning_days if warning_days is None else warning_days
 
 
 class ComplianceController(ApiController):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import get, patch, post, put
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from training import services
-from training.rules import DEFAULT_WARNING_DAYS, BookingStatus
+from training.rules import BookingStatus
 from training.schemas import (
     BookingAttend,
     BookingCancel,
@@ -143,6 +144,12 @@ class PrerequisiteController(ApiController):
         return Page(items=[Prerequisite(**r) for r in rows], total=len(rows))
 
 
+# The matrix's warning window in days: the request's warning_days, else the scheduler policy's warning_days. The
+# policy is the scheduler's and training may not import it (design.md), so app.py provides this dependency
+# (scheduler.controllers.provide_warning_window), query parameter included.
+WarningWindow = NamedDependency[int]
+
+
 class MatrixController(ApiController):
     path = "/api/training/matrix"
     tags = ["training"]
@@ -152,12 +159,12 @@ class MatrixController(ApiController):
         self,
         principal: CurrentPrincipal,
         day: Day,
+        warning_window: WarningWindow,
         team_id: FromQuery[int | None] = None,
         organisation_id: FromQuery[int | None] = None,
-        warning_days: FromQuery[int] = DEFAULT_WARNING_DAYS,
     ) -> MatrixRead:
         matrix = await services.training_matrix(principal, as_of=day, team_id=team_id,
-                                                organisation_id=organisation_id, warning_days=warning_days)
+                                                organisation_id=organisation_id, warning_days=warning_window)
         return MatrixRead.of(matrix)
 
 

@@ -17,7 +17,6 @@ from training.errors import TrainingErrorCode
 
 MAX_VALIDITY_MONTHS = 600
 MAX_WARNING_DAYS = 3660
-DEFAULT_WARNING_DAYS = 90  # the matrix's warning window until the scheduler's policy owns it (domain.md §8)
 
 
 class TrainingResult(StrEnum):
@@ -166,7 +165,7 @@ def is_in_date(record: RecordFact | None, as_of: dt.date) -> bool:
 
 
 def compute_cell_state(
-    record: RecordFact | None, as_of: dt.date, warning_days: int = DEFAULT_WARNING_DAYS
+    record: RecordFact | None, as_of: dt.date, warning_days: int
 ) -> CellState:
     """The matrix cell for the counting record: missing (no pass), expired (as_of on/after expires_on),
     expiring (in date and expires_on within warning_days of as_of: expires_on - as_of <= warning_days),

@@ -20,7 +20,6 @@ from register.scope import Scope, require_installation_writer, require_role
 from register.tables import KitType
 from training.errors import TrainingErrorCode
 from training.rules import (
-    DEFAULT_WARNING_DAYS,
     BookingFact,
     BookingStatus,
     CellState,
@@ -521,9 +520,10 @@ async def training_matrix(
     as_of: dt.date,
     team_id: int | None = None,
     organisation_id: int | None = None,
-    warning_days: int = DEFAULT_WARNING_DAYS,
+    warning_days: int,
 ) -> dict[str, Any]:
-    """Officers (serving on as_of, in the caller's scope) x modules: each cell's state and expiry as of as_of."""
+    """Officers (serving on as_of, in the caller's scope) x modules: each cell's state and expiry as of as_of; a
+    pass expiring within warning_days (the scheduler's policy, which callers outside training read) is expiring."""
     raise_if_violations(check_warning_days(warning_days))
     officers = await _matrix_officers(actor, team_id, organisation_id, as_of)
     modules = [m["code"] for m in await list_modules()]
