@@ -22,6 +22,7 @@ class CoreErrorCode(StrEnum):
     NOT_AUTHENTICATED = "not_authenticated"
     BAD_CREDENTIALS = "bad_credentials"
     FORBIDDEN = "forbidden"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
     OUT_OF_SCOPE = "out_of_scope"
     NOT_FOUND = "not_found"
     VALIDATION_ERROR = "validation_error"

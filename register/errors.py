@@ -11,7 +11,6 @@ class RegisterErrorCode(StrEnum):
     OFFICER_ALREADY_LEFT = "officer_already_left"
     TEAM_NOT_IN_ORGANISATION = "team_not_in_organisation"
     OUT_OF_SCOPE = "out_of_scope"
-    ROLE_NOT_ALLOWED = "role_not_allowed"
     POLICY_SPANS_FORCES = "policy_spans_forces"
     POWER_NOT_FOUND = "power_not_found"
     ACCREDITATION_NOT_FOUND = "accreditation_not_found"

@@ -11,7 +11,6 @@ class VettingErrorCode(StrEnum):
     DATE_BEFORE_LAST_EVENT = "date_before_last_event"
     DATE_BEFORE_REQUEST = "date_before_request"
     ALREADY_ACKNOWLEDGED = "declaration_already_acknowledged"
-    ROLE_NOT_ALLOWED = "role_not_allowed"
     OUT_OF_SCOPE = "out_of_scope"
     UNKNOWN_LEVEL = "unknown_level"
     NOT_A_GRANT = "not_a_grant"
