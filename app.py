@@ -33,6 +33,7 @@ from core.http import (
     SECURITY_SCHEMES,
     finish_openapi_document,
     optional_principal,
+    provide_day,
     provide_principal,
     provide_today,
 )
@@ -86,6 +87,8 @@ def create_app() -> Litestar:
             "principal": Provide(provide_principal),
             "viewer": Provide(optional_principal),
             "today": Provide(provide_today, sync_to_thread=False),
+            "day": Provide(provide_day, sync_to_thread=False),
+            "warning_window": Provide(scheduler.controllers.provide_warning_window),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         # Every answer, the router's own 404 and 405 included (they bypass middleware): see core.headers.

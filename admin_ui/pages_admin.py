@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from admin_ui.templating import ROLE_LABELS
-from core.errors import Forbidden
+from core.errors import CoreErrorCode, Forbidden
 from core.http import CurrentPrincipal
 from core.roles import Principal, Role
 from core.services import list_users, set_user_active
@@ -45,7 +45,7 @@ SCALAR_LABELS = {
 
 def _require_admin(principal: Principal) -> None:
     if not principal.is_admin:
-        raise Forbidden("forbidden", "Only administrators can see this page.")
+        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators can see this page.")
 
 
 class AdminPages(Controller):

@@ -17,6 +17,7 @@ from core.http import CurrentPrincipal, Today
 from core.roles import Principal
 from register import kit, kit_rules
 from register.services import get_officer, list_officers, list_teams
+from scheduler.policy_store import load_policy
 from scheduler.readiness import next_step, overdue_count, urgency
 from scheduler.rules import StepStatus
 from scheduler.services import judgements_for
@@ -141,7 +142,9 @@ class ManagerPages(Controller):
         teams = await list_teams(principal)
         if team_id is None and teams:
             team_id = teams[0]["id"]
-        data = await training_matrix(principal, as_of=today, team_id=team_id) if team_id is not None else None
+        warning_days = (await load_policy()).warning_days
+        data = (await training_matrix(principal, as_of=today, team_id=team_id, warning_days=warning_days)
+                if team_id is not None else None)
         return page("pages/training_matrix.html", principal, title="Training matrix", nav_active="/team/training",
                     matrix=data, today=today, teams=teams, team_id=team_id)
 

@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, route
 from litestar.params import FromPath
 
+from admin_ui.errors import AdminErrorCode
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from core.errors import Forbidden
 from core.http import CurrentPrincipal, Today
@@ -97,7 +98,7 @@ class OfficerPages(Controller):
     @get("/me")
     async def me(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today) -> Response[Any]:
         if principal.officer_id is None:
-            raise Forbidden("no_officer_record", "Your account is not linked to an officer's record.")
+            raise Forbidden(AdminErrorCode.NO_OFFICER_RECORD, "Your account is not linked to an officer's record.")
         context = await record_context(principal, principal.officer_id, today)
         return page("pages/record.html", principal, title="My record", nav_active="/me", own=True,
                     notice=notice_for(request), **context)
@@ -117,7 +118,7 @@ class OfficerPages(Controller):
         from vetting.services import create_declaration
 
         if principal.officer_id is None:
-            raise Forbidden("no_officer_record", "Your account is not linked to an officer's record.")
+            raise Forbidden(AdminErrorCode.NO_OFFICER_RECORD, "Your account is not linked to an officer's record.")
         officer_id = principal.officer_id
 
         async def perform(values: dict[str, Any]) -> Response[Any]:

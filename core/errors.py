@@ -22,6 +22,7 @@ class CoreErrorCode(StrEnum):
     NOT_AUTHENTICATED = "not_authenticated"
     BAD_CREDENTIALS = "bad_credentials"
     FORBIDDEN = "forbidden"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
     OUT_OF_SCOPE = "out_of_scope"
     NOT_FOUND = "not_found"
     VALIDATION_ERROR = "validation_error"
@@ -37,6 +38,18 @@ class CoreErrorCode(StrEnum):
     DATABASE_UNAVAILABLE = "database_unavailable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     DATE_OUT_OF_RANGE = "date_out_of_range"
+    # Field-level violations every domain reports alike.
+    INVALID_VALUE = "invalid_value"
+    NESTING_TOO_DEEP = "nesting_too_deep"
+    NUL_CHARACTER = "nul_character"
+    REQUIRED = "required"
+    INVALID_EMAIL = "invalid_email"
+    TOO_LONG = "too_long"
+    INVALID_USERNAME = "invalid_username"
+    WEAK_PASSWORD = "weak_password"
+    SCOPE_REQUIRED = "scope_required"
+    DATE_ORDER = "date_order"
+    INVALID_CHOICE = "invalid_choice"
 
 
 @dataclass(frozen=True)

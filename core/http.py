@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Controller, Litestar, Request, Response
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.enums import ParamType
 from litestar.exceptions import (
     HTTPException,
@@ -36,6 +36,7 @@ from litestar.openapi.spec import (
     SecurityScheme,
 )
 from litestar.params import QueryParameter
+from litestar.utils.signature import ParsedSignature
 
 from core.clock import business_today
 from core.db import is_integrity_error, is_unique_violation
@@ -79,6 +80,9 @@ Offset = Annotated[int, QueryParameter(ge=0, le=MAX_BIGINT, description="Rows to
 CurrentPrincipal = NamedDependency[Principal]
 Viewer = NamedDependency[Principal | None]
 Today = NamedDependency[dt.date]
+# The day a read answers for: the client's as_of, else today (provide_day). Its as_of query parameter is the
+# dependency's, so Litestar documents it on every route taking a Day, and guard_input checks it.
+Day = NamedDependency[dt.date]
 
 AsOf = Annotated[dt.date | None, QueryParameter(description="Answer as it stands on this day (default today).")]
 
@@ -117,7 +121,7 @@ def _violation_field(item: dict[str, Any]) -> str | None:
 def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     violations = [
-        Violation("invalid_value", str(item.get("message", "Invalid value.")), _violation_field(item))
+        Violation(CoreErrorCode.INVALID_VALUE, str(item.get("message", "Invalid value.")), _violation_field(item))
         for item in extra
         if isinstance(item, dict)
     ]
@@ -199,7 +203,8 @@ def classify_unhandled(exc: Exception) -> UnhandledAnswer:
         logger.info("Invalid data refused: %s", type(exc).__name__)
         return UnhandledAnswer(422, "Invalid input", "A value is out of range or not acceptable text.",
                                CoreErrorCode.VALIDATION_ERROR,
-                               [Violation("invalid_value", "A value is out of range or not acceptable text.")])
+                               [Violation(CoreErrorCode.INVALID_VALUE,
+                                          "A value is out of range or not acceptable text.")])
     if is_database_unavailable(exc):  # a database restart or outage: a clean, retryable answer, no traceback
         logger.warning("Database unavailable: %s: %s", type(exc).__name__, exc)
         return UnhandledAnswer(503, "Service unavailable", "The database cannot be reached; try again shortly.",
@@ -258,7 +263,7 @@ def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
 
 
 def _too_deep_violation() -> Violation:
-    return Violation("nesting_too_deep", f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} deep.")
+    return Violation(CoreErrorCode.NESTING_TOO_DEEP, f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} deep.")
 
 
 def _has_nul(value: Any) -> bool:
@@ -272,22 +277,26 @@ def _has_nul(value: Any) -> bool:
 
 
 def _nul_violation(field: str | None) -> Violation:
-    return Violation("nul_character", "Text must not contain NUL characters.", field)
+    return Violation(CoreErrorCode.NUL_CHARACTER, "Text must not contain NUL characters.", field)
 
 
 @functools.cache
 def _day_query_names(handler: BaseRouteHandler) -> frozenset[str]:
-    """The query parameters of a route that are days (as_of, from, to...), by the name clients send."""
-    names: set[str] = set()
+    """The query parameters of a route that are days (as_of, from, to...), by the name clients send: the
+    handler's own and those of the dependencies it takes (as_of is provide_day's)."""
     dependencies = handler.resolve_dependencies()
-    for name, parameter in handler.parsed_fn_signature.parameters.items():
-        if name in dependencies:  # today, principal...: filled by the app, never sent
+    return frozenset(_day_names(handler.parsed_fn_signature, dependencies))
+
+
+def _day_names(signature: ParsedSignature, dependencies: dict[str, Provide]) -> Iterator[str]:
+    for name, parameter in signature.parameters.items():
+        if name in dependencies:  # filled by the app, never sent: only the dependency's own parameters are
+            yield from _day_names(dependencies[name].parsed_fn_signature, dependencies)
             continue
         kwarg = parameter.kwarg_definition
         is_query = kwarg is None or getattr(kwarg, "param_type", None) == ParamType.QUERY
         if is_query and (parameter.is_subclass_of(dt.date) or parameter.has_inner_subclass_of(dt.date)):
-            names.add(getattr(kwarg, "name", None) or getattr(kwarg, "query", None) or name)
-    return frozenset(names)
+            yield getattr(kwarg, "name", None) or getattr(kwarg, "query", None) or name
 
 
 def _leading_day(value: str) -> dt.date | None:
@@ -485,6 +494,10 @@ async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
 
 def provide_today() -> dt.date:
     return business_today()
+
+
+def provide_day(today: Today, as_of: AsOf = None) -> dt.date:
+    return as_of or today
 
 
 

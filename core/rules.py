@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from core.errors import Violation
+from core.errors import CoreErrorCode, Violation
 from core.roles import Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -15,17 +15,17 @@ MIN_PASSWORD_LENGTH = 10
 
 def check_email(email: str, field: str = "email", required: bool = True) -> list[Violation]:
     if not email:
-        return [Violation("required", "An email address is required.", field)] if required else []
+        return [Violation(CoreErrorCode.REQUIRED, "An email address is required.", field)] if required else []
     if len(email) > 254 or not _EMAIL.match(email):
-        return [Violation("invalid_email", f"'{email}' is not a valid email address.", field)]
+        return [Violation(CoreErrorCode.INVALID_EMAIL, f"'{email}' is not a valid email address.", field)]
     return []
 
 
 def check_required_text(value: str, field: str, label: str, max_length: int = 200) -> list[Violation]:
     if not value or not value.strip():
-        return [Violation("required", f"{label} is required.", field)]
+        return [Violation(CoreErrorCode.REQUIRED, f"{label} is required.", field)]
     if len(value) > max_length:
-        return [Violation("too_long", f"{label} must be at most {max_length} characters.", field)]
+        return [Violation(CoreErrorCode.TOO_LONG, f"{label} must be at most {max_length} characters.", field)]
     return []
 
 
@@ -33,7 +33,7 @@ def check_username(username: str) -> list[Violation]:
     if not _USERNAME.match(username or ""):
         return [
             Violation(
-                "invalid_username",
+                CoreErrorCode.INVALID_USERNAME,
                 "Usernames are 2-150 letters, digits or . _ @ - characters.",
                 "username",
             )
@@ -45,7 +45,7 @@ def check_password(password: str) -> list[Violation]:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         return [
             Violation(
-                "weak_password", f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.", "password"
+                CoreErrorCode.WEAK_PASSWORD, f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters.", "password"
             )
         ]
     return []
@@ -69,7 +69,7 @@ def check_role_scope(
     if role in needs:
         field, present = needs[role]
         if not present:
-            return [Violation("scope_required", f"A {role.value} user needs {field}.", field)]
+            return [Violation(CoreErrorCode.SCOPE_REQUIRED, f"A {role.value} user needs {field}.", field)]
     return []
 
 
@@ -77,5 +77,5 @@ def check_date_order(
     earlier: dt.date | None, later: dt.date | None, earlier_field: str, later_field: str
 ) -> list[Violation]:
     if earlier is not None and later is not None and later <= earlier:
-        return [Violation("date_order", f"{later_field} must be after {earlier_field}.", later_field)]
+        return [Violation(CoreErrorCode.DATE_ORDER, f"{later_field} must be after {earlier_field}.", later_field)]
     return []

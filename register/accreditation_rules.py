@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from core.errors import Violation
+from core.errors import CoreErrorCode, Violation
 from core.rules import check_date_order, check_required_text
 
 
@@ -111,7 +111,7 @@ def check_accreditation(
     out = check_required_text(number, "number", "Accreditation number", max_length=64)
     out += check_date_order(granted_on, expires_on, "granted_on", "expires_on")
     if len(conditions) > 5000:
-        out.append(Violation("too_long", "conditions must be at most 5000 characters.", "conditions"))
+        out.append(Violation(CoreErrorCode.TOO_LONG, "conditions must be at most 5000 characters.", "conditions"))
     return out
 
 
@@ -150,7 +150,7 @@ def place_new_accreditation(
 
 def check_event_day(granted_on: dt.date, on: dt.date, field_name: str = "on") -> list[Violation]:
     if on < granted_on:
-        return [Violation("date_order", f"{field_name} cannot be before the accreditation's granted_on "
+        return [Violation(CoreErrorCode.DATE_ORDER, f"{field_name} cannot be before the accreditation's granted_on "
                                         f"({granted_on.isoformat()}).", field_name)]
     return []
 
@@ -167,5 +167,6 @@ def is_out_of_order(last_event_on: dt.date | None, on: dt.date) -> bool:
 def check_power_grant(acc: AccreditationDates, granted_on: dt.date) -> list[Violation]:
     out = check_event_day(acc.granted_on, granted_on, "granted_on")
     if granted_on >= acc.expires_on:
-        out.append(Violation("date_order", "granted_on must be before the accreditation expires.", "granted_on"))
+        out.append(Violation(CoreErrorCode.DATE_ORDER,
+                             "granted_on must be before the accreditation expires.", "granted_on"))
     return out

@@ -15,7 +15,7 @@ from typing import Any
 
 from core.audit import record_audit
 from core.db import write_transaction
-from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
+from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from register import kit
 from register.accreditation_rules import (
@@ -34,7 +34,7 @@ from register.accreditation_rules import (
 )
 from register.errors import RegisterErrorCode
 from register.facts import is_accreditation_in_force, is_power_in_force
-from register.scope import officer_filter, require_role
+from register.scope import Scope, require_role
 from register.services import get_officer
 from register.tables import Accreditation, AccreditationEvent, DesignatedPower, Force, Power
 
@@ -134,7 +134,7 @@ async def list_accreditations(
     | None = None, limit: int | None = 50, offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """`limit=None`: every match (a work list must not silently stop at a page's end)."""
-    clauses: list[Any] = [c for c in (officer_filter(actor, Accreditation.officer),) if c is not None]
+    clauses: list[Any] = [c for c in (Scope.of(actor).where(Accreditation.officer),) if c is not None]
     if officer_id is not None:
         clauses.append(Accreditation.officer == officer_id)
     if expiring_between is not None:
@@ -184,7 +184,8 @@ async def _powers_for_codes(codes: list[str], field: str) -> list[dict[str, Any]
         if unique else []
     by_code = {r["code"]: r for r in rows}
     unknown = [c for c in unique if c not in by_code]
-    raise_if_violations([Violation("unknown_power", f"No power with code '{c}'.", field) for c in unknown])
+    raise_if_violations([Violation(RegisterErrorCode.UNKNOWN_POWER,
+                                   f"No power with code '{c}'.", field) for c in unknown])
     repealed = [c for c in unique if not by_code[c]["in_force"]]
     if repealed:
         raise Conflict(RegisterErrorCode.POWER_REPEALED,
@@ -221,11 +222,11 @@ async def grant_accreditation(
     require_role(actor, Role.CSAS_COORDINATOR, action="grant accreditations")
     officer = await get_officer(actor, officer_id)
     if not await Force.exists().where(Force.id == force_id):
-        raise_if_violations([Violation("unknown_force", f"No force with id {force_id}.", "force_id")])
+        raise_if_violations([Violation(RegisterErrorCode.UNKNOWN_FORCE, f"No force with id {force_id}.", "force_id")])
     await _require_grantor(actor, force_id)
     raise_if_violations(check_accreditation(number, granted_on, expires_on, conditions))
     if granted_on < officer["started_on"]:
-        raise_if_violations([Violation("date_order", "granted_on cannot be before the officer started.",
+        raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "granted_on cannot be before the officer started.",
                                        "granted_on")])
     if officer["left_on"] is not None and officer["left_on"] <= granted_on:
         raise Conflict(RegisterErrorCode.OFFICER_ALREADY_LEFT,
@@ -382,7 +383,7 @@ async def withdraw_power(actor: Principal, accreditation_id: int, code: str, on:
         if current is None:
             raise Conflict(RegisterErrorCode.POWER_NOT_DESIGNATED, f"{code} is not currently designated.")
         if on < current["granted_on"]:
-            raise_if_violations([Violation("date_order", "on cannot be before the power was granted "
+            raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "on cannot be before the power was granted "
                                            f"({current['granted_on'].isoformat()}).", "on")])
         await DesignatedPower.update({DesignatedPower.withdrawn_on: on, DesignatedPower.withdrawn_reason: reason}) \
             .where(DesignatedPower.id == current["id"])

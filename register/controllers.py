@@ -5,7 +5,7 @@ from typing import Annotated
 from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.errors import Violation, raise_if_violations
+from core.errors import CoreErrorCode, Violation, raise_if_violations
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
 from core.roles import Role
 from core.schemas import UserRead
@@ -157,7 +157,7 @@ class UserController(ApiController):
             role = Role(data.role)
         except ValueError:
             allowed = ", ".join(r.value for r in Role)
-            raise_if_violations([Violation("invalid_choice", f"role must be one of: {allowed}.", "role")])
+            raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE, f"role must be one of: {allowed}.", "role")])
             raise
         row = await services.create_user(
             principal, username=data.username, password=data.password, email=data.email, role=role,

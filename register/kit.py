@@ -27,7 +27,7 @@ from register.kit_rules import (
     compute_next_inspection,
     needs_replacement,
 )
-from register.scope import officer_filter, require_role
+from register.scope import Scope, require_role
 from register.services import get_officer
 from register.tables import (
     Accreditation,
@@ -73,7 +73,8 @@ async def list_kit_types() -> list[dict[str, Any]]:
 async def _kit_type(code: str) -> dict[str, Any]:
     row = await KitType.select(*KIT_TYPE_COLUMNS).where(KitType.code == code).first()
     if row is None:
-        raise_if_violations([Violation("unknown_kit_type", f"No kit type with code '{code}'.", "kit_type_code")])
+        raise_if_violations([Violation(RegisterErrorCode.UNKNOWN_KIT_TYPE,
+                                       f"No kit type with code '{code}'.", "kit_type_code")])
     assert row is not None
     return row
 
@@ -131,7 +132,7 @@ async def get_kit_issue(actor: Principal, issue_id: int) -> dict[str, Any]:
 async def list_kit_issues(
     actor: Principal, *, officer_id: int | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
-    clauses = [c for c in (officer_filter(actor, KitIssue.officer),) if c is not None]
+    clauses = [c for c in (Scope.of(actor).where(KitIssue.officer),) if c is not None]
     if officer_id is not None:
         clauses.append(KitIssue.officer == officer_id)
     query = KitIssue.select(*ISSUE_COLUMNS).order_by(KitIssue.officer).order_by(KitIssue.issued_on) \

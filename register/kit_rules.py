@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 
 from core.dates import add_months
-from core.errors import Violation
+from core.errors import CoreErrorCode, Violation
 
 
 class KitCondition(StrEnum):
@@ -25,7 +25,7 @@ RETURN_CONDITIONS = (*INSPECTION_CONDITIONS, KitCondition.LOST)
 
 def _choice(value: str, allowed: tuple[KitCondition, ...], field: str) -> list[Violation]:
     if value not in {c.value for c in allowed}:
-        return [Violation("invalid_choice", f"{field} must be one of: {', '.join(allowed)}.", field)]
+        return [Violation(CoreErrorCode.INVALID_CHOICE, f"{field} must be one of: {', '.join(allowed)}.", field)]
     return []
 
 
@@ -62,15 +62,15 @@ def check_kit_issue(
 ) -> list[Violation]:
     out: list[Violation] = []
     if tracks_serial and not (serial_number or "").strip():
-        out.append(Violation("required", "This item needs a serial number.", "serial_number"))
+        out.append(Violation(CoreErrorCode.REQUIRED, "This item needs a serial number.", "serial_number"))
     if serial_number is not None and len(serial_number) > 100:
-        out.append(Violation("too_long", "serial_number must be at most 100 characters.", "serial_number"))
+        out.append(Violation(CoreErrorCode.TOO_LONG, "serial_number must be at most 100 characters.", "serial_number"))
     if len(size) > 32:
-        out.append(Violation("too_long", "size must be at most 32 characters.", "size"))
+        out.append(Violation(CoreErrorCode.TOO_LONG, "size must be at most 32 characters.", "size"))
     if manufactured_on is not None and manufactured_on > issued_on:
-        out.append(Violation("date_order", "manufactured_on cannot be after issued_on.", "manufactured_on"))
+        out.append(Violation(CoreErrorCode.DATE_ORDER, "manufactured_on cannot be after issued_on.", "manufactured_on"))
     if issued_on < officer_started_on:
-        out.append(Violation("date_order", "issued_on cannot be before the officer started.", "issued_on"))
+        out.append(Violation(CoreErrorCode.DATE_ORDER, "issued_on cannot be before the officer started.", "issued_on"))
     out += _choice(condition, ISSUE_CONDITIONS, "condition")
     return out
 
@@ -78,14 +78,14 @@ def check_kit_issue(
 def check_return(issued_on: dt.date, returned_on: dt.date, condition: str) -> list[Violation]:
     out = _choice(condition, RETURN_CONDITIONS, "condition")
     if returned_on < issued_on:
-        out.append(Violation("date_order", "returned_on cannot be before issued_on.", "returned_on"))
+        out.append(Violation(CoreErrorCode.DATE_ORDER, "returned_on cannot be before issued_on.", "returned_on"))
     return out
 
 
 def check_inspection(issued_on: dt.date, inspected_on: dt.date, condition: str) -> list[Violation]:
     out = _choice(condition, INSPECTION_CONDITIONS, "condition")
     if inspected_on < issued_on:
-        out.append(Violation("date_order", "inspected_on cannot be before issued_on.", "inspected_on"))
+        out.append(Violation(CoreErrorCode.DATE_ORDER, "inspected_on cannot be before issued_on.", "inspected_on"))
     return out
 
 

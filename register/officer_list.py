@@ -18,11 +18,11 @@ from typing import Any
 
 from core.cache import UnchangedDatabaseMemo
 from core.db import is_sqlite, select_rows
-from core.errors import NotFound, Violation, raise_if_violations
+from core.errors import CoreErrorCode, NotFound, Violation, raise_if_violations
 from core.roles import Principal
 from register.errors import RegisterErrorCode
 from register.rules import OfficerStatus
-from register.scope import officer_scope_sql, require_officer_visible
+from register.scope import Scope, require_officer_visible
 
 OFFICER_SQL = (
     'SELECT o."id", o."organisation", o."team", o."staff_number", o."given_name", o."family_name", o."email", '
@@ -73,7 +73,7 @@ def officer_conditions(
     """The WHERE clause selecting the officers the actor may see, filtered (on the officer table aliased o), and
     its arguments; status is as it stands on `today`."""
     parts: list[tuple[str, tuple[Any, ...]]] = []
-    scope = officer_scope_sql(actor)
+    scope = Scope.of(actor).sql()
     if scope is not None:
         parts.append(scope)
     if organisation_id is not None:
@@ -85,7 +85,7 @@ def officer_conditions(
     elif status == OfficerStatus.LEFT:
         parts.append(('o."left_on" <= {}', (today,)))
     elif status is not None:
-        raise_if_violations([Violation("invalid_choice", "status must be active or left.", "status")])
+        raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE, "status must be active or left.", "status")])
     text = (q or "").strip()
     if text:
         parts.append(_search_condition(text))

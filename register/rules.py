@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from core.errors import Violation
+from core.errors import CoreErrorCode, Violation
 from core.rules import check_date_order, check_email, check_required_text
+from register.errors import RegisterErrorCode
 
 
 class OrganisationKind(StrEnum):
@@ -33,7 +34,7 @@ def check_force(name: str, code: str) -> list[Violation]:
     out = check_name(name)
     out += check_required_text(code, "code", "Code", max_length=32)
     if code and not code.replace("_", "").isalnum():
-        out.append(Violation("invalid_code", "Codes use letters, digits and underscores.", "code"))
+        out.append(Violation(RegisterErrorCode.INVALID_CODE, "Codes use letters, digits and underscores.", "code"))
     return out
 
 
@@ -43,7 +44,7 @@ def check_organisation(
     out = check_name(name)
     if kind not in OrganisationKind.__members__.values():
         allowed = ", ".join(k.value for k in OrganisationKind)
-        out.append(Violation("invalid_choice", f"kind must be one of: {allowed}.", "kind"))
+        out.append(Violation(CoreErrorCode.INVALID_CHOICE, f"kind must be one of: {allowed}.", "kind"))
     out += check_date_order(approved_on, review_due_on, "arrangement_approved_on", "arrangement_review_due_on")
     return out
 
@@ -56,7 +57,7 @@ def check_officer(
     out += check_required_text(family_name, "family_name", "Family name", max_length=100)
     out += check_email(email)
     if started_on is None:
-        out.append(Violation("required", "started_on is required.", "started_on"))
+        out.append(Violation(CoreErrorCode.REQUIRED, "started_on is required.", "started_on"))
     return out
 
 
@@ -68,7 +69,8 @@ OFFICER_TEXT_FIELDS = ("staff_number", "given_name", "family_name", "email")
 def check_no_control_characters(values: Mapping[str, Any]) -> list[Violation]:
     """One violation per text field holding a control character (tab, CR, LF, NUL...)."""
     return [
-        Violation("control_character", f"{field} must not contain control characters (tab, line breaks...).",
+        Violation(RegisterErrorCode.CONTROL_CHARACTER,
+                  f"{field} must not contain control characters (tab, line breaks...).",
                   field)
         for field, value in values.items()
         if isinstance(value, str) and _CONTROL_CHARACTER.search(value)
@@ -77,7 +79,7 @@ def check_no_control_characters(values: Mapping[str, Any]) -> list[Violation]:
 
 def check_leaving(started_on: dt.date, left_on: dt.date) -> list[Violation]:
     if left_on < started_on:
-        return [Violation("date_order", "left_on cannot be before started_on.", "left_on")]
+        return [Violation(CoreErrorCode.DATE_ORDER, "left_on cannot be before started_on.", "left_on")]
     return []
 
 

@@ -1,128 +1,136 @@
 """Who may see and change which officers, employers and teams. Every domain scopes through here.
 
-Scope (api.md, Roles): admin → all; csas_coordinator and vetting_officer → their force; hr → their
-organisation; manager → their teams; officer → themselves.
+One table (REACH) says what each role sees (api.md, Roles): admin → everything; csas_coordinator and
+vetting_officer → their force; hr → their organisation; manager → their teams; officer → themselves. Scope.of(p)
+reads it once, and the three forms a caller needs all come from that one answer: `.where(...)` for Piccolo
+queries, `.sql()` for hand-written ones, `.allows(...)` for a row already loaded.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
-from piccolo.columns import ForeignKey
-from piccolo.columns.combination import Where, WhereRaw
+from piccolo.columns.combination import WhereRaw
 
 from core.db import any_id, ids_argument
-from core.errors import Forbidden
-from core.roles import FORCE_ROLES, Principal, Role
+from core.errors import CoreErrorCode, Forbidden
+from core.roles import Principal, Role
 from register.errors import RegisterErrorCode
 from register.tables import Force, Officer, Organisation, Team
 
 NOTHING = WhereRaw("1 = 0")
 
 
-def officer_filter(principal: Principal, officer_ref: ForeignKey[Any] | None = None) -> Any:
-    """A where clause limiting rows to officers in the caller's scope, or None for no limit.
+class Reach(Enum):
+    """How far a role sees: every level names the Principal's field holding the ids it reaches."""
 
-    officer_ref is a foreign key to Officer on another table (e.g. TrainingRecord.officer); without it the
-    clause applies to Officer itself.
-    """
-    if principal.is_admin:
-        return None
-    ref: Any = officer_ref if officer_ref is not None else Officer
-    officer_id = officer_ref if officer_ref is not None else Officer.id
-    if principal.role in FORCE_ROLES:
-        return ref.organisation.force == principal.force_id
-    if principal.role is Role.HR:
-        return ref.organisation == principal.organisation_id
-    if principal.role is Role.MANAGER:
-        return ref.team.is_in(sorted(principal.team_ids)) if principal.team_ids else NOTHING
-    if principal.role is Role.OFFICER and principal.officer_id is not None:
-        return officer_id == principal.officer_id
-    return NOTHING
+    EVERYTHING = None
+    FORCE = "force_id"
+    ORGANISATION = "organisation_id"
+    TEAMS = "team_ids"
+    SELF = "officer_id"
 
 
-def officer_scope_sql(principal: Principal) -> tuple[str, tuple[Any, ...]] | None:
-    """officer_filter for hand-written SQL (core.db.select_rows): a condition on the officer table aliased `o`,
-    with its arguments, or None for no limit. It reads the officer table alone (employers by subquery), so it
-    can be tested from an index holding the employer and team."""
-    if principal.is_admin:
-        return None
-    if principal.role in FORCE_ROLES:
-        return 'o."organisation" IN (SELECT "id" FROM "organisation" WHERE "force" = {})', (principal.force_id,)
-    if principal.role is Role.HR:
-        return 'o."organisation" = {}', (principal.organisation_id,)
-    if principal.role is Role.MANAGER and principal.team_ids:
-        return any_id('o."team"'), (ids_argument(sorted(principal.team_ids)),)
-    if principal.role is Role.OFFICER and principal.officer_id is not None:
-        return 'o."id" = {}', (principal.officer_id,)
-    return "1 = 0", ()
+# The one table of what each role sees.
+REACH: dict[Role, Reach] = {
+    Role.ADMIN: Reach.EVERYTHING,
+    Role.CSAS_COORDINATOR: Reach.FORCE,
+    Role.VETTING_OFFICER: Reach.FORCE,
+    Role.HR: Reach.ORGANISATION,
+    Role.MANAGER: Reach.TEAMS,
+    Role.OFFICER: Reach.SELF,
+}
+
+# For each reach, the key of an officer row (register.officer_list.OFFICER_SQL) and the column of the officer
+# table aliased `o` that holds what it reaches; the force is the employer's, hence the subquery.
+_OFFICER_ROW_KEY = {Reach.FORCE: "force_id", Reach.ORGANISATION: "organisation", Reach.TEAMS: "team",
+                    Reach.SELF: "id"}
+_OFFICER_SQL = {
+    Reach.FORCE: 'o."organisation" IN (SELECT "id" FROM "organisation" WHERE "force" = {})',
+    Reach.ORGANISATION: 'o."organisation" = {}',
+    Reach.SELF: 'o."id" = {}',
+}
 
 
-def organisation_filter(principal: Principal) -> Where | WhereRaw | None:
-    if principal.is_admin:
-        return None
-    if principal.role in FORCE_ROLES:
-        return Organisation.force == principal.force_id
-    if principal.role is Role.HR:
-        return Organisation.id == principal.organisation_id
-    if principal.role is Role.MANAGER:
-        return Organisation.id.is_in(
-            Team.select(Team.organisation).where(Team.id.is_in(sorted(principal.team_ids) or [-1]))
-        ) if principal.team_ids else NOTHING
-    return NOTHING
+@dataclass(frozen=True)
+class Scope:
+    """What one principal may see: a reach and the ids it reaches (none: the principal sees nothing)."""
+
+    reach: Reach
+    ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, principal: Principal) -> Scope:
+        reach = REACH[principal.role]
+        if reach is Reach.EVERYTHING:
+            return cls(reach)
+        held = getattr(principal, reach.value)
+        ids = sorted(held) if isinstance(held, frozenset) else [] if held is None else [held]
+        return cls(reach, tuple(ids))
+
+    @property
+    def is_everything(self) -> bool:
+        return self.reach is Reach.EVERYTHING
+
+    def where(self, target: Any = Officer) -> Any:
+        """A where clause limiting `target` to the scope, or None for no limit. target is Officer, a foreign key
+        to Officer on another table (e.g. TrainingRecord.officer), Organisation or Team. Organisations and teams
+        are seen through the officers seen: a manager sees their teams and the employers holding them; an
+        officer sees neither."""
+        if self.is_everything:
+            return None
+        if not self.ids:
+            return NOTHING
+        if target is Organisation and self.reach is Reach.TEAMS:
+            return Organisation.id.is_in(Team.select(Team.organisation).where(Team.id.is_in(list(self.ids))))
+        column = _column(target, self.reach)
+        return NOTHING if column is None else column.is_in(list(self.ids))
+
+    def sql(self) -> tuple[str, tuple[Any, ...]] | None:
+        """`.where(Officer)` for hand-written SQL (core.db.select_rows): a condition on the officer table aliased
+        `o`, with its arguments, or None for no limit. It reads the officer table alone (employers by subquery), so
+        it can be answered from an index holding the employer and team."""
+        if self.is_everything:
+            return None
+        if not self.ids:
+            return "1 = 0", ()
+        if self.reach is Reach.TEAMS:
+            return any_id('o."team"'), (ids_argument(self.ids),)
+        return _OFFICER_SQL[self.reach], (self.ids[0],)
+
+    def allows(self, officer: dict[str, Any]) -> bool:
+        """May the principal see this officer? officer: a row with id, organisation, team and force_id (see
+        register.officer_list.OFFICER_SQL)."""
+        return self.is_everything or officer[_OFFICER_ROW_KEY[self.reach]] in self.ids
+
+    def allows_whole(self, organisation: dict[str, Any]) -> bool:
+        """Does the scope hold every officer of this employer (a row with id and force)? Managers and officers
+        see part of an employer at most, so it never does for them."""
+        if self.reach is Reach.FORCE:
+            return organisation["force"] in self.ids
+        if self.reach is Reach.ORGANISATION:
+            return organisation["id"] in self.ids
+        return self.is_everything
 
 
-def team_filter(principal: Principal) -> Any:
-    if principal.is_admin:
-        return None
-    if principal.role in FORCE_ROLES:
-        return Team.organisation.force == principal.force_id
-    if principal.role is Role.HR:
-        return Team.organisation == principal.organisation_id
-    if principal.role is Role.MANAGER:
-        return Team.id.is_in(sorted(principal.team_ids)) if principal.team_ids else NOTHING
-    return NOTHING
-
-
-def is_officer_visible(principal: Principal, officer: dict[str, Any]) -> bool:
-    """officer: a row with id, organisation, team and force_id (see officer_list.OFFICER_SQL)."""
-    if principal.is_admin:
-        return True
-    if principal.role in FORCE_ROLES:
-        return bool(officer["force_id"] == principal.force_id)
-    if principal.role is Role.HR:
-        return bool(officer["organisation"] == principal.organisation_id)
-    if principal.role is Role.MANAGER:
-        return officer["team"] in principal.team_ids
-    return principal.role is Role.OFFICER and officer["id"] == principal.officer_id
-
-
-def is_organisation_manageable(principal: Principal, organisation: dict[str, Any]) -> bool:
-    """May the caller change the employer's own details, its teams and its officers' employment records."""
-    if principal.is_admin:
-        return True
-    if principal.role is Role.CSAS_COORDINATOR:
-        return bool(organisation["force"] == principal.force_id)
-    if principal.role is Role.HR:
-        return bool(organisation["id"] == principal.organisation_id)
-    return False
-
-
-def sees_whole_organisation(principal: Principal, organisation: dict[str, Any]) -> bool:
-    """May the caller see every officer of the employer (a whole-employer view such as its calendar feed)?
-    Managers and officers see part of an employer at most, so they may not."""
-    if principal.is_admin:
-        return True
-    if principal.role in FORCE_ROLES:
-        return bool(organisation["force"] == principal.force_id)
-    if principal.role is Role.HR:
-        return bool(organisation["id"] == principal.organisation_id)
-    return False
+def _column(target: Any, reach: Reach) -> Any:
+    """The column of `target` holding what `reach` reaches, or None where the reach holds no such rows."""
+    if target is Organisation:
+        return {Reach.FORCE: Organisation.force, Reach.ORGANISATION: Organisation.id}.get(reach)
+    if target is Team:
+        return {Reach.FORCE: Team.organisation.force, Reach.ORGANISATION: Team.organisation,
+                Reach.TEAMS: Team.id}.get(reach)
+    officer: Any = target  # Officer itself, or a foreign key to it
+    return {Reach.FORCE: officer.organisation.force, Reach.ORGANISATION: officer.organisation,
+            Reach.TEAMS: officer.team, Reach.SELF: Officer.id if target is Officer else target}[reach]
 
 
 def require_role(principal: Principal, *roles: Role, action: str) -> None:
+    """Refuses (403 role_not_allowed) a principal whose role is none of `roles`; an administrator may do anything."""
     if not principal.is_admin and principal.role not in roles:
-        raise Forbidden(RegisterErrorCode.ROLE_NOT_ALLOWED, f"Your role ({principal.role.value}) cannot {action}.")
+        raise Forbidden(CoreErrorCode.ROLE_NOT_ALLOWED, f"Your role ({principal.role.value}) cannot {action}.")
 
 
 # Settings every force shares (the policy, vetting levels, training validity, power prerequisites) are for
@@ -147,5 +155,5 @@ async def require_installation_writer(principal: Principal, *, action: str, subj
 
 
 def require_officer_visible(principal: Principal, officer: dict[str, Any]) -> None:
-    if not is_officer_visible(principal, officer):
+    if not Scope.of(principal).allows(officer):
         raise Forbidden(RegisterErrorCode.OUT_OF_SCOPE, "That officer is outside your scope.")

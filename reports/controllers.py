@@ -18,13 +18,14 @@ from core.errors import NotFound, Violation, raise_if_violations
 from core.http import (
     PROBLEM_MEDIA_TYPE,
     ApiController,
-    AsOf,
     CurrentPrincipal,
+    Day,
     Today,
     file_operation,
     problem_response,
 )
 from core.schemas import ProblemDetails
+from reports.errors import ReportErrorCode
 from reports.spreadsheets import MAX_UPLOAD_BYTES, upload_too_large
 
 PDF = "application/pdf"
@@ -41,17 +42,16 @@ class OfficerReportController(ApiController):
     tags = ["reports"]
 
     @get("/api/officers/{officer_id:int}/record.pdf", media_type=PDF)
-    async def record(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
-                     as_of: AsOf = None) -> Response[bytes]:
-        day = as_of or today
+    async def record(self, principal: CurrentPrincipal, today: Today, day: Day,
+                     officer_id: FromPath[int]) -> Response[bytes]:
         loaded, pdf = await _officer_pdf("record", principal, officer_id, day, today)
         name = f"record-{loaded['officer']['staff_number']}-{day.isoformat()}.pdf"
         return Response(pdf, media_type=PDF, headers=_attachment(name, inline=True))
 
     @get("/api/officers/{officer_id:int}/card.pdf", media_type=PDF)
-    async def card(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
-                   as_of: AsOf = None) -> Response[bytes]:
-        loaded, pdf = await _officer_pdf("card", principal, officer_id, as_of or today, today)
+    async def card(self, principal: CurrentPrincipal, today: Today, day: Day,
+                   officer_id: FromPath[int]) -> Response[bytes]:
+        loaded, pdf = await _officer_pdf("card", principal, officer_id, day, today)
         return Response(pdf, media_type=PDF,
                         headers=_attachment(f"card-{loaded['officer']['staff_number']}.pdf", inline=True))
 
@@ -94,11 +94,10 @@ class PackController(ApiController):
     tags = ["reports"]
 
     @get("/api/reports/compliance-pack.pdf", media_type=PDF)
-    async def pack(self, principal: CurrentPrincipal, today: Today, organisation_id: FromQuery[int | None] = None,
-                   as_of: AsOf = None) -> Response[bytes]:
+    async def pack(self, principal: CurrentPrincipal, today: Today, day: Day,
+                   organisation_id: FromQuery[int | None] = None) -> Response[bytes]:
         from reports import data
 
-        day = as_of or today
         loaded = await data.analytics(principal, day, organisation_id)
         title = await data.pack_title(principal, organisation_id)
         pdf = await to_thread.run_sync(partial(_render_pack, title, loaded, today))
@@ -112,16 +111,16 @@ class ChartController(ApiController):
     tags = ["reports"]
 
     @get("/api/charts/{name:str}", media_type=PNG)
-    async def chart(self, principal: CurrentPrincipal, today: Today, name: FromPath[str],
-                    organisation_id: FromQuery[int | None] = None, team_id: FromQuery[int | None] = None,
-                    as_of: AsOf = None) -> Response[bytes]:
+    async def chart(self, principal: CurrentPrincipal, day: Day, name: FromPath[str],
+                    organisation_id: FromQuery[int | None] = None,
+                    team_id: FromQuery[int | None] = None) -> Response[bytes]:
         from reports import data
 
         kind = CHARTS.get(name.removesuffix(".png")) if name.endswith(".png") else None
         if kind is None:
-            raise NotFound("unknown_chart", f"No chart '{name}'. Charts: "
+            raise NotFound(ReportErrorCode.UNKNOWN_CHART, f"No chart '{name}'. Charts: "
                                             + ", ".join(f"{c}.png" for c in CHARTS) + ".")
-        loaded = await data.analytics(principal, as_of or today, organisation_id, team_id)
+        loaded = await data.analytics(principal, day, organisation_id, team_id)
         png = await to_thread.run_sync(partial(_render_chart, kind, loaded))
         return Response(png, media_type=PNG, headers={"Cache-Control": "private, max-age=300"})
 
@@ -131,7 +130,7 @@ def _split_export(filename: str) -> tuple[str, str]:
 
     dataset, _, fmt = filename.rpartition(".")
     if fmt not in exports.CONTENT_TYPES:
-        raise NotFound("unknown_export_format", "Exports are .csv or .xlsx.")
+        raise NotFound(ReportErrorCode.UNKNOWN_EXPORT_FORMAT, "Exports are .csv or .xlsx.")
     exports.require_dataset(dataset)
     return dataset, fmt
 
@@ -178,7 +177,8 @@ class ImportController(ApiController):
 
         imports.require_import_role(principal, dataset)
         if not isinstance(data.file, UploadFile):  # a plain form field named "file" is not a file
-            raise_if_violations([Violation("file_required", "Send the table as a file part named 'file'.", "file")])
+            raise_if_violations([Violation(ReportErrorCode.FILE_REQUIRED,
+                                           "Send the table as a file part named 'file'.", "file")])
         content = await data.file.read()
         await data.file.close()
         rows = await to_thread.run_sync(partial(imports.read_table, data.file.filename or "", content))
@@ -186,7 +186,7 @@ class ImportController(ApiController):
         body = result.as_dict()
         if not result.errors:
             return Response(body, status_code=200)
-        body |= {"status": 422, "title": "Invalid input", "code": "import_invalid",
+        body |= {"status": 422, "title": "Invalid input", "code": ReportErrorCode.IMPORT_INVALID,
                  "detail": f"{len(result.errors)} problem(s) in {result.rows} rows; nothing was imported."}
         return Response(body, status_code=422, media_type=PROBLEM_MEDIA_TYPE)
 

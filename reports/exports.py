@@ -15,6 +15,7 @@ from typing import Any
 from core.db import EVERYTHING
 from core.errors import NotFound
 from core.roles import Principal
+from reports.errors import ReportErrorCode
 from reports.spreadsheets import neutralise, xml_safe
 
 FORECAST_DAYS = 365
@@ -38,7 +39,7 @@ DATASETS = tuple(COLUMNS)
 
 def require_dataset(dataset: str) -> None:
     if dataset not in COLUMNS:
-        raise NotFound("unknown_dataset", f"No dataset '{dataset}'. Datasets: {', '.join(DATASETS)}.")
+        raise NotFound(ReportErrorCode.UNKNOWN_DATASET, f"No dataset '{dataset}'. Datasets: {', '.join(DATASETS)}.")
 
 
 async def _officers(actor: Principal, today: dt.date) -> dict[int, dict[str, Any]]:

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from core.errors import Violation
+from reports.errors import ReportErrorCode
 from reports.spreadsheets import (
     MAX_UPLOAD_BYTES,
     BoundedTable,
@@ -19,7 +20,7 @@ from reports.spreadsheets import (
 )
 
 
-def file_error(detail: str, code: str = "import_file_invalid") -> ImportFileError:
+def file_error(detail: str, code: str = ReportErrorCode.IMPORT_FILE_INVALID) -> ImportFileError:
     return ImportFileError(code, detail)
 
 
@@ -90,10 +91,11 @@ def check_headers(cells: list[Any]) -> list[str]:
         for name, letters in repeated.items():
             headed = " and ".join(f"'{h}'" for h in dict.fromkeys(shown[name]))
             violations.append(Violation(
-                "duplicate_column", f"Column {name} appears {len(where[name])} times (columns {letters}, headed "
+                ReportErrorCode.DUPLICATE_COLUMN,
+                f"Column {name} appears {len(where[name])} times (columns {letters}, headed "
                 f"{headed}): keep one and remove or rename the others.", name))
         raise ImportFileError(
-            "import_duplicate_columns",
+            ReportErrorCode.IMPORT_DUPLICATE_COLUMNS,
             "The header row names a column more than once: "
             + "; ".join(f"{name} ({letters})" for name, letters in repeated.items()) + ". Nothing was imported.",
             violations)

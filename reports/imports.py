@@ -30,6 +30,7 @@ from core.roles import Principal, Role
 from register.kit_batch import KitIssueRow
 from register.officer_batch import OfficerRow
 from register.scope import require_role
+from reports.errors import ReportErrorCode
 from reports.import_files import file_error
 from reports.import_files import read_table as read_table  # the routes, the CLI and bench read, then run_import
 from reports.import_rows import (
@@ -105,7 +106,7 @@ def check_columns(dataset: str, rows: list[dict[str, str]]) -> dict[str, str]:
         else:
             chosen[name] = found
     if missing:
-        raise file_error(f"Missing required column(s): {'; '.join(missing)}.", "import_missing_columns")
+        raise file_error(f"Missing required column(s): {'; '.join(missing)}.", ReportErrorCode.IMPORT_MISSING_COLUMNS)
     for name, options in OPTIONAL[dataset].items():
         found = next((c for c in options if c in present), None)
         if found is not None:
@@ -332,7 +333,7 @@ def require_import_role(actor: Principal, dataset: str) -> None:
     if dataset not in DATASETS:
         from core.errors import NotFound
 
-        raise NotFound("unknown_dataset", f"No import for '{dataset}'. Imports: {', '.join(DATASETS)}.")
+        raise NotFound(ReportErrorCode.UNKNOWN_DATASET, f"No import for '{dataset}'. Imports: {', '.join(DATASETS)}.")
     require_role(actor, *IMPORT_ROLES[dataset], action=f"import {dataset}")
 
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from core.errors import Invalid, Violation
+from reports.errors import ReportErrorCode
 
 # The characters that make a spreadsheet program read a cell as a formula (OWASP's list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -124,27 +125,32 @@ def _megabytes(size: int) -> str:
 
 def upload_too_large() -> ImportTooLarge:
     detail = f"The file is larger than the {_megabytes(MAX_UPLOAD_BYTES)} limit."
-    return ImportTooLarge("import_too_large", detail, [Violation("import_too_large", detail, "file")])
+    return ImportTooLarge(ReportErrorCode.IMPORT_TOO_LARGE,
+                          detail, [Violation(ReportErrorCode.IMPORT_TOO_LARGE, detail, "file")])
 
 
 def not_a_workbook(why: str) -> ImportFileError:
-    return _refuse("import_not_a_workbook", f"The file is not an Excel workbook (.xlsx) the import can read: {why}")
+    return _refuse(ReportErrorCode.IMPORT_NOT_A_WORKBOOK,
+                   f"The file is not an Excel workbook (.xlsx) the import can read: {why}")
 
 
 def _too_many_rows(rows: int = MAX_ROWS) -> ImportFileError:
-    return _refuse("import_too_many_rows", f"The file has more than {rows:,} rows; the most one import takes is "
-                                           f"{MAX_ROWS:,} rows below the header ({MAX_SHEET_ROWS:,} counting "
-                                           "blank rows). Split it into several files.")
+    return _refuse(ReportErrorCode.IMPORT_TOO_MANY_ROWS,
+                   f"The file has more than {rows:,} rows; the most one import takes is "
+                   f"{MAX_ROWS:,} rows below the header ({MAX_SHEET_ROWS:,} counting "
+                   "blank rows). Split it into several files.")
 
 
 def _cell_too_long(where: str) -> ImportFileError:
-    return _refuse("import_cell_too_long", f"The cell at {where} holds more than {MAX_CELL_CHARS:,} characters, "
-                                           "the most one cell may hold.")
+    return _refuse(ReportErrorCode.IMPORT_CELL_TOO_LONG,
+                   f"The cell at {where} holds more than {MAX_CELL_CHARS:,} characters, "
+                   "the most one cell may hold.")
 
 
 def _too_many_columns(where: str) -> ImportFileError:
-    return _refuse("import_too_many_columns", f"{where} has a value beyond column {_letter(MAX_COLUMNS)}; the "
-                                              f"most one import reads is {MAX_COLUMNS} columns.")
+    return _refuse(ReportErrorCode.IMPORT_TOO_MANY_COLUMNS,
+                   f"{where} has a value beyond column {_letter(MAX_COLUMNS)}; the "
+                   f"most one import reads is {MAX_COLUMNS} columns.")
 
 
 def _letter(column: int) -> str:
@@ -191,9 +197,10 @@ class _BoundedLines:
         for line in io.StringIO(self.text, newline=""):
             self.pending += len(line)
             if self.pending > MAX_RECORD_CHARS:
-                raise _refuse("import_row_too_long", f"Row {self.record} is longer than {MAX_RECORD_CHARS:,} "
-                                                     f"characters, more than {MAX_COLUMNS} cells of "
-                                                     f"{MAX_CELL_CHARS:,} characters can hold.")
+                raise _refuse(ReportErrorCode.IMPORT_ROW_TOO_LONG,
+                              f"Row {self.record} is longer than {MAX_RECORD_CHARS:,} "
+                              f"characters, more than {MAX_COLUMNS} cells of "
+                              f"{MAX_CELL_CHARS:,} characters can hold.")
             yield line
 
 
@@ -213,7 +220,7 @@ def read_csv(text: str, table: BoundedTable) -> None:
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise _cell_too_long(f"row {lines.record}") from exc
-        raise _refuse("import_file_invalid", f"The file could not be read as CSV: {exc}.") from exc
+        raise _refuse(ReportErrorCode.IMPORT_FILE_INVALID, f"The file could not be read as CSV: {exc}.") from exc
 
 
 # --- XLSX: checked as an archive, then streamed part by part ----------------------------------------------
@@ -226,21 +233,23 @@ def check_archive(archive: zipfile.ZipFile) -> None:
     in one unbounded call, so only stored and deflated members are accepted (Excel writes nothing else)."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise _refuse("import_workbook_too_large", f"The workbook holds {len(members):,} parts; a workbook the "
-                                                   f"import reads holds at most {MAX_MEMBERS:,}.")
+        raise _refuse(ReportErrorCode.IMPORT_WORKBOOK_TOO_LARGE,
+                      f"The workbook holds {len(members):,} parts; a workbook the "
+                      f"import reads holds at most {MAX_MEMBERS:,}.")
     total = 0
     for member in members:
         if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or member.flag_bits & 0x1:
             raise not_a_workbook(f"part {member.filename} is encrypted or compressed in a way Excel never uses.")
         if member.file_size > MAX_PART_BYTES:
-            raise _refuse("import_workbook_too_large", f"Part {member.filename} expands to more than "
+            raise _refuse(ReportErrorCode.IMPORT_WORKBOOK_TOO_LARGE, f"Part {member.filename} expands to more than "
                                                        f"{_megabytes(MAX_PART_BYTES)}, the most one part may.")
         if member.file_size > RATIO_EXEMPT_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            raise _refuse("import_workbook_too_large", f"Part {member.filename} expands more than {MAX_RATIO} "
-                                                       "times: a real workbook never does.")
+            raise _refuse(ReportErrorCode.IMPORT_WORKBOOK_TOO_LARGE,
+                          f"Part {member.filename} expands more than {MAX_RATIO} "
+                          "times: a real workbook never does.")
         total += member.file_size
     if total > MAX_EXPANDED_BYTES:
-        raise _refuse("import_workbook_too_large", f"The workbook expands to more than "
+        raise _refuse(ReportErrorCode.IMPORT_WORKBOOK_TOO_LARGE, f"The workbook expands to more than "
                                                    f"{_megabytes(MAX_EXPANDED_BYTES)}, the most one import reads.")
 
 
@@ -353,8 +362,9 @@ class _SharedStrings(xml.sax.handler.ContentHandler):
         local = _local(name)
         if local == "si":
             if len(self.strings) >= MAX_SHARED_STRINGS:
-                raise _refuse("import_workbook_too_large", f"The workbook holds more than {MAX_SHARED_STRINGS:,} "
-                                                           "distinct texts.")
+                raise _refuse(ReportErrorCode.IMPORT_WORKBOOK_TOO_LARGE,
+                              f"The workbook holds more than {MAX_SHARED_STRINGS:,} "
+                              "distinct texts.")
             self.parts, self.length = [], 0
         elif local == "rPh":  # phonetic guides are not part of the text
             self.in_phonetic = True

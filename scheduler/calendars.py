@@ -26,7 +26,8 @@ from core.settings import get_settings
 from core.tables import User
 from register import services as register_services
 from register.employment import scoped_officer_ids
-from register.scope import sees_whole_organisation
+from register.scope import Scope
+from scheduler.errors import SchedulerErrorCode
 from scheduler.ical import CalendarOfficer, Publisher, build_calendar
 from scheduler.policy_store import load_catalogue
 from scheduler.rules import compute_compliance, compute_plan
@@ -50,11 +51,12 @@ async def _feed_name(actor: Principal, scope: FeedScope, scope_id: int) -> str:
     if scope is FeedScope.TEAM:
         team = await register_services.get_team(scope_id)
         if scope_id not in {t["id"] for t in await register_services.list_teams(actor)}:
-            raise Forbidden("out_of_scope", "That team is outside your scope.")
+            raise Forbidden(CoreErrorCode.OUT_OF_SCOPE, "That team is outside your scope.")
         return f"CSAS: {team['name']}"
     organisation = await register_services.get_organisation(actor, scope_id)
-    if not sees_whole_organisation(actor, organisation):
-        raise Forbidden("out_of_scope", "An employer's feed shows every officer there; ask for your team's feed.")
+    if not Scope.of(actor).allows_whole(organisation):
+        raise Forbidden(CoreErrorCode.OUT_OF_SCOPE,
+                        "An employer's feed shows every officer there; ask for your team's feed.")
     return f"CSAS: {organisation['name']}"
 
 
@@ -62,7 +64,7 @@ async def check_feed_scope(actor: Principal, scope: str, scope_id: int) -> FeedS
     """422 for an unknown scope, 403/404 unless the actor may see everything the feed would show."""
     allowed = ", ".join(s.value for s in FeedScope)
     raise_if_violations([] if scope in FeedScope.__members__.values() else [
-        Violation("invalid_choice", f"scope must be one of: {allowed}.", "scope")])
+        Violation(CoreErrorCode.INVALID_CHOICE, f"scope must be one of: {allowed}.", "scope")])
     feed_scope = FeedScope(scope)
     await _feed_name(actor, feed_scope, scope_id)
     return feed_scope
@@ -92,7 +94,8 @@ async def _creator_active(user_id: int | None) -> bool:
 async def _live_feed(token: str) -> dict[str, Any]:
     row = await CalendarFeed.select().where(CalendarFeed.token_hash == hash_token(token)).first()
     if row is None or row["revoked_at"] is not None or not await _creator_active(row["created_by_user_id"]):
-        raise NotFound("calendar_not_found", "No calendar feed with that token (it may have been revoked).")
+        raise NotFound(SchedulerErrorCode.CALENDAR_NOT_FOUND,
+                       "No calendar feed with that token (it may have been revoked).")
     return row
 
 
@@ -122,7 +125,8 @@ async def feed_ics(token: str, today: dt.date | None = None) -> bytes:
 async def revoke_feed(actor: Principal, token: str) -> None:
     feed = await _live_feed(token)
     if not actor.is_admin and feed["created_by_user_id"] != actor.user_id:
-        raise Forbidden("not_feed_owner", "Only whoever created a feed (or an administrator) can revoke it.")
+        raise Forbidden(SchedulerErrorCode.NOT_FEED_OWNER,
+                        "Only whoever created a feed (or an administrator) can revoke it.")
     async with write_transaction():
         await CalendarFeed.update({CalendarFeed.revoked_at: now_utc()}).where(CalendarFeed.id == feed["id"])
         await record_audit(actor, "calendar.revoke", "calendar_feed", feed["id"], {"revoked_at": None},
@@ -168,7 +172,7 @@ async def revoke_feed_by_id(actor: Principal, feed_id: int) -> None:
         feed = await CalendarFeed.select(CalendarFeed.id, CalendarFeed.revoked_at) \
             .where(CalendarFeed.id == feed_id).first()
         if feed is None:
-            raise NotFound("calendar_not_found", f"No calendar feed with id {feed_id}.")
+            raise NotFound(SchedulerErrorCode.CALENDAR_NOT_FOUND, f"No calendar feed with id {feed_id}.")
         if feed["revoked_at"] is not None:
             return
         revoked_at = now_utc()

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.clock import now_utc
 from core.errors import Conflict, CoreErrorCode, Violation, raise_if_violations
-from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from core.roles import Role
 from core.settings import get_settings
 from register.employment import scoped_officer_ids
@@ -19,7 +19,7 @@ from register.scope import require_role
 from scheduler import calendars, services
 from scheduler.delivery import delivery_limit, list_notifications
 from scheduler.jobs import background_delivery
-from scheduler.policy_store import policy_document, update_policy
+from scheduler.policy_store import load_policy, policy_document, update_policy
 from scheduler.schemas import (
     BindingRead,
     CalendarCreate,
@@ -41,19 +41,25 @@ FromDay = Annotated[dt.date | None, QueryParameter(name="from", description="Fir
 ToDay = Annotated[dt.date | None, QueryParameter(name="to", description="Last day of the window.")]
 
 
+WarningDays = Annotated[int | None, QueryParameter(
+    description="Days before an expiry a cell shows as expiring (default: the policy's warning_days).")]
+
+
+async def provide_warning_window(warning_days: WarningDays = None) -> int:
+    """The training matrix's warning window (training.controllers.WarningWindow): the request's warning_days,
+    else the stored policy's."""
+    return (await load_policy()).warning_days if warning_days is None else warning_days
+
+
 class ComplianceController(ApiController):
     tags = ["compliance"]
 
     @get("/api/officers/{officer_id:int}/compliance")
-    async def compliance(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
-                         as_of: AsOf = None) -> ComplianceRead:
-        day = as_of or today
+    async def compliance(self, principal: CurrentPrincipal, day: Day, officer_id: FromPath[int]) -> ComplianceRead:
         return ComplianceRead.of(await services.officer_compliance(principal, officer_id, day))
 
     @get("/api/officers/{officer_id:int}/plan")
-    async def plan(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int],
-                   as_of: AsOf = None) -> PlanRead:
-        day = as_of or today
+    async def plan(self, principal: CurrentPrincipal, day: Day, officer_id: FromPath[int]) -> PlanRead:
         steps = await services.officer_plan(principal, officer_id, day)
         return PlanRead(officer_id=officer_id, as_of=day, steps=[StepRead.of(s) for s in steps])
 
@@ -68,7 +74,7 @@ class ComplianceController(ApiController):
         start = from_ or today
         end = to or start + dt.timedelta(days=365)
         if end < start:
-            raise_if_violations([Violation("date_order", "to must not be before from.", "to")])
+            raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "to must not be before from.", "to")])
         rows = await services.forecast(principal, start, end, organisation_id, team_id)
         items = [ForecastItem(officer_id=r["officer_id"], name=r["name"], code=r["code"],
                               usable_until=r["usable_until"], binding=BindingRead.of(r["binding"]),

@@ -11,17 +11,19 @@ from typing import Any
 from core.audit import record_audit
 from core.cache import FingerprintCache
 from core.db import write_transaction
-from core.errors import Violation, raise_if_violations
+from core.errors import CoreErrorCode, Violation, raise_if_violations
 from core.roles import Principal
 from register import kit as register_kit
 from register import services as register_services
 from register.employment import traffic_power_codes
 from register.scope import require_installation_writer
+from scheduler.errors import SchedulerErrorCode
 from scheduler.outlook import CATALOGUE_STAMP_SQL
 from scheduler.policy import LeadTimes, Names, Policy
 from scheduler.tables import PolicySetting
 from training import services as training_services
 from vetting import services as vetting_services
+from vetting.errors import VettingErrorCode
 
 SCHEDULER_KEY = "scheduler"
 # The scheduler's own table among those whose rows feed every officer's judgement (with the domains'
@@ -111,7 +113,8 @@ async def policy_document() -> dict[str, Any]:
 
 def _check_days(name: str, value: Any) -> list[Violation]:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DAYS:
-        return [Violation("invalid_value", f"{name} must be a whole number of days from 0 to {MAX_DAYS}.", name)]
+        return [Violation(CoreErrorCode.INVALID_VALUE,
+                          f"{name} must be a whole number of days from 0 to {MAX_DAYS}.", name)]
     return []
 
 
@@ -121,17 +124,19 @@ def check_scheduler_changes(changes: dict[str, Any]) -> list[Violation]:
         if name in changes:
             out += _check_days(name, changes[name])
     if "manager_repeat_days" in changes and changes["manager_repeat_days"] == 0:
-        out.append(Violation("invalid_value", "manager_repeat_days must be at least 1.", "manager_repeat_days"))
+        out.append(Violation(CoreErrorCode.INVALID_VALUE,
+                             "manager_repeat_days must be at least 1.", "manager_repeat_days"))
     lead_names = {f.name for f in fields(LeadTimes)}
     for name, value in (changes.get("lead_times") or {}).items():
         if name not in lead_names:
-            out.append(Violation("unknown_field", f"Unknown lead time '{name}'.", f"lead_times.{name}"))
+            out.append(Violation(SchedulerErrorCode.UNKNOWN_FIELD,
+                                 f"Unknown lead time '{name}'.", f"lead_times.{name}"))
         else:
             out += _check_days(f"lead_times.{name}", value)
     if "officer_reminder_days" in changes:
         days = changes["officer_reminder_days"]
         if not isinstance(days, list):
-            out.append(Violation("invalid_value", "officer_reminder_days must be a list of days.",
+            out.append(Violation(CoreErrorCode.INVALID_VALUE, "officer_reminder_days must be a list of days.",
                                  "officer_reminder_days"))
         else:
             for value in days:
@@ -164,7 +169,8 @@ async def update_policy(actor: Principal, changes: dict[str, Any]) -> dict[str, 
         if "required_vetting_levels" in changes:
             wanted = set(changes["required_vetting_levels"] or [])
             known = {lv["code"] for lv in before["vetting_levels"]}
-            raise_if_violations([Violation("unknown_level", f"No vetting level '{c}'.", "required_vetting_levels")
+            raise_if_violations([Violation(VettingErrorCode.UNKNOWN_LEVEL,
+                                           f"No vetting level '{c}'.", "required_vetting_levels")
                                  for c in sorted(wanted - known)])
             for level in before["vetting_levels"]:
                 if level["accepted_for_csas"] != (level["code"] in wanted):

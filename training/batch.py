@@ -19,7 +19,7 @@ from core.errors import Violation, raise_if_violations
 from core.roles import Principal
 from register.errors import RegisterErrorCode
 from register.facts import employment_rows
-from register.scope import is_officer_visible, require_role
+from register.scope import Scope, require_role
 from training.errors import TrainingErrorCode
 from training.services import (
     RECORD_COLUMNS,
@@ -73,7 +73,7 @@ def _check(actor: Principal, today: dt.date, item: Completion, loaded: _Loaded) 
     if officer is None:
         out.append(Violation(RegisterErrorCode.OFFICER_NOT_FOUND, f"No officer with id {item.officer_id}.",
                              "officer_id"))
-    elif not is_officer_visible(actor, officer):
+    elif not Scope.of(actor).allows(officer):
         out.append(Violation(RegisterErrorCode.OUT_OF_SCOPE, "That officer is outside your scope.", "officer_id"))
     module = loaded.modules.get(item.module_code)
     if module is None:

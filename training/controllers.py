@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import get, patch, post, put
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from training import services
-from training.rules import DEFAULT_WARNING_DAYS, BookingStatus
+from training.rules import BookingStatus
 from training.schemas import (
     BookingAttend,
     BookingCancel,
@@ -63,15 +64,14 @@ class RecordController(ApiController):
     async def list(
         self,
         principal: CurrentPrincipal,
-        today: Today,
+        day: Day,
         officer_id: FromQuery[int | None] = None,
         module_code: FromQuery[str | None] = None,
-        as_of: AsOf = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[RecordRead]:
         rows, total = await services.list_records(
-            principal, as_of=as_of or today, officer_id=officer_id, module_code=module_code, limit=limit,
+            principal, as_of=day, officer_id=officer_id, module_code=module_code, limit=limit,
             offset=offset,
         )
         return Page(items=[RecordRead.of(r) for r in rows], total=total)
@@ -144,6 +144,12 @@ class PrerequisiteController(ApiController):
         return Page(items=[Prerequisite(**r) for r in rows], total=len(rows))
 
 
+# The matrix's warning window in days: the request's warning_days, else the scheduler policy's warning_days. The
+# policy is the scheduler's and training may not import it (design.md), so app.py provides this dependency
+# (scheduler.controllers.provide_warning_window), query parameter included.
+WarningWindow = NamedDependency[int]
+
+
 class MatrixController(ApiController):
     path = "/api/training/matrix"
     tags = ["training"]
@@ -152,14 +158,13 @@ class MatrixController(ApiController):
     async def get(
         self,
         principal: CurrentPrincipal,
-        today: Today,
+        day: Day,
+        warning_window: WarningWindow,
         team_id: FromQuery[int | None] = None,
         organisation_id: FromQuery[int | None] = None,
-        as_of: AsOf = None,
-        warning_days: FromQuery[int] = DEFAULT_WARNING_DAYS,
     ) -> MatrixRead:
-        matrix = await services.training_matrix(principal, as_of=as_of or today, team_id=team_id,
-                                                organisation_id=organisation_id, warning_days=warning_days)
+        matrix = await services.training_matrix(principal, as_of=day, team_id=team_id,
+                                                organisation_id=organisation_id, warning_days=warning_window)
         return MatrixRead.of(matrix)
 
 

@@ -18,5 +18,4 @@ class TrainingErrorCode(StrEnum):
     MATRIX_SCOPE_REQUIRED = "matrix_scope_required"
     INVALID_WARNING_DAYS = "invalid_warning_days"
     TRAINING_REQUIRED = "training_required"
-    ROLE_NOT_ALLOWED = "role_not_allowed"
     OUT_OF_SCOPE = "out_of_scope"

@@ -12,12 +12,11 @@ from enum import StrEnum
 
 from core.dates import add_months
 from core.dates import is_in_date as dates_in_date
-from core.errors import Violation
+from core.errors import CoreErrorCode, Violation
 from training.errors import TrainingErrorCode
 
 MAX_VALIDITY_MONTHS = 600
 MAX_WARNING_DAYS = 3660
-DEFAULT_WARNING_DAYS = 90  # the matrix's warning window until the scheduler's policy owns it (domain.md §8)
 
 
 class TrainingResult(StrEnum):
@@ -109,7 +108,7 @@ def check_record(
                                 (qualification_title, "qualification_title", 300),
                                 (override_reason, "expiry_override_reason", 500)):
         if len(value) > limit:
-            out.append(Violation("too_long", f"{field} must be at most {limit} characters.", field))
+            out.append(Violation(CoreErrorCode.TOO_LONG, f"{field} must be at most {limit} characters.", field))
     return out
 
 
@@ -138,7 +137,7 @@ def is_in_date(record: RecordFact | None, as_of: dt.date) -> bool:
 
 
 def compute_cell_state(
-    record: RecordFact | None, as_of: dt.date, warning_days: int = DEFAULT_WARNING_DAYS
+    record: RecordFact | None, as_of: dt.date, warning_days: int
 ) -> CellState:
     """The matrix cell for the counting record: missing (no pass), expired (as_of on/after expires_on),
     expiring (in date and expires_on within warning_days of as_of: expires_on - as_of <= warning_days),
@@ -155,9 +154,9 @@ def compute_cell_state(
 def check_booking(starts_on: dt.date | None, provider: str) -> list[Violation]:
     out: list[Violation] = []
     if starts_on is None:
-        out.append(Violation("required", "starts_on is required.", "starts_on"))
+        out.append(Violation(CoreErrorCode.REQUIRED, "starts_on is required.", "starts_on"))
     if len(provider) > 200:
-        out.append(Violation("too_long", "provider must be at most 200 characters.", "provider"))
+        out.append(Violation(CoreErrorCode.TOO_LONG, "provider must be at most 200 characters.", "provider"))
     return out
 
 

@@ -12,16 +12,15 @@ from typing import Any
 
 from core.audit import record_audit
 from core.db import all_of, is_unique_violation, write_transaction
-from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
+from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
 from core.tables import AuditEvent
 from register import services as register_services
-from register.scope import officer_filter, require_installation_writer, require_role
+from register.scope import Scope, require_installation_writer, require_role
 from register.tables import KitType
 from training.errors import TrainingErrorCode
 from training.facts import record_fact, record_facts
 from training.rules import (
-    DEFAULT_WARNING_DAYS,
     BookingStatus,
     CellState,
     check_attendance,
@@ -266,7 +265,7 @@ async def list_records(
     if officer_id is not None:
         await register_services.get_officer(actor, officer_id)
     where = all_of(
-        officer_filter(actor, TrainingRecord.officer),
+        Scope.of(actor).where(TrainingRecord.officer),
         TrainingRecord.officer == officer_id if officer_id is not None else None,
         TrainingRecord.module.code == module_code if module_code else None,
     )
@@ -352,9 +351,9 @@ async def list_bookings(
         await register_services.get_officer(actor, officer_id)
     if status is not None and status not in BookingStatus.__members__.values():
         allowed = ", ".join(s.value for s in BookingStatus)
-        raise_if_violations([Violation("invalid_choice", f"status must be one of: {allowed}.", "status")])
+        raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE, f"status must be one of: {allowed}.", "status")])
     where = all_of(
-        officer_filter(actor, TrainingBooking.officer),
+        Scope.of(actor).where(TrainingBooking.officer),
         TrainingBooking.officer == officer_id if officer_id is not None else None,
         TrainingBooking.status == status if status is not None else None,
     )
@@ -429,7 +428,7 @@ async def attend_booking(
 async def cancel_booking(actor: Principal, booking_id: int, *, on: dt.date, reason: str = "") -> dict[str, Any]:
     booking = await _booking_for_change(actor, booking_id, "cancelled")
     if len(reason) > 500:
-        raise_if_violations([Violation("too_long", "reason must be at most 500 characters.", "reason")])
+        raise_if_violations([Violation(CoreErrorCode.TOO_LONG, "reason must be at most 500 characters.", "reason")])
     async with write_transaction():
         after = await _set_booking_status(actor, booking, BookingStatus.CANCELLED, on, reason.strip(), "cancelled")
         await record_audit(actor, "training_booking.cancel", "training_booking", booking_id, booking, after)
@@ -513,9 +512,10 @@ async def training_matrix(
     as_of: dt.date,
     team_id: int | None = None,
     organisation_id: int | None = None,
-    warning_days: int = DEFAULT_WARNING_DAYS,
+    warning_days: int,
 ) -> dict[str, Any]:
-    """Officers (serving on as_of, in the caller's scope) x modules: each cell's state and expiry as of as_of."""
+    """Officers (serving on as_of, in the caller's scope) x modules: each cell's state and expiry as of as_of; a
+    pass expiring within warning_days (the scheduler's policy, which callers outside training read) is expiring."""
     raise_if_violations(check_warning_days(warning_days))
     officers = await _matrix_officers(actor, team_id, organisation_id, as_of)
     modules = [m["code"] for m in await list_modules()]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.http import ApiController, AsOf, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from vetting import services
 from vetting.rules import EXPIRED, OPEN, Status
 from vetting.schemas import (
@@ -67,15 +67,13 @@ class ApplicationController(ApiController):
     async def list(
         self,
         principal: CurrentPrincipal,
-        today: Today,
+        day: Day,
         officer_id: FromQuery[int | None] = None,
         status: ShownStatusFilter = None,
         organisation_id: FromQuery[int | None] = None,
-        as_of: AsOf = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[ApplicationRead]:
-        day = as_of or today
         rows, total = await services.list_applications(
             principal, as_of=day, officer_id=officer_id, status=status, organisation_id=organisation_id,
             limit=limit, offset=offset,
@@ -84,7 +82,7 @@ class ApplicationController(ApiController):
 
     @get("/{application_id:int}")
     async def get(
-        self, principal: CurrentPrincipal, today: Today, application_id: FromPath[int], as_of: AsOf = None
+        self, principal: CurrentPrincipal, day: Day, application_id: FromPath[int]
     ) -> ApplicationDetail:
         row, events, notes_visible = await services.get_application(principal, application_id)
         timeline = [
@@ -92,7 +90,7 @@ class ApplicationController(ApiController):
                              created_at=e["created_at"], **({"note": e["note"]} if notes_visible else {}))
             for e in events
         ]
-        return ApplicationDetail(application=_read(row, as_of or today), events=timeline,
+        return ApplicationDetail(application=_read(row, day), events=timeline,
                                  notes_visible=notes_visible)
 
     @post("/{application_id:int}/events")
@@ -115,14 +113,12 @@ class QueueController(ApiController):
     async def list(
         self,
         principal: CurrentPrincipal,
-        today: Today,
+        day: Day,
         status: OpenStatusFilter = None,
         organisation_id: FromQuery[int | None] = None,
-        as_of: AsOf = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[QueueItem]:
-        day = as_of or today
         rows, total = await services.vetting_queue(
             principal, as_of=day, status=status, organisation_id=organisation_id, limit=limit, offset=offset,
         )

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from core.dates import add_months
-from core.errors import Violation
+from core.errors import CoreErrorCode, Violation
 from vetting.errors import VettingErrorCode
 
 # domain.md §3: appeal within 14 days of the refusal. §5/§3: annual review every 12 months.
@@ -77,7 +77,7 @@ def parse_status(value: str, field: str = "status", allow_expired: bool = False)
     allowed = READ_STATUSES if allow_expired else tuple(s.value for s in Status)
     if value in allowed:
         return []
-    return [Violation("invalid_choice", f"{field} must be one of: {', '.join(allowed)}.", field)]
+    return [Violation(CoreErrorCode.INVALID_CHOICE, f"{field} must be one of: {', '.join(allowed)}.", field)]
 
 
 def check_transition(
@@ -142,26 +142,29 @@ def check_event_fields(
 ) -> list[Violation]:
     out: list[Violation] = []
     if expires_on is not None and target not in GRANTS:
-        out.append(Violation("not_a_grant", "expires_on is given only with granted or overturned.", "expires_on"))
+        out.append(Violation(VettingErrorCode.NOT_A_GRANT,
+                             "expires_on is given only with granted or overturned.", "expires_on"))
     elif expires_on is not None and expires_on <= on:
-        out.append(Violation("date_order", "expires_on must be after the grant date.", "expires_on"))
+        out.append(Violation(CoreErrorCode.DATE_ORDER, "expires_on must be after the grant date.", "expires_on"))
     elif expires_on is not None and expires_on != computed_expiry and not (override_reason or "").strip():
-        out.append(Violation("override_reason_required",
+        out.append(Violation(VettingErrorCode.OVERRIDE_REASON_REQUIRED,
                              f"expires_on differs from the computed {computed_expiry}: give expiry_override_reason.",
                              "expiry_override_reason"))
     if override_reason is not None and len(override_reason) > MAX_REASON_LENGTH:
-        out.append(Violation("too_long", f"At most {MAX_REASON_LENGTH} characters.", "expiry_override_reason"))
+        out.append(Violation(CoreErrorCode.TOO_LONG,
+                             f"At most {MAX_REASON_LENGTH} characters.", "expiry_override_reason"))
     if note is not None and len(note) > MAX_NOTE_LENGTH:
-        out.append(Violation("too_long", f"At most {MAX_NOTE_LENGTH} characters.", "note"))
+        out.append(Violation(CoreErrorCode.TOO_LONG, f"At most {MAX_NOTE_LENGTH} characters.", "note"))
     if force_reference is not None and (not force_reference.strip() or len(force_reference) > MAX_REFERENCE_LENGTH):
-        out.append(Violation("invalid_value", f"1 to {MAX_REFERENCE_LENGTH} characters.", "force_reference"))
+        out.append(Violation(CoreErrorCode.INVALID_VALUE,
+                             f"1 to {MAX_REFERENCE_LENGTH} characters.", "force_reference"))
     return out
 
 
 def check_not_future(day: dt.date, today: dt.date | None, field: str) -> list[Violation]:
     """Events record what happened: none is dated after today (when today is known)."""
     if today is not None and day > today:
-        return [Violation("future_date", f"{field} cannot be after today ({today}).", field)]
+        return [Violation(VettingErrorCode.FUTURE_DATE, f"{field} cannot be after today ({today}).", field)]
     return []
 
 
@@ -171,15 +174,15 @@ def check_imported_clearance(requested_on: dt.date | None, granted_on: dt.date |
     Either day may be missing (unreadable in the sheet): what can be checked is."""
     out: list[Violation] = []
     if requested_on and granted_on and granted_on < requested_on:
-        out.append(Violation("date_order", "granted_on cannot be before requested_on.", "granted_on"))
+        out.append(Violation(CoreErrorCode.DATE_ORDER, "granted_on cannot be before requested_on.", "granted_on"))
     if granted_on and granted_on > today:
-        out.append(Violation("future_date", "granted_on cannot be in the future.", "granted_on"))
+        out.append(Violation(VettingErrorCode.FUTURE_DATE, "granted_on cannot be in the future.", "granted_on"))
     return out
 
 
 def check_level_update(renewal_months: int | None) -> list[Violation]:
     if renewal_months is not None and not 1 <= renewal_months <= 240:
-        return [Violation("out_of_range", "renewal_months must be between 1 and 240.", "renewal_months")]
+        return [Violation(VettingErrorCode.OUT_OF_RANGE, "renewal_months must be between 1 and 240.", "renewal_months")]
     return []
 
 
@@ -190,25 +193,25 @@ def check_declaration(
     cats = list(categories)
     if kind not in DeclarationKind.__members__.values():
         allowed = ", ".join(k.value for k in DeclarationKind)
-        out.append(Violation("invalid_choice", f"kind must be one of: {allowed}.", "kind"))
+        out.append(Violation(CoreErrorCode.INVALID_CHOICE, f"kind must be one of: {allowed}.", "kind"))
     unknown = [c for c in cats if c not in DECLARATION_CATEGORIES]
     if unknown:
-        out.append(Violation("invalid_choice",
+        out.append(Violation(CoreErrorCode.INVALID_CHOICE,
                              f"categories must be among: {', '.join(DECLARATION_CATEGORIES)}.", "categories"))
     elif len(set(cats)) != len(cats):
-        out.append(Violation("duplicate", "A category is listed twice.", "categories"))
+        out.append(Violation(CoreErrorCode.DUPLICATE, "A category is listed twice.", "categories"))
     if kind == DeclarationKind.CHANGE_OF_CIRCUMSTANCES and not cats:
-        out.append(Violation("required", "Name at least one category that changed.", "categories"))
+        out.append(Violation(CoreErrorCode.REQUIRED, "Name at least one category that changed.", "categories"))
     if made_on > today:
-        out.append(Violation("future_date", "made_on cannot be in the future.", "made_on"))
+        out.append(Violation(VettingErrorCode.FUTURE_DATE, "made_on cannot be in the future.", "made_on"))
     return out
 
 
 def check_acknowledgement(made_on: dt.date, on: dt.date, today: dt.date) -> list[Violation]:
     if on < made_on:
-        return [Violation("date_order", "on cannot be before the declaration was made.", "on")]
+        return [Violation(CoreErrorCode.DATE_ORDER, "on cannot be before the declaration was made.", "on")]
     if on > today:
-        return [Violation("future_date", "on cannot be in the future.", "on")]
+        return [Violation(VettingErrorCode.FUTURE_DATE, "on cannot be in the future.", "on")]
     return []
 
 

@@ -13,9 +13,9 @@ from typing import Any, cast
 
 from core.audit import record_audit
 from core.db import all_of, write_transaction
-from core.errors import Conflict, NotFound, Violation, raise_if_violations
+from core.errors import Conflict, CoreErrorCode, NotFound, Violation, raise_if_violations
 from core.roles import Principal, Role
-from register.scope import officer_filter, require_installation_writer, require_role
+from register.scope import Scope, require_installation_writer, require_role
 from register.services import get_officer
 from vetting import rules
 from vetting.errors import VettingErrorCode
@@ -131,14 +131,16 @@ async def create_application(
     violations: list[Violation] = []
     level = await _load_level(level_code)
     if level is None:
-        violations.append(Violation("unknown_level", f"No vetting level with code '{level_code}'.", "level_code"))
+        violations.append(Violation(VettingErrorCode.UNKNOWN_LEVEL,
+                                    f"No vetting level with code '{level_code}'.", "level_code"))
     if requested_on > today:
-        violations.append(Violation("future_date", "requested_on cannot be in the future.", "requested_on"))
+        violations.append(Violation(VettingErrorCode.FUTURE_DATE,
+                                    "requested_on cannot be in the future.", "requested_on"))
     if renews_application_id is not None:
         renewed = await VettingApplication.select(VettingApplication.officer, VettingApplication.status) \
             .where(VettingApplication.id == renews_application_id).first()
         if renewed is None or renewed["officer"] != officer_id or renewed["status"] not in GRANTS:
-            violations.append(Violation("not_a_clearance",
+            violations.append(Violation(VettingErrorCode.NOT_A_CLEARANCE,
                                         "renews_application_id must be a granted application of the same officer.",
                                         "renews_application_id"))
     raise_if_violations(violations)
@@ -182,7 +184,7 @@ async def list_applications(
     if status is not None:
         raise_if_violations(rules.parse_status(status, allow_expired=True))
     where = all_of(
-        officer_filter(actor, VettingApplication.officer),
+        Scope.of(actor).where(VettingApplication.officer),
         VettingApplication.officer == officer_id if officer_id is not None else None,
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
         _status_clause(status, as_of) if status is not None else None,
@@ -307,11 +309,12 @@ async def vetting_queue(
     statuses: list[str] = sorted(s.value for s in OPEN)
     if status is not None:
         if status not in OPEN:
-            raise_if_violations([Violation("invalid_choice", f"status must be one of: {', '.join(statuses)}.",
+            raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE,
+                                           f"status must be one of: {', '.join(statuses)}.",
                                            "status")])
         statuses = [status]
     where = all_of(
-        officer_filter(actor, VettingApplication.officer),
+        Scope.of(actor).where(VettingApplication.officer),
         VettingApplication.status.is_in(statuses),
         VettingApplication.requested_on <= as_of,
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
@@ -373,7 +376,7 @@ async def list_declarations(
     """Declarations in scope for vetting staff, hr and the officer; coordinators and managers see none."""
     require_role(actor, Role.OFFICER, Role.HR, Role.VETTING_OFFICER, action="see declarations")
     where = all_of(
-        officer_filter(actor, Declaration.officer),
+        Scope.of(actor).where(Declaration.officer),
         Declaration.officer == officer_id if officer_id is not None else None,
         None if acknowledged is None else (
             Declaration.acknowledged_on.is_not_null() if acknowledged else Declaration.acknowledged_on.is_null()),

@@ -89,3 +89,26 @@ async def test_what_the_document_says_the_server_does(client: AsyncClient, world
     bad_status = await client.get("/api/officers?status=retired", headers=admin)
     assert bad_status.status_code == 422
     assert (await client.get("/api/officers", headers={})).status_code == 401
+
+
+# Every read that can be asked "as of" another day (core.http.Day, provide_day).
+AS_OF_ROUTES = [
+    "/api/officers/{officer_id}/compliance", "/api/officers/{officer_id}/plan", "/api/training/records",
+    "/api/training/matrix", "/api/vetting/applications", "/api/vetting/applications/{application_id}",
+    "/api/vetting/queue", "/api/officers/{officer_id}/record.pdf", "/api/officers/{officer_id}/card.pdf",
+    "/api/reports/compliance-pack.pdf", "/api/charts/{name}",
+]
+
+
+@pytest.mark.parametrize("path", AS_OF_ROUTES)
+async def test_as_of_is_documented_and_guarded_on_every_route_taking_a_day(
+    client: AsyncClient, world: World, document: dict[str, Any], path: str
+) -> None:
+    """as_of is a query parameter of the Day dependency, not of the handlers: the document still shows it (an
+    optional date), and the input guard still refuses a day outside the register's range before the handler."""
+    (as_of,) = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "as_of"]
+    assert (as_of["in"], as_of["required"]) == ("query", False)
+    assert {"type": "string", "format": "date"} in as_of["schema"].get("oneOf", [as_of["schema"]])
+    url = path.format(officer_id=world.officers["A1a-1"], application_id=1, name="expiry-cliff.png")
+    answer = await client.get(url, params={"as_of": "1899-12-31"}, headers=world.auth("admin"))
+    assert answer.status_code == 422 and answer.json()["violations"][0]["code"] == "date_out_of_range", answer.text

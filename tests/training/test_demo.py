@@ -4,6 +4,7 @@ import datetime as dt
 
 from core.roles import Principal
 from register import demo as register_demo
+from scheduler.policy import Policy
 from training import demo as training_demo
 from training.facts import record_facts, training_facts
 from training.rules import CellState, compute_cell_state, counting_record, is_in_date
@@ -33,7 +34,7 @@ async def test_demo_training_histories() -> None:
         assert core.expires_on is not None and 60 <= (core.expires_on - TODAY).days <= 100
         assert core.bookings == ()
     # Elsewhere: CSAS courses in date, and a realistic mix of expired and expiring modules.
-    states = [compute_cell_state(counting_record(records[o], code, TODAY), TODAY)
+    states = [compute_cell_state(counting_record(records[o], code, TODAY), TODAY, Policy().warning_days)
               for o in everyone for code in ("PERSONAL_SAFETY", "SAFEGUARDING", "PENALTY_NOTICES", "FIRST_AID")]
     assert states.count(CellState.EXPIRED) >= 3 and states.count(CellState.EXPIRING) >= 3
     others = [o for b, ids in people.officer_ids.items() if b != people.lapse_borough for o in ids]

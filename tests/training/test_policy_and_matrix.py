@@ -258,3 +258,16 @@ async def test_training_facts(client: AsyncClient, world: World) -> None:
     assert [(b.starts_on, b.recorded_on) for b in aid.bookings] == [(D(2026, 5, 1), D(2026, 5, 1))]  # refresher
     later = await training_facts([world.officers["A1a-1"]], D(2026, 6, 1))
     assert later[world.officers["A1a-1"]]["RADIO"].record_id == newer_radio
+
+
+async def test_matrix_warning_window_defaults_to_the_policy(client: AsyncClient, world: World) -> None:
+    """Without warning_days the window is the scheduler policy's warning_days (90 until changed), so the matrix
+    and the reminders call the same pass 'expiring'."""
+    await add(world, "A1a-1", "FIRST_AID", D(2023, 6, 1))  # expires 2026-06-01, 61 days after 2026-04-01
+    query = f"team_id={world.teams['A1a']}&as_of=2026-04-01"
+    assert (await matrix(client, world, query)).json()["rows"][0]["cells"]["FIRST_AID"]["state"] == "expiring"
+    changed = await client.put("/api/policy", json={"warning_days": 30}, headers=world.auth("admin"))
+    assert changed.status_code == 200, changed.text
+    assert (await matrix(client, world, query)).json()["rows"][0]["cells"]["FIRST_AID"]["state"] == "in_date"
+    widened = await matrix(client, world, query + "&warning_days=90")
+    assert widened.json()["rows"][0]["cells"]["FIRST_AID"]["state"] == "expiring"

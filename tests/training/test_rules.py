@@ -20,6 +20,8 @@ from training.rules import (
     resolve_expiry,
 )
 
+WARNING_DAYS = 90  # the scheduler policy's default warning window (domain.md §8)
+
 D = dt.date
 
 
@@ -111,7 +113,7 @@ def test_newest_pass_counts_and_a_later_fail_does_not_remove_it() -> None:
 def test_referred_confers_nothing() -> None:
     records = [rec(1, D(2024, 1, 10), "referred")]
     assert counting_record(records, "FIRST_AID", D(2025, 1, 1)) is None
-    assert compute_cell_state(None, D(2025, 1, 1)) is CellState.MISSING
+    assert compute_cell_state(None, D(2025, 1, 1), WARNING_DAYS) is CellState.MISSING
 
 
 def test_records_after_as_of_do_not_count() -> None:
@@ -142,8 +144,9 @@ def test_is_in_date_around_expiry(as_of: dt.date, in_date: bool) -> None:
 
 
 def test_never_expiring_pass_stays_in_date() -> None:
-    assert is_in_date(rec(1, D(2010, 1, 10), code="RADIO", months=None), D(2099, 1, 1))
-    assert compute_cell_state(rec(1, D(2010, 1, 10), code="RADIO", months=None), D(2099, 1, 1)) is CellState.IN_DATE
+    radio = rec(1, D(2010, 1, 10), code="RADIO", months=None)
+    assert is_in_date(radio, D(2099, 1, 1))
+    assert compute_cell_state(radio, D(2099, 1, 1), WARNING_DAYS) is CellState.IN_DATE
 
 
 EXPIRES = D(2027, 1, 10)  # rec(1, D(2024, 1, 10)) expires on this day
