@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 
 import click
 
+from core.access import Principal, Role
 from core.db import long_work
 from core.errors import DomainError
 from core.lifecycle import close_database, open_database
-from core.roles import Principal, Role
 
 T = TypeVar("T")
 CLI_ACTOR = Principal.system("cli")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.access import Principal, Role
 from core.clock import business_today
 from core.db import long_running
-from core.roles import Principal, Role
 from core.settings import get_settings
 from register import demo as register_demo
 from register import services as register_services

@@ -15,10 +15,10 @@ from litestar.response import Redirect, Template
 from litestar.types import ExceptionHandlersMap
 
 from admin_ui.templating import long_date
+from core.access import Principal
 from core.dates import in_range, out_of_range_message
 from core.errors import DomainError
 from core.http import classify_unhandled
-from core.roles import Principal
 
 
 @dataclass

@@ -13,16 +13,15 @@ from litestar.params import FromPath, FromQuery
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from admin_ui.templating import ROLE_LABELS
+from core.access import Principal, Role, require_role
 from core.errors import CoreErrorCode, Forbidden
 from core.http import CurrentPrincipal
-from core.roles import Principal, Role
 from core.services import list_users, set_user_active
 from register.kit import list_kit_types
 from register.scope import (
     INSTALLATION_WIDE,
     may_change_installation_settings,
     require_installation_writer,
-    require_role,
 )
 from register.services import create_user, list_forces, list_organisations, list_powers, list_teams
 from scheduler.delivery import list_notifications

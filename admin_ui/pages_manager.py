@@ -12,9 +12,9 @@ from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
+from core.access import Principal
 from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
-from core.roles import Principal
 from register import kit, kit_rules
 from register.services import get_officer, list_officers, list_teams
 from scheduler.policy_store import load_policy

@@ -10,9 +10,9 @@ from litestar.params import FromPath
 
 from admin_ui.errors import AdminErrorCode
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from core.access import Principal, Role
 from core.errors import Forbidden
 from core.http import CurrentPrincipal, Today
-from core.roles import Principal, Role
 from register.record import officer_record
 from register.services import get_officer, record_leaving
 from scheduler import calendars

@@ -10,8 +10,8 @@ from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
+from core.access import Role
 from core.http import CurrentPrincipal, Today
-from core.roles import Role
 from register.services import get_officer
 from vetting.rules import Status
 from vetting.services import (

@@ -119,9 +119,9 @@ async def _raw_rows(organisation_id: int | None) -> None:
 async def build(run: Run, officers: int, forecast: bool) -> dict[str, Any]:
     """Migrates, generates the force, creates the coordinator's API token; measures the forecast."""
     from bootstrap import migrate, wire
+    from core.access import Principal
     from core.clock import business_today
     from core.lifecycle import close_database, open_database
-    from core.roles import Principal
     from core.services import create_token, principal_for_bearer
 
     wire()
@@ -249,9 +249,9 @@ def http_figures(run: Run, seconds: int) -> None:
 
 async def report_figures(run: Run, force: Any, import_rows: int) -> None:
     from bootstrap import wire
+    from core.access import Principal
     from core.clock import business_today
     from core.lifecycle import close_database, open_database
-    from core.roles import Principal
     from reports import data, imports
     from reports.pdf import compliance_pack, officer_record
 

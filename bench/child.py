@@ -58,9 +58,9 @@ async def raw_read() -> float:
 
 async def main() -> dict[str, Any]:
     from bootstrap import wire
+    from core.access import Principal
     from core.clock import business_today
     from core.lifecycle import close_database, open_database
-    from core.roles import Principal
     from scheduler.services import compliance_for
     from scheduler.sweep import run_sweep
 

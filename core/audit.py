@@ -7,7 +7,7 @@ import decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from core.roles import Principal
+from core.access import Principal
 from core.tables import AuditEvent
 
 

@@ -38,6 +38,7 @@ from litestar.openapi.spec import (
 from litestar.params import QueryParameter
 from litestar.utils.signature import ParsedSignature
 
+from core.access import Principal
 from core.clock import business_today
 from core.db import is_integrity_error, is_unique_violation
 from core.errors import (
@@ -54,7 +55,6 @@ from core.errors import (
     raise_if_days_out_of_range,
 )
 from core.lifecycle import is_database_unavailable
-from core.roles import Principal
 from core.schemas import ProblemDetails
 from core.services import principal_for_bearer, principal_for_session
 

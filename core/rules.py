@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from core.access import Role
 from core.errors import CoreErrorCode, Violation
-from core.roles import Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,150}$")

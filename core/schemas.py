@@ -5,8 +5,8 @@ from typing import Annotated, TypeVar
 
 import msgspec
 
+from core.access import Role
 from core.errors import raise_if_days_out_of_range
-from core.roles import Role
 from core.rules import MIN_PASSWORD_LENGTH
 
 T = TypeVar("T")

@@ -8,6 +8,7 @@ import json
 import math
 from typing import Any
 
+from core.access import Principal, Role
 from core.audit import record_audit
 from core.cache import UnchangedDatabaseMemo
 from core.clock import now_utc
@@ -21,7 +22,6 @@ from core.errors import (
     TooManyRequests,
     raise_if_violations,
 )
-from core.roles import Principal, Role
 from core.rules import check_email, check_password, check_role_scope, check_username
 from core.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
 from core.tables import ApiToken, SignInAttempt, User, UserSession

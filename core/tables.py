@@ -12,7 +12,7 @@ class User(Table, tablename="app_user"):
     username = Varchar(length=150, unique=True, null=False)
     email = Varchar(length=254, null=False, default="")
     password_hash = Varchar(length=255, null=False, default="")
-    role = Varchar(length=32, null=False, default="officer", help_text="One of core.roles.Role.")
+    role = Varchar(length=32, null=False, default="officer", help_text="One of core.access.Role.")
     # Scope references point into register's tables; core sits below register so they are plain integers,
     # checked by register.services when a user is created.
     force_id = Integer(null=True, default=None, help_text="Scope for csas_coordinator and vetting_officer.")

@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.db import write_transaction
 from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
-from core.roles import Principal, Role
 from register import kit
 from register.accreditation_rules import (
     STATE_EVENTS,
@@ -34,7 +34,7 @@ from register.accreditation_rules import (
 )
 from register.errors import RegisterErrorCode
 from register.facts import is_accreditation_in_force, is_power_in_force
-from register.scope import Scope, require_role
+from register.scope import Scope
 from register.services import get_officer
 from register.tables import Accreditation, AccreditationEvent, DesignatedPower, Force, Power
 

@@ -5,9 +5,9 @@ from typing import Annotated
 from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from core.access import Role
 from core.errors import CoreErrorCode, Violation, raise_if_violations
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
-from core.roles import Role
 from core.schemas import UserRead
 from core.services import list_users, set_user_active
 from register import services

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from core.access import Principal
 from core.dates import add_months, add_years
-from core.roles import Principal
 from register import accreditations, kit, services
 
 BOROUGHS = ("Reigate and Banstead", "Spelthorne", "Elmbridge", "Waverley", "Guildford")

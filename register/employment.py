@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.access import Principal
 from core.db import select_rows
 from core.errors import NotFound
-from core.roles import Principal
 from register.errors import RegisterErrorCode
 from register.facts import EMPLOYMENT_SQL
 from register.officer_list import officer_conditions

@@ -11,10 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.db import is_unique_violation, select_rows, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
-from core.roles import Principal, Role
 from register import hooks
 from register.accreditation_rules import AccreditationDates, suspension_periods
 from register.errors import RegisterErrorCode
@@ -27,7 +27,7 @@ from register.kit_rules import (
     compute_next_inspection,
     needs_replacement,
 )
-from register.scope import Scope, require_role
+from register.scope import Scope
 from register.services import get_officer
 from register.tables import (
     Accreditation,

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.access import Principal
 from core.batch import Applied, Outcome, apply_all
 from core.db import EVERYTHING
-from core.roles import Principal
 from register import kit
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.access import Principal
 from core.cache import UnchangedDatabaseMemo
 from core.db import is_sqlite, select_rows
 from core.errors import CoreErrorCode, NotFound, Violation, raise_if_violations
-from core.roles import Principal
 from register.errors import RegisterErrorCode
 from register.rules import OfficerStatus
 from register.scope import Scope, require_officer_visible

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.roles import Principal, Role
+from core.access import Principal, Role, require_role
 from register import accreditations, kit
-from register.scope import require_role
 from register.services import get_officer, officer_status
 
 # Vetting staff read officers' records too (issue 7: they work from them); they change only vetting.

@@ -5,7 +5,7 @@ from typing import Any
 
 import msgspec
 
-from core.roles import Role
+from core.access import Role
 from core.schemas import Body, IdList, Password, Text
 from register.rules import OfficerStatus, OrganisationKind
 

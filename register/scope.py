@@ -14,9 +14,9 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
+from core.access import Principal, Role, require_role
 from core.db import any_id, ids_argument
-from core.errors import CoreErrorCode, Forbidden
-from core.roles import Principal, Role
+from core.errors import Forbidden
 from register.errors import RegisterErrorCode
 from register.tables import Force, Officer, Organisation, Team
 
@@ -126,11 +126,6 @@ def _column(target: Any, reach: Reach) -> Any:
     return {Reach.FORCE: officer.organisation.force, Reach.ORGANISATION: officer.organisation,
             Reach.TEAMS: officer.team, Reach.SELF: Officer.id if target is Officer else target}[reach]
 
-
-def require_role(principal: Principal, *roles: Role, action: str) -> None:
-    """Refuses (403 role_not_allowed) a principal whose role is none of `roles`; an administrator may do anything."""
-    if not principal.is_admin and principal.role not in roles:
-        raise Forbidden(CoreErrorCode.ROLE_NOT_ALLOWED, f"Your role ({principal.role.value}) cannot {action}.")
 
 
 # Settings every force shares (the policy, vetting levels, training validity, power prerequisites) are for

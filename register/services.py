@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
-from core.roles import Principal, Role
 from core.services import create_user as core_create_user
 from register.errors import RegisterErrorCode
 from register.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
@@ -25,7 +25,7 @@ from register.rules import (
     check_organisation,
     compute_officer_status,
 )
-from register.scope import Scope, require_role
+from register.scope import Scope
 from register.tables import Force, Officer, Organisation, Power, Team
 
 

@@ -8,14 +8,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
+from core.access import Principal, Role, require_role
 from core.dates import add_months
 from core.db import EVERYTHING
-from core.roles import Principal, Role
 from register import accreditations as register_accreditations
 from register import services as register_services
 from register.facts import employment_rows
 from register.record import RECORD_ROLES, officer_record
-from register.scope import require_role
 from scheduler import services as scheduler_services
 from scheduler.readiness import next_step, overdue_count
 from scheduler.rules import clearance_effective_expiry

@@ -12,9 +12,9 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
+from core.access import Principal
 from core.db import EVERYTHING
 from core.errors import NotFound
-from core.roles import Principal
 from reports.errors import ReportErrorCode
 from reports.spreadsheets import neutralise, xml_safe
 

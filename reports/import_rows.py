@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.access import Principal
 from core.dates import in_range, out_of_range_message
 from core.errors import Violation
-from core.roles import Principal
 from reports.spreadsheets import unneutralise
 
 # Service field names → the logical field of the sheet.

@@ -23,13 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from core.access import Principal, Role, require_role
 from core.batch import Outcome
 from core.db import EVERYTHING
 from core.errors import DomainError, Violation
-from core.roles import Principal, Role
 from register.kit_batch import KitIssueRow
 from register.officer_batch import OfficerRow
-from register.scope import require_role
 from reports.errors import ReportErrorCode
 from reports.import_files import file_error
 from reports.import_files import read_table as read_table  # the routes, the CLI and bench read, then run_import

@@ -16,11 +16,11 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.access import Principal
 from core.audit import record_audit
 from core.clock import business_today, now_utc
 from core.db import write_transaction
 from core.errors import CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
-from core.roles import Principal
 from core.security import hash_token, new_token
 from core.settings import get_settings
 from core.tables import User

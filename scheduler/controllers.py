@@ -9,13 +9,12 @@ from typing import Annotated, Any
 from litestar import HttpMethod, Request, Response, delete, get, post, put, route
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from core.access import Role, require_role
 from core.clock import now_utc
 from core.errors import Conflict, CoreErrorCode, Violation, raise_if_violations
 from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
-from core.roles import Role
 from core.settings import get_settings
 from register.employment import scoped_officer_ids
-from register.scope import require_role
 from scheduler import calendars, services
 from scheduler.delivery import delivery_limit, list_notifications
 from scheduler.jobs import background_delivery

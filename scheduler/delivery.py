@@ -61,10 +61,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from core.access import Principal
 from core.audit import record_audits
 from core.clock import now_utc
 from core.db import all_of, write_transaction
-from core.roles import Principal
 from core.settings import Settings, get_settings
 from scheduler.outbox_tables import Notification, NotificationOfficer
 

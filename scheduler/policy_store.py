@@ -8,11 +8,11 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from core.access import Principal
 from core.audit import record_audit
 from core.cache import FingerprintCache
 from core.db import write_transaction
 from core.errors import CoreErrorCode, Violation, raise_if_violations
-from core.roles import Principal
 from register import kit as register_kit
 from register import services as register_services
 from register.employment import traffic_power_codes

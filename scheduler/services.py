@@ -8,7 +8,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from core.roles import Principal
+from core.access import Principal
 from register.employment import scoped_officer_ids, scoped_officers_sql, visible_employment
 from register.facts import PersonFact, accreditation_facts, kit_facts, person_facts
 from scheduler import outlook

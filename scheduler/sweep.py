@@ -12,17 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from core.access import Principal, Role, require_role
 from core.audit import record_audits
 from core.clock import now_utc
 from core.dates import long_date
 from core.db import execute, long_running, write_transaction
 from core.lifecycle import refresh_sqlite_statistics
-from core.roles import Principal, Role
 from core.services import active_users_with_roles
 from core.settings import get_settings
 from register.employment import scoped_officer_ids
 from register.kit import leavers_with_kit_out
-from register.scope import require_role
 from scheduler import outlook
 from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue_each
 from scheduler.facts import OfficerFacts

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.roles import Principal, Role
+from core.access import Principal, Role
 from core.services import create_token, principal_for_bearer
 from register import services
 

@@ -3,7 +3,7 @@ scheduler.delivery.enqueue_each, which also says which messages were skipped).""
 
 from __future__ import annotations
 
-from core.roles import Principal
+from core.access import Principal
 from scheduler.delivery import OutgoingMessage, enqueue_each
 
 

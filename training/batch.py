@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.access import Principal, require_role
 from core.audit import record_audits
 from core.db import write_transaction
 from core.errors import Violation, raise_if_violations
-from core.roles import Principal
 from register.errors import RegisterErrorCode
 from register.facts import employment_rows
-from register.scope import Scope, require_role
+from register.scope import Scope
 from training.errors import TrainingErrorCode
 from training.services import (
     RECORD_COLUMNS,

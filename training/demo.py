@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.access import Principal
 from core.dates import add_months
-from core.roles import Principal
 from register.demo import DemoRegister
 from training import services
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
-from core.roles import Principal, Role
 from core.tables import AuditEvent
 from register import services as register_services
-from register.scope import Scope, require_installation_writer, require_role
+from register.scope import Scope, require_installation_writer
 from register.tables import KitType
 from training.errors import TrainingErrorCode
 from training.facts import record_fact, record_facts

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.access import Principal
 from core.batch import Applied, Outcome, apply_all
 from core.db import EVERYTHING
-from core.roles import Principal
 from vetting import rules, services
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.access import Principal
 from core.dates import add_months
-from core.roles import Principal
 from register.demo import BOROUGHS, DemoRegister
 from vetting import services
 

@@ -11,11 +11,11 @@ import datetime as dt
 import json
 from typing import Any, cast
 
+from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.db import all_of, write_transaction
 from core.errors import Conflict, CoreErrorCode, NotFound, Violation, raise_if_violations
-from core.roles import Principal, Role
-from register.scope import Scope, require_installation_writer, require_role
+from register.scope import Scope, require_installation_writer
 from register.services import get_officer
 from vetting import rules
 from vetting.errors import VettingErrorCode

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
+from core.access import Role
 from core.dates import add_months, add_years, long_date
-from core.roles import Role
 from tests.admin_ui.test_pages_common import sign_in, today
 from tests.factories import World, make_user
 

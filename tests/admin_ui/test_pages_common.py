@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from httpx import AsyncClient, Response
 
+from core.access import Principal
 from core.clock import business_today
-from core.roles import Principal
 from register import accreditations
 from tests.factories import PASSWORD, SYSTEM, World
 

@@ -9,8 +9,8 @@ import pytest
 
 from bench.generate import FORECAST_ORGANISATION_SIZE, generate, organisation_sizes
 from bench.http import parse_wrk
+from core.access import Principal
 from core.db import execute
-from core.roles import Principal
 from core.tables import User
 from register.tables import Officer
 from scheduler import services

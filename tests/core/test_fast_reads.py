@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.access import Principal
 from core.cache import UnchangedDatabaseMemo
 from core.db import any_id, data_version, ids_argument, is_sqlite, select_rows, write_transaction
-from core.roles import Principal
 from core.services import create_token, principal_for_bearer, set_user_active
 from core.tables import User
 from register.tables import Force

@@ -1,6 +1,6 @@
 import pytest
 
-from core.roles import Role
+from core.access import Role
 from core.rules import check_email, check_password, check_role_scope, check_username
 
 

@@ -1,7 +1,7 @@
 import pytest
 from httpx import AsyncClient
 
-from core.roles import Role
+from core.access import Role
 from core.tables import AuditEvent
 from register.tables import Accreditation, AccreditationEvent, DesignatedPower
 from tests.factories import VISIBLE, World, make_user

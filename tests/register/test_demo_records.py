@@ -1,6 +1,6 @@
 import datetime as dt
 
-from core.roles import Principal
+from core.access import Principal
 from register import demo
 from register.accreditation_rules import suspension_periods
 from register.facts import accreditation_facts, is_accreditation_in_force, kit_facts

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.access import Principal, Role
 from core.db import select_rows
-from core.roles import Principal, Role
 from register.officer_list import OFFICER_SQL
 from register.scope import Scope
 from register.tables import Officer

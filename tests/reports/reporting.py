@@ -7,8 +7,8 @@ import io
 import subprocess
 from typing import Any
 
+from core.access import Principal
 from core.clock import business_today
-from core.roles import Principal
 from register import demo as register_demo
 from training import demo as training_demo
 from vetting import demo as vetting_demo

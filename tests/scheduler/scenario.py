@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from httpx import AsyncClient
 
-from core.roles import Role
+from core.access import Role
 from tests.factories import World, make_user
 
 D = dt.date

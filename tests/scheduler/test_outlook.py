@@ -12,8 +12,8 @@ import pytest
 from httpx import AsyncClient
 
 from bench.generate import generate
+from core.access import Principal
 from core.db import execute, is_sqlite, select_rows
-from core.roles import Principal
 from register import accreditations
 from register import facts as register_facts
 from register.facts import accreditation_facts

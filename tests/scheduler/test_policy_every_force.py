@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from httpx import AsyncClient
 
-from core.roles import Role
+from core.access import Role
 from register import services
 from scheduler.policy_store import policy_document
 from tests.admin_ui.test_pages_common import post_form, sign_in

@@ -20,7 +20,7 @@ import pytest
 from httpx import AsyncClient, Response
 
 import core.http
-from core.roles import Role
+from core.access import Role
 from scheduler.sweep import run_sweep
 from scheduler.tables import LapseEvent, ReminderClaim
 from tests.admin_ui.test_pages_common import post_form, sign_in

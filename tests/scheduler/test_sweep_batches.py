@@ -10,7 +10,7 @@ import json
 import pytest
 from httpx import AsyncClient
 
-from core.roles import Role
+from core.access import Role
 from core.tables import User
 from scheduler import sweep
 from scheduler.delivery import OutgoingMessage

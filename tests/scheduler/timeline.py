@@ -47,8 +47,8 @@ import httpx
 from hypothesis import strategies as st
 
 import core.http
+from core.access import Role
 from core.dates import add_months, add_years, long_date
-from core.roles import Role
 from core.tables import User
 from scheduler.outbox_tables import Notification
 from scheduler.sweep import run_sweep

@@ -21,9 +21,9 @@ import httpx
 from piccolo.conf.apps import Finder
 from piccolo.table import Table, sort_table_classes
 
+from core.access import Role
 from core.clock import business_today, now_utc
 from core.db import get_engine, is_sqlite, write_transaction
-from core.roles import Role
 from tests.db import reset_database
 from tests.factories import PASSWORD, SYSTEM, World, build_world, make_user
 

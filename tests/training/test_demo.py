@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from core.roles import Principal
+from core.access import Principal
 from register import demo as register_demo
 from scheduler.policy import Policy
 from training import demo as training_demo

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from core.access import Principal
 from core.dates import add_months
-from core.roles import Principal
 from register import demo as register_demo
 from tests.factories import World
 from vetting import demo as vetting_demo

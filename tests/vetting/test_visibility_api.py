@@ -3,7 +3,7 @@
 import pytest
 from httpx import AsyncClient
 
-from core.roles import Role
+from core.access import Role
 from core.tables import AuditEvent
 from tests.factories import VISIBLE, World, make_user
 from tests.vetting.helpers import event, new_application, walk

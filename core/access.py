@@ -1,9 +1,11 @@
-"""The six roles (domain.md §2) and the principal a request or job acts as."""
+"""Access outside any domain: the six roles (domain.md §2), the principal a request or job acts as, its role check."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from core.errors import CoreErrorCode, Forbidden
 
 
 class Role(StrEnum):
@@ -38,3 +40,9 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+
+def require_role(principal: Principal, *roles: Role, action: str) -> None:
+    """Refuses (403 role_not_allowed) a principal whose role is none of `roles`; an administrator may do anything."""
+    if not principal.is_admin and principal.role not in roles:
+        raise Forbidden(CoreErrorCode.ROLE_NOT_ALLOWED, f"Your role ({principal.role.value}) cannot {action}.")
