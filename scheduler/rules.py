@@ -20,7 +20,7 @@ from register.facts import (
     is_arrangement_in_force,
     is_power_in_force,
 )
-from scheduler.facts import OfficerFacts
+from scheduler.facts import OfficerFacts, end_days, start_days
 from scheduler.policy import Policy
 from scheduler.renewals import accreditation_renewal, clearance_renewal, is_known, kit_replacement, module_renewal
 from training.facts import ModuleFact
@@ -304,14 +304,9 @@ def _judged_on(facts: OfficerFacts, day: dt.date, code: str, policy: Policy,
 
 
 def _start_days(facts: OfficerFacts, after: dt.date) -> list[dt.date]:
-    """The days after `after` on which something on record takes effect: the only days a power can become usable
-    again after a gap."""
-    days = {a.granted_on for a in facts.accreditations} | {p.granted_on for a in facts.accreditations
-                                                            for p in a.powers}
-    days |= {end for a in facts.accreditations for _, end in a.suspensions if end is not None}
-    days |= {c.granted_on for c in facts.clearances} | {k.issued_on for k in facts.kit}
-    days |= {m.completed_on for m in facts.modules.values()}
-    return sorted(d for d in days if d > after)
+    """The days after `after` on which something on record takes effect (scheduler.facts.DEPENDENCY_DAYS): the
+    only days a power can become usable again after a gap."""
+    return sorted({d for d in start_days(facts) if d > after})
 
 
 def _follow_run(facts: OfficerFacts, power: PowerCompliance, policy: Policy,
@@ -448,22 +443,7 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
 
 def dependency_end_dates(facts: OfficerFacts) -> Iterator[dt.date | None]:
     """Every day on which something the officer's powers depend on stops holding: each binding's `expires_on`
-    (so each lapse day, `usable_until` + 1) is one of these. Kept beside the dependency builders above: a new
-    dependency must add its end day here, or the sweep's shortcut (reminders.ends_between) would miss its lapses."""
-    yield facts.left_on
-    yield facts.employer.ended_on
-    for accreditation in facts.accreditations:
-        yield accreditation.expires_on
-        yield accreditation.ended_on
-        for power in accreditation.powers:
-            yield power.withdrawn_on
-    for clearance in facts.clearances:
-        yield clearance.expires_on
-        yield clearance.next_review_due_on
-        yield clearance.ended_on
-    for module in facts.modules.values():
-        yield module.expires_on
-        for _, expires_on in module.earlier_passes:
-            yield expires_on
-    for item in facts.kit:
-        yield item.expires_on
+    (so each lapse day, `usable_until` + 1) is one of these. Read from scheduler.facts.DEPENDENCY_DAYS, the
+    statement the start days come from too: a new dependency states its end days there, or the sweep's shortcut
+    (reminders.ends_between) would miss its lapses (tests/scheduler/test_sweep_speed_rules.py fails)."""
+    return end_days(facts)
