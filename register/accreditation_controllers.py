@@ -7,7 +7,7 @@ from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
-from register import accreditations
+from register import accreditations, leaving
 from register.accreditation_schemas import (
     AccreditationChange,
     AccreditationCreate,
@@ -75,8 +75,7 @@ class AccreditationController(ApiController):
         self, principal: CurrentPrincipal, today: Today, accreditation_id: FromPath[int],
         data: JSONBody[AccreditationChange],
     ) -> AccreditationRead:
-        return _read(await accreditations.withdraw_accreditation(principal, accreditation_id, data.on,
-                                                                 data.reason, today))
+        return _read(await leaving.withdraw_accreditation(principal, accreditation_id, data.on, data.reason, today))
 
     @post("/{accreditation_id:int}/powers")
     async def designate(

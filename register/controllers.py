@@ -10,7 +10,7 @@ from core.errors import CoreErrorCode, Violation, raise_if_violations
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
 from core.schemas import UserRead
 from core.services import list_users, set_user_active
-from register import services
+from register import leaving, services
 from register.accreditation_controllers import AccreditationController
 from register.kit_controllers import KitIssueController, KitTypeController, OfficerRecordController
 from register.rules import OfficerStatus
@@ -133,7 +133,7 @@ class OfficerController(ApiController):
     async def leave(
         self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int], data: JSONBody[OfficerLeave]
     ) -> OfficerRead:
-        row = await services.record_leaving(principal, officer_id, data.left_on)
+        row = await leaving.record_leaving(principal, officer_id, data.left_on)
         return OfficerRead.of(row, services.officer_status(row, today))
 
 

@@ -264,11 +264,9 @@ async def update_officer(actor: Principal, officer_id: int, changes: dict[str, A
     return after
 
 
-async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) -> dict[str, Any]:
-    """Marks the officer as leaving on left_on. In the same transaction their accreditations end that day and
-    recovery of their ID card and badge opens."""
-    from register import accreditations, kit  # they build on this module
-
+async def mark_officer_left(actor: Principal, officer_id: int, left_on: dt.date) -> dict[str, Any]:
+    """The officer's part of leaving: left_on set, audited. The use case is register.leaving's record_leaving,
+    which also ends their accreditations and opens recovery of their kit in the same transaction."""
     before = await get_officer(actor, officer_id)
     await _require_manageable(actor, before["organisation"])
     if before["left_on"] is not None:
@@ -277,8 +275,6 @@ async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) ->
     raise_if_violations(check_leaving(before["started_on"], left_on))
     async with write_transaction():
         await Officer.update({Officer.left_on: left_on}).where(Officer.id == officer_id)
-        await accreditations.end_for_leaving(actor, officer_id, left_on)
-        await kit.open_recovery_tasks(actor, officer_id, left_on, accreditations.LEFT_REASON)
         after = await load_officer(officer_id)
         await record_audit(actor, "officer.leave", "officer", officer_id, before, after)
     return after
