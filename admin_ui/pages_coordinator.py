@@ -14,9 +14,10 @@ from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
-from register import accreditations, leaving
+from register import leaving
+from register.accreditations import services as accreditations
 from register.facts import employment_rows
-from register.services import get_officer, get_organisation, list_organisations, list_powers
+from register.officers.services import get_officer, get_organisation, list_organisations, list_powers
 from scheduler.policy_store import load_catalogue
 from scheduler.services import forecast
 

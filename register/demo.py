@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from core.access import Principal
 from core.dates import add_months, add_years
-from register import accreditations, kit, leaving, services
+from register import leaving
+from register.accreditations import services as accreditations
+from register.kit import services as kit
+from register.officers import services
 
 BOROUGHS = ("Reigate and Banstead", "Spelthorne", "Elmbridge", "Waverley", "Guildford")
 OFFICERS_PER_TEAM = 8

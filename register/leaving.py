@@ -13,7 +13,9 @@ from typing import Any
 
 from core.access import Principal
 from core.db import write_transaction
-from register import accreditations, kit, services
+from register.accreditations import services as accreditations
+from register.kit import services as kit
+from register.officers import services
 
 
 async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) -> dict[str, Any]:

@@ -4,8 +4,8 @@ import pytest
 from httpx import AsyncClient
 
 from core.tables import AuditEvent
-from register import kit
 from register.facts import accreditation_facts, kit_facts
+from register.kit import services as kit
 from register.leaving import record_leaving
 from register.tables import Accreditation, KitRecoveryTask
 from tests.factories import SYSTEM, VISIBLE, World

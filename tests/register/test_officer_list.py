@@ -1,4 +1,4 @@
-"""The officer list (register/officer_list.py): search matches what a person typed, on both of its paths (the
+"""The officer list (register/officers/officer_list.py): search matches what a person typed, on both of its paths (the
 trigram index from three characters, row by row below); the search index follows every change to officers;
 paging and totals agree with the whole list, also straight after a write; pages are chosen from the index."""
 
@@ -8,9 +8,9 @@ import pytest
 from httpx import AsyncClient
 
 from core.db import EVERYTHING, get_engine, is_sqlite, select_rows
-from register import services
 from register.leaving import record_leaving
-from register.officer_list import LIST_ORDER, SHORTEST_INDEXED_SEARCH
+from register.officers import services
+from register.officers.officer_list import LIST_ORDER, SHORTEST_INDEXED_SEARCH
 from tests.factories import SYSTEM, World, make_officer
 
 ODD_NAMES = (

@@ -11,10 +11,10 @@ from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.services import create_user as core_create_user
 from register.errors import RegisterErrorCode
-from register.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
-from register.officer_list import list_officers as list_officers
-from register.officer_list import load_officer
-from register.rules import (
+from register.officers.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
+from register.officers.officer_list import list_officers as list_officers
+from register.officers.officer_list import load_officer
+from register.officers.rules import (
     OFFICER_TEXT_FIELDS,
     OfficerStatus,
     check_force,

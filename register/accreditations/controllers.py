@@ -7,8 +7,9 @@ from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
-from register import accreditations, leaving
-from register.accreditation_schemas import (
+from register import leaving
+from register.accreditations import services as accreditations
+from register.accreditations.schemas import (
     AccreditationChange,
     AccreditationCreate,
     AccreditationRead,

@@ -17,7 +17,7 @@ from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.db import write_transaction
 from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
-from register.accreditation_rules import (
+from register.accreditations.rules import (
     STATE_EVENTS,
     AccreditationDates,
     EventKind,
@@ -33,8 +33,8 @@ from register.accreditation_rules import (
 )
 from register.errors import RegisterErrorCode
 from register.facts import is_accreditation_in_force, is_power_in_force
+from register.officers.services import get_officer
 from register.scope import Scope
-from register.services import get_officer
 from register.tables import Accreditation, AccreditationEvent, DesignatedPower, Force, Power
 
 ACC_COLUMNS = (
