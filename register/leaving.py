@@ -15,14 +15,14 @@ from core.access import Principal
 from core.db import write_transaction
 from register.accreditations import services as accreditations
 from register.kit import services as kit
-from register.officers import services
+from register.officers import services as officers
 
 
 async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) -> dict[str, Any]:
     """Marks the officer as leaving on left_on. In the same transaction their accreditations end that day and
     recovery of their ID card and badge opens."""
     async with write_transaction():
-        after = await services.mark_officer_left(actor, officer_id, left_on)
+        after = await officers.mark_officer_left(actor, officer_id, left_on)
         await accreditations.end_for_leaving(actor, officer_id, left_on)
         await kit.open_recovery_tasks(actor, officer_id, left_on, accreditations.LEFT_REASON)
     return after
