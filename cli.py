@@ -115,7 +115,7 @@ def user_create(
     force_id: int | None, organisation_id: int | None, team_ids: tuple[int, ...], officer_id: int | None,
 ) -> None:
     """Create a user with one role and its scope."""
-    from register.services import create_user
+    from register.officers.services import create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")

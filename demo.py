@@ -9,7 +9,7 @@ from core.clock import business_today
 from core.db import long_running
 from core.settings import get_settings
 from register import demo as register_demo
-from register import services as register_services
+from register.officers import services as register_services
 from register.tables import Force
 from training import demo as training_demo
 from vetting import demo as vetting_demo

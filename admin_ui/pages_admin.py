@@ -17,13 +17,13 @@ from core.access import Principal, Role, require_role
 from core.errors import CoreErrorCode, Forbidden
 from core.http import CurrentPrincipal
 from core.services import list_users, set_user_active
-from register.kit import list_kit_types
+from register.kit.services import list_kit_types
+from register.officers.services import create_user, list_forces, list_organisations, list_powers, list_teams
 from register.scope import (
     INSTALLATION_WIDE,
     may_change_installation_settings,
     require_installation_writer,
 )
-from register.services import create_user, list_forces, list_organisations, list_powers, list_teams
 from scheduler.delivery import list_notifications
 from scheduler.policy import LeadTimes
 from scheduler.policy_store import policy_document, update_policy

@@ -14,9 +14,10 @@ from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
-from register import accreditations
+from register import leaving
+from register.accreditations import services as accreditations
 from register.facts import employment_rows
-from register.services import get_officer, get_organisation, list_organisations, list_powers
+from register.officers.services import get_officer, get_organisation, list_organisations, list_powers
 from scheduler.policy_store import load_catalogue
 from scheduler.services import forecast
 
@@ -77,7 +78,7 @@ class CoordinatorPages(Controller):
             "suspend": ("Suspend", "suspended", accreditations.suspend_accreditation,
                         "The officer's powers stop being usable from that day until it is reinstated."),
             "reinstate": ("Reinstate", "reinstated", accreditations.reinstate_accreditation, ""),
-            "withdraw": ("Withdraw", "withdrawn", accreditations.withdraw_accreditation,
+            "withdraw": ("Withdraw", "withdrawn", leaving.withdraw_accreditation,
                          "Withdrawal is final: the ID card and badge are to be recovered."),
         }
         if change not in services:

@@ -15,8 +15,9 @@ from admin_ui.pages_officer import notice_for
 from core.access import Principal
 from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
-from register import kit, kit_rules
-from register.services import get_officer, list_officers, list_teams
+from register.kit import rules as kit_rules
+from register.kit import services as kit
+from register.officers.services import get_officer, list_officers, list_teams
 from scheduler.policy_store import load_policy
 from scheduler.readiness import next_step, overdue_count, urgency
 from scheduler.rules import StepStatus

@@ -13,8 +13,9 @@ from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from core.access import Principal, Role
 from core.errors import Forbidden
 from core.http import CurrentPrincipal, Today
+from register.leaving import record_leaving
+from register.officers.services import get_officer
 from register.record import officer_record
-from register.services import get_officer, record_leaving
 from scheduler import calendars
 from scheduler.readiness import next_step, overdue_count
 from scheduler.services import officer_judgement

@@ -12,7 +12,7 @@ from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.access import Role
 from core.http import CurrentPrincipal, Today
-from register.services import get_officer
+from register.officers.services import get_officer
 from vetting.rules import Status
 from vetting.services import (
     acknowledge_declaration,

@@ -14,7 +14,7 @@ class User(Table, tablename="app_user"):
     password_hash = Varchar(length=255, null=False, default="")
     role = Varchar(length=32, null=False, default="officer", help_text="One of core.access.Role.")
     # Scope references point into register's tables; core sits below register so they are plain integers,
-    # checked by register.services when a user is created.
+    # checked by register.officers.services when a user is created.
     force_id = Integer(null=True, default=None, help_text="Scope for csas_coordinator and vetting_officer.")
     organisation_id = Integer(null=True, default=None, help_text="Scope for hr.")
     team_ids = JSON(null=False, default="[]", help_text="Scope for manager: a JSON list of team ids.")

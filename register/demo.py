@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from core.access import Principal
 from core.dates import add_months, add_years
-from register import accreditations, kit, services
+from register import leaving
+from register.accreditations import services as accreditations
+from register.kit import services as kit
+from register.officers import services
 
 BOROUGHS = ("Reigate and Banstead", "Spelthorne", "Elmbridge", "Waverley", "Guildford")
 OFFICERS_PER_TEAM = 8
@@ -142,4 +145,4 @@ async def load_records(actor: Principal, demo: DemoRegister, today: dt.date) -> 
                 )
     # An officer of the second team has left: accreditation ended, ID card and badge to recover.
     leaver = demo.officer_ids[BOROUGHS[1]][-1]
-    await services.record_leaving(actor, leaver, today - dt.timedelta(days=9))
+    await leaving.record_leaving(actor, leaver, today - dt.timedelta(days=9))

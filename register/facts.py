@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from core.dates import counted_from
 from core.db import any_id, ids_argument, select_rows
-from register.accreditation_rules import Period, suspension_periods
+from register.accreditations.rules import Period, suspension_periods
 
 FACT_TABLES = ("officer", "organisation", "accreditation", "designated_power", "accreditation_event", "kit_issue")
 CATALOGUE_TABLES = ("power", "kit_type")
@@ -51,7 +51,8 @@ class PersonFact:
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> PersonFact:
-        """From a row of EMPLOYMENT_SQL (also read by register.employment.visible_employment with its scope)."""
+        """From a row of EMPLOYMENT_SQL (also read, with its scope, by
+        register.officers.employment.visible_employment)."""
         return cls(
             officer_id=row["id"], name=f"{row['given_name']} {row['family_name']}", team_id=row["team"],
             employer=EmployerFact(row["organisation"], row["organisation_name"], row["arrangement_approved_on"],
@@ -82,7 +83,7 @@ class AccreditationFact:
 
     @property
     def closed_on(self) -> dt.date | None:
-        """ended_on under the name register.accreditation_rules.AccreditationDates gives it, so one predicate
+        """ended_on under the name register.accreditations.rules.AccreditationDates gives it, so one predicate
         (is_accreditation_in_force) judges both."""
         return self.ended_on
 

@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 
 from core.access import Principal, Role, require_role
-from register import accreditations, kit
-from register.services import get_officer, officer_status
+from register.accreditations import services as accreditations
+from register.kit import services as kit
+from register.officers.services import get_officer, officer_status
 
 # Vetting staff read officers' records too (issue 7: they work from them); they change only vetting.
 RECORD_ROLES = (Role.CSAS_COORDINATOR, Role.VETTING_OFFICER, Role.HR, Role.MANAGER, Role.OFFICER)

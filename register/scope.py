@@ -43,7 +43,7 @@ REACH: dict[Role, Reach] = {
     Role.OFFICER: Reach.SELF,
 }
 
-# For each reach, the key of an officer row (register.officer_list.OFFICER_SQL) and the column of the officer
+# For each reach, the key of an officer row (register.officers.officer_list.OFFICER_SQL) and the column of the officer
 # table aliased `o` that holds what it reaches; the force is the employer's, hence the subquery.
 _OFFICER_ROW_KEY = {Reach.FORCE: "force_id", Reach.ORGANISATION: "organisation", Reach.TEAMS: "team",
                     Reach.SELF: "id"}
@@ -102,7 +102,7 @@ class Scope:
 
     def allows(self, officer: dict[str, Any]) -> bool:
         """May the principal see this officer? officer: a row with id, organisation, team and force_id (see
-        register.officer_list.OFFICER_SQL)."""
+        register.officers.officer_list.OFFICER_SQL)."""
         return self.is_everything or officer[_OFFICER_ROW_KEY[self.reach]] in self.ids
 
     def allows_whole(self, organisation: dict[str, Any]) -> bool:

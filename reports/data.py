@@ -11,9 +11,9 @@ from typing import Any
 from core.access import Principal, Role, require_role
 from core.dates import add_months
 from core.db import EVERYTHING
-from register import accreditations as register_accreditations
-from register import services as register_services
+from register.accreditations import services as register_accreditations
 from register.facts import employment_rows
+from register.officers import services as register_services
 from register.record import RECORD_ROLES, officer_record
 from scheduler import services as scheduler_services
 from scheduler.readiness import next_step, overdue_count

@@ -43,7 +43,7 @@ def require_dataset(dataset: str) -> None:
 
 
 async def _officers(actor: Principal, today: dt.date) -> dict[int, dict[str, Any]]:
-    from register import services
+    from register.officers import services
 
     rows, _ = await services.list_officers(actor, today=today, limit=EVERYTHING)
     return {r["id"]: r for r in rows}
@@ -51,7 +51,9 @@ async def _officers(actor: Principal, today: dt.date) -> dict[int, dict[str, Any
 
 async def load_rows(actor: Principal, dataset: str, today: dt.date) -> list[dict[str, Any]]:
     """The dataset's rows as plain dicts keyed by COLUMNS[dataset], in the caller's scope."""
-    from register import accreditations, kit, services
+    from register.accreditations import services as accreditations
+    from register.kit import services as kit
+    from register.officers import services
     from scheduler import services as scheduler_services
     from training import services as training_services
     from vetting import services as vetting_services

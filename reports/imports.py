@@ -3,8 +3,8 @@
 The sheet's columns are the fields of the matching POST (api.md); a readable column may stand in for an id or a
 code: `organisation` and `team` (names), `officer` or `staff_number` (staff number), `module`, `level`,
 `kit_type` (codes). This module only reads: the file (reports.import_files, bounded), then each row into the
-fields of its domain's batch service, which checks and writes them all in ONE transaction (register.officer_batch,
-register.kit_batch, vetting.batch, training.batch). Every row is tried; each failure becomes a per-row error
+fields of its domain's batch service, which checks and writes them all in ONE transaction (register.officers.batch,
+register.kit.batch, vetting.batch, training.batch). Every row is tried; each failure becomes a per-row error
 `{row, column, message}` (row = the spreadsheet's row number, the header being row 1), and nothing is written
 when any row failed or on a dry run. So an import commits all or nothing. Rows already on the register are
 unchanged (officers are updated only when a value changed), so importing the same sheet twice changes nothing.
@@ -27,8 +27,8 @@ from core.access import Principal, Role, require_role
 from core.batch import Outcome
 from core.db import EVERYTHING
 from core.errors import DomainError, Violation
-from register.kit_batch import KitIssueRow
-from register.officer_batch import OfficerRow
+from register.kit.batch import KitIssueRow
+from register.officers.batch import OfficerRow
 from reports.errors import ReportErrorCode
 from reports.import_files import file_error
 from reports.import_files import read_table as read_table  # the routes, the CLI and bench read, then run_import
@@ -116,7 +116,8 @@ def check_columns(dataset: str, rows: list[dict[str, str]]) -> dict[str, str]:
 # --- per-dataset: what is looked up by name, and each row as its batch service's item --------------------
 
 async def _prepare(ctx: RowContext, dataset: str) -> None:
-    from register import kit, services
+    from register.kit import services as kit
+    from register.officers import services
     from training import services as training_services
     from vetting import services as vetting_services
 
@@ -203,7 +204,8 @@ ITEMS: dict[str, Callable[[RowContext, dict[str, str]], Any]] = {
 
 
 async def _record(ctx: RowContext, dataset: str, items: list[Any], commit: bool) -> list[Outcome]:
-    from register import kit_batch, officer_batch
+    from register.kit import batch as kit_batch
+    from register.officers import batch as officer_batch
     from vetting import batch as vetting_batch
 
     if dataset == "officers":

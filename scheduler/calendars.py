@@ -24,8 +24,8 @@ from core.errors import CoreErrorCode, Forbidden, NotFound, Violation, raise_if_
 from core.security import hash_token, new_token
 from core.settings import get_settings
 from core.tables import User
-from register import services as register_services
-from register.employment import scoped_officer_ids
+from register.officers import services as register_services
+from register.officers.employment import scoped_officer_ids
 from register.scope import Scope
 from scheduler.errors import SchedulerErrorCode
 from scheduler.ical import CalendarOfficer, Publisher, build_calendar

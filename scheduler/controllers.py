@@ -14,7 +14,7 @@ from core.clock import now_utc
 from core.errors import Conflict, CoreErrorCode, Violation, raise_if_violations
 from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from core.settings import get_settings
-from register.employment import scoped_officer_ids
+from register.officers.employment import scoped_officer_ids
 from scheduler import calendars, services
 from scheduler.delivery import delivery_limit, list_notifications
 from scheduler.jobs import background_delivery

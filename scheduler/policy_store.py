@@ -13,9 +13,9 @@ from core.audit import record_audit
 from core.cache import FingerprintCache
 from core.db import write_transaction
 from core.errors import CoreErrorCode, Violation, raise_if_violations
-from register import kit as register_kit
-from register import services as register_services
-from register.employment import traffic_power_codes
+from register.kit import services as register_kit
+from register.officers import services as register_services
+from register.officers.employment import traffic_power_codes
 from register.scope import require_installation_writer
 from scheduler.errors import SchedulerErrorCode
 from scheduler.outlook import CATALOGUE_STAMP_SQL

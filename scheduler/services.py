@@ -9,8 +9,8 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from core.access import Principal
-from register.employment import scoped_officer_ids, scoped_officers_sql, visible_employment
 from register.facts import PersonFact, accreditation_facts, kit_facts, person_facts
+from register.officers.employment import scoped_officer_ids, scoped_officers_sql, visible_employment
 from scheduler import outlook
 from scheduler.facts import OfficerFacts
 from scheduler.policy import Policy

@@ -20,8 +20,8 @@ from core.db import execute, long_running, write_transaction
 from core.lifecycle import refresh_sqlite_statistics
 from core.services import active_users_with_roles
 from core.settings import get_settings
-from register.employment import scoped_officer_ids
-from register.kit import leavers_with_kit_out
+from register.kit.services import leavers_with_kit_out
+from register.officers.employment import scoped_officer_ids
 from scheduler import outlook
 from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue_each
 from scheduler.facts import OfficerFacts

@@ -8,7 +8,7 @@ from typing import Any
 
 from core.access import Principal, Role
 from core.services import create_token, principal_for_bearer
-from register import services
+from register.officers import services
 
 SYSTEM = Principal.system("test")
 PASSWORD = "correct horse battery"

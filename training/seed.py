@@ -7,7 +7,7 @@ are not added back.
 
 from __future__ import annotations
 
-from register.services import list_powers
+from register.officers.services import list_powers
 from training.services import prerequisites_ever_replaced
 from training.tables import PowerPrerequisite, TrainingModule
 

@@ -15,7 +15,7 @@ from core.audit import record_audit
 from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from core.tables import AuditEvent
-from register import services as register_services
+from register.officers import services as register_services
 from register.scope import Scope, require_installation_writer
 from register.tables import KitType
 from training.errors import TrainingErrorCode

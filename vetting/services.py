@@ -15,8 +15,8 @@ from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.db import all_of, write_transaction
 from core.errors import Conflict, CoreErrorCode, NotFound, Violation, raise_if_violations
+from register.officers.services import get_officer
 from register.scope import Scope, require_installation_writer
-from register.services import get_officer
 from vetting import rules
 from vetting.errors import VettingErrorCode
 from vetting.rules import GRANTS, OPEN, DeclarationKind, Status

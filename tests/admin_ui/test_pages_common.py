@@ -12,7 +12,7 @@ from httpx import AsyncClient, Response
 
 from core.access import Principal
 from core.clock import business_today
-from register import accreditations
+from register.accreditations import services as accreditations
 from tests.factories import PASSWORD, SYSTEM, World
 
 TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')

@@ -7,7 +7,7 @@ import datetime as dt
 
 from httpx import AsyncClient
 
-from register import kit
+from register.kit import services as kit
 from register.tables import KitInspection, KitIssue
 from tests.admin_ui.test_pages_common import grant, post_form, sign_in, today
 from tests.factories import SYSTEM, World

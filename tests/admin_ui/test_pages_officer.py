@@ -119,7 +119,7 @@ async def test_the_vetting_officer_reads_case_notes_on_the_timeline(client: Asyn
 async def test_a_binding_annual_review_reads_as_the_vetting_table_does(client: AsyncClient, world: World) -> None:
     """An NPPV3 clearance stops counting at its annual review, not its expiry: the headline's date and the vetting
     table's "Annual review due" column say the same day."""
-    from register import kit
+    from register.kit import services as kit
     from tests.admin_ui.test_pages_common import SYSTEM
     from training import services as training
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from core.clock import business_today
-from register import accreditations
+from register.accreditations import services as accreditations
 from tests.browser.axe import assert_accessible
 from tests.factories import PASSWORD, SYSTEM, World
 from vetting import services as vetting

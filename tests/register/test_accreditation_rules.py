@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from register.accreditation_rules import (
+from register.accreditations.rules import (
     AccreditationDates,
     AccreditationStatus,
     Placement,

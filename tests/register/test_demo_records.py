@@ -2,7 +2,7 @@ import datetime as dt
 
 from core.access import Principal
 from register import demo
-from register.accreditation_rules import suspension_periods
+from register.accreditations.rules import suspension_periods
 from register.facts import accreditation_facts, is_accreditation_in_force, kit_facts
 from register.tables import Accreditation, KitIssue, KitRecoveryTask
 

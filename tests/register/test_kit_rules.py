@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from register.kit_rules import (
+from register.kit.rules import (
     check_inspection,
     check_kit_issue,
     check_return,

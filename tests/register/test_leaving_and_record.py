@@ -4,8 +4,9 @@ import pytest
 from httpx import AsyncClient
 
 from core.tables import AuditEvent
-from register import kit
 from register.facts import accreditation_facts, kit_facts
+from register.kit import services as kit
+from register.leaving import record_leaving
 from register.tables import Accreditation, KitRecoveryTask
 from tests.factories import SYSTEM, VISIBLE, World
 
@@ -57,7 +58,6 @@ async def test_leaving_is_all_or_nothing(client, world, monkeypatch) -> None:
 
     monkeypatch.setattr(kit, "open_recovery_tasks", broken)
     with pytest.raises(RuntimeError):
-        from register.services import record_leaving
         await record_leaving(SYSTEM, setup["officer_id"], dt.date(2025, 9, 30))
     row = await Accreditation.select(Accreditation.ended_on).where(Accreditation.id == setup["acc"]["id"]).first()
     assert row["ended_on"] is None

@@ -11,8 +11,8 @@ import pytest
 from httpx import AsyncClient
 
 from core.errors import Invalid
-from register import services
-from register.rules import check_no_control_characters
+from register.officers import services
+from register.officers.rules import check_no_control_characters
 from register.tables import Officer
 from tests.factories import SYSTEM, World
 from tests.register.test_officers_api import new_officer

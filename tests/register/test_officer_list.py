@@ -1,4 +1,4 @@
-"""The officer list (register/officer_list.py): search matches what a person typed, on both of its paths (the
+"""The officer list (register/officers/officer_list.py): search matches what a person typed, on both of its paths (the
 trigram index from three characters, row by row below); the search index follows every change to officers;
 paging and totals agree with the whole list, also straight after a write; pages are chosen from the index."""
 
@@ -8,8 +8,9 @@ import pytest
 from httpx import AsyncClient
 
 from core.db import EVERYTHING, get_engine, is_sqlite, select_rows
-from register import services
-from register.officer_list import LIST_ORDER, SHORTEST_INDEXED_SEARCH
+from register.leaving import record_leaving
+from register.officers import services
+from register.officers.officer_list import LIST_ORDER, SHORTEST_INDEXED_SEARCH
 from tests.factories import SYSTEM, World, make_officer
 
 ODD_NAMES = (
@@ -89,7 +90,7 @@ async def test_pages_and_totals_agree_with_the_whole_list(client: AsyncClient, w
 
 @pytest.mark.parametrize(("status", "expected"), [("active", 7), ("left", 1), (None, 8)])
 async def test_status_counts_the_leaving_day_as_left(client: AsyncClient, world: World, status, expected) -> None:
-    await services.record_leaving(SYSTEM, world.officers["B1a-1"], dt.date(2025, 6, 30))
+    await record_leaving(SYSTEM, world.officers["B1a-1"], dt.date(2025, 6, 30))
     params = {"status": status} if status else {}
     body = (await client.get("/api/officers", params=params, headers=world.auth("admin"))).json()
     assert body["total"] == expected

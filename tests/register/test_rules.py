@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from register.facts import is_arrangement_in_force
-from register.rules import OfficerStatus, check_officer, compute_officer_status
+from register.officers.rules import OfficerStatus, check_officer, compute_officer_status
 
 D = dt.date
 

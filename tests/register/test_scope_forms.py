@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from core.access import Principal, Role
 from core.db import select_rows
-from register.officer_list import OFFICER_SQL
+from register.officers.officer_list import OFFICER_SQL
 from register.scope import Scope
 from register.tables import Officer
 from tests.factories import VISIBLE, World

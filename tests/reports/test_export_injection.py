@@ -18,7 +18,7 @@ import pytest
 from core.clock import business_today
 from core.errors import Invalid
 from core.tables import AuditEvent
-from register import accreditations
+from register.accreditations import services as accreditations
 from register.tables import Officer
 from reports import exports
 from reports.spreadsheets import FORMULA_TRIGGERS, neutralise, unneutralise

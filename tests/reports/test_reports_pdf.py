@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core.dates import add_months
-from register import accreditations
-from register import services as register_services
+from register.accreditations import services as accreditations
 from register.demo import BOROUGHS
+from register.officers import services as register_services
 from reports import data
 from reports.pdf import compliance_pack, id_card, officer_record
 from tests.factories import World

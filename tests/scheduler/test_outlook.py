@@ -14,8 +14,8 @@ from httpx import AsyncClient
 from bench.generate import generate
 from core.access import Principal
 from core.db import execute, is_sqlite, select_rows
-from register import accreditations
 from register import facts as register_facts
+from register.accreditations import services as accreditations
 from register.facts import accreditation_facts
 from scheduler import outlook, services
 from tests.factories import World

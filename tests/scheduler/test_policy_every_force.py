@@ -8,7 +8,7 @@ import pytest
 from httpx import AsyncClient
 
 from core.access import Role
-from register import services
+from register.officers import services
 from scheduler.policy_store import policy_document
 from tests.admin_ui.test_pages_common import post_form, sign_in
 from tests.factories import SYSTEM, World, make_user

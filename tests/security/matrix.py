@@ -118,7 +118,8 @@ async def build_ctx() -> Ctx:
     """The world, and for each of RECORD_OFFICERS an accreditation, a vetting application with a case note, a
     training record, a booking, a stab vest and a declaration; a calendar feed per user; one sweep's outbox."""
     from core.security import hash_token
-    from register import accreditations, kit
+    from register.accreditations import services as accreditations
+    from register.kit import services as kit
     from scheduler import calendars
     from scheduler.policy_store import policy_document
     from scheduler.sweep import run_sweep
@@ -173,7 +174,7 @@ async def _compliant(ctx: Ctx, key: str) -> None:
     """A granted clearance (with a force reference), the CSAS course and penalty-notice training passed, an ID card:
     the officer's powers are usable until the accreditation expires, so compliance, plans, the forecast and the
     renewals list all have something to show (and to leak)."""
-    from register import kit
+    from register.kit import services as kit
     from training import services as training
     from vetting import services as vetting
 
@@ -360,7 +361,7 @@ def _acc_path(fmt: str) -> Build:
 
 
 async def _suspend(c: Ctx, t: Target) -> None:
-    from register import accreditations
+    from register.accreditations import services as accreditations
 
     await accreditations.suspend_accreditation(SYSTEM, c.accreditations[t.officer], c.today - dt.timedelta(days=1),
                                                "matrix", c.today)

@@ -7,8 +7,8 @@ import pytest
 from httpx import AsyncClient
 
 from core.tables import AuditEvent
-from register import services as register_services
 from register.hooks import check_kit_issue
+from register.leaving import record_leaving
 from tests.factories import SYSTEM, VISIBLE, World
 from training import seed as training_seed
 from training import services
@@ -146,7 +146,7 @@ async def test_matrix_uses_the_newest_pass_and_ignores_fails_and_never_expiring(
 
 
 async def test_matrix_leaves_out_officers_who_had_left(client: AsyncClient, world: World) -> None:
-    await register_services.record_leaving(SYSTEM, world.officers["A1a-2"], D(2026, 5, 1))
+    await record_leaving(SYSTEM, world.officers["A1a-2"], D(2026, 5, 1))
     before = (await matrix(client, world, f"team_id={world.teams['A1a']}&as_of=2026-04-30")).json()
     after = (await matrix(client, world, f"team_id={world.teams['A1a']}&as_of=2026-05-01")).json()
     assert len(before["rows"]) == 2 and [r["officer_id"] for r in after["rows"]] == [world.officers["A1a-1"]]

@@ -15,7 +15,7 @@ from typing import Any
 from core.access import Principal
 from core.batch import Applied, Outcome, apply_all
 from core.db import EVERYTHING
-from register import services
+from register.officers import services
 
 
 @dataclass(frozen=True)

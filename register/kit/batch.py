@@ -16,7 +16,7 @@ from typing import Any
 from core.access import Principal
 from core.batch import Applied, Outcome, apply_all
 from core.db import EVERYTHING
-from register import kit
+from register.kit import services as kit
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from core.cache import UnchangedDatabaseMemo
 from core.db import is_sqlite, select_rows
 from core.errors import CoreErrorCode, NotFound, Violation, raise_if_violations
 from register.errors import RegisterErrorCode
-from register.rules import OfficerStatus
+from register.officers.rules import OfficerStatus
 from register.scope import Scope, require_officer_visible
 
 OFFICER_SQL = (

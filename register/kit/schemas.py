@@ -5,8 +5,8 @@ import datetime as dt
 import msgspec
 
 from core.schemas import Body, Text
-from register.accreditation_schemas import AccreditationRead
-from register.kit_rules import KitCondition
+from register.accreditations.schemas import AccreditationRead
+from register.kit.rules import KitCondition
 
 
 class KitTypeRead(msgspec.Struct):

@@ -7,8 +7,9 @@ from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
-from register import kit, record
-from register.kit_schemas import (
+from register import record
+from register.kit import services as kit
+from register.kit.schemas import (
     KitInspectionCreate,
     KitIssueCreate,
     KitIssueRead,

@@ -7,7 +7,7 @@ import msgspec
 
 from core.access import Role
 from core.schemas import Body, IdList, Password, Text
-from register.rules import OfficerStatus, OrganisationKind
+from register.officers.rules import OfficerStatus, OrganisationKind
 
 
 class ForceCreate(Body):

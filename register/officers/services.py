@@ -11,10 +11,10 @@ from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.services import create_user as core_create_user
 from register.errors import RegisterErrorCode
-from register.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
-from register.officer_list import list_officers as list_officers
-from register.officer_list import load_officer
-from register.rules import (
+from register.officers.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
+from register.officers.officer_list import list_officers as list_officers
+from register.officers.officer_list import load_officer
+from register.officers.rules import (
     OFFICER_TEXT_FIELDS,
     OfficerStatus,
     check_force,
@@ -264,11 +264,9 @@ async def update_officer(actor: Principal, officer_id: int, changes: dict[str, A
     return after
 
 
-async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) -> dict[str, Any]:
-    """Marks the officer as leaving on left_on. In the same transaction their accreditations end that day and
-    recovery of their ID card and badge opens."""
-    from register import accreditations, kit  # they build on this module
-
+async def mark_officer_left(actor: Principal, officer_id: int, left_on: dt.date) -> dict[str, Any]:
+    """The officer's part of leaving: left_on set, audited. The use case is register.leaving's record_leaving,
+    which also ends their accreditations and opens recovery of their kit in the same transaction."""
     before = await get_officer(actor, officer_id)
     await _require_manageable(actor, before["organisation"])
     if before["left_on"] is not None:
@@ -277,8 +275,6 @@ async def record_leaving(actor: Principal, officer_id: int, left_on: dt.date) ->
     raise_if_violations(check_leaving(before["started_on"], left_on))
     async with write_transaction():
         await Officer.update({Officer.left_on: left_on}).where(Officer.id == officer_id)
-        await accreditations.end_for_leaving(actor, officer_id, left_on)
-        await kit.open_recovery_tasks(actor, officer_id, left_on, accreditations.LEFT_REASON)
         after = await load_officer(officer_id)
         await record_audit(actor, "officer.leave", "officer", officer_id, before, after)
     return after

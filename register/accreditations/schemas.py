@@ -5,7 +5,7 @@ import datetime as dt
 import msgspec
 
 from core.schemas import Body, CodeList, Text
-from register.accreditation_rules import AccreditationStatus, EventKind
+from register.accreditations.rules import AccreditationStatus, EventKind
 
 
 class AccreditationCreate(Body):

@@ -7,8 +7,9 @@ from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
-from register import accreditations
-from register.accreditation_schemas import (
+from register import leaving
+from register.accreditations import services as accreditations
+from register.accreditations.schemas import (
     AccreditationChange,
     AccreditationCreate,
     AccreditationRead,
@@ -75,8 +76,7 @@ class AccreditationController(ApiController):
         self, principal: CurrentPrincipal, today: Today, accreditation_id: FromPath[int],
         data: JSONBody[AccreditationChange],
     ) -> AccreditationRead:
-        return _read(await accreditations.withdraw_accreditation(principal, accreditation_id, data.on,
-                                                                 data.reason, today))
+        return _read(await leaving.withdraw_accreditation(principal, accreditation_id, data.on, data.reason, today))
 
     @post("/{accreditation_id:int}/powers")
     async def designate(

@@ -11,8 +11,8 @@ from core.db import select_rows
 from core.errors import NotFound
 from register.errors import RegisterErrorCode
 from register.facts import EMPLOYMENT_SQL
-from register.officer_list import officer_conditions
-from register.rules import OfficerStatus
+from register.officers.officer_list import officer_conditions
+from register.officers.rules import OfficerStatus
 from register.scope import require_officer_visible
 from register.tables import Power
 

@@ -16,10 +16,10 @@ from core.audit import record_audit
 from core.db import is_unique_violation, select_rows, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
 from register import hooks
-from register.accreditation_rules import AccreditationDates, suspension_periods
+from register.accreditations.rules import AccreditationDates, suspension_periods
 from register.errors import RegisterErrorCode
 from register.facts import is_accreditation_in_force
-from register.kit_rules import (
+from register.kit.rules import (
     check_inspection,
     check_kit_issue,
     check_return,
@@ -27,8 +27,8 @@ from register.kit_rules import (
     compute_next_inspection,
     needs_replacement,
 )
+from register.officers.services import get_officer
 from register.scope import Scope
-from register.services import get_officer
 from register.tables import (
     Accreditation,
     AccreditationEvent,

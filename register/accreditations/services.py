@@ -17,8 +17,7 @@ from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.db import write_transaction
 from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
-from register import kit
-from register.accreditation_rules import (
+from register.accreditations.rules import (
     STATE_EVENTS,
     AccreditationDates,
     EventKind,
@@ -34,8 +33,8 @@ from register.accreditation_rules import (
 )
 from register.errors import RegisterErrorCode
 from register.facts import is_accreditation_in_force, is_power_in_force
+from register.officers.services import get_officer
 from register.scope import Scope
-from register.services import get_officer
 from register.tables import Accreditation, AccreditationEvent, DesignatedPower, Force, Power
 
 ACC_COLUMNS = (
@@ -336,18 +335,15 @@ async def reinstate_accreditation(actor: Principal, accreditation_id: int, on: d
     return after
 
 
-async def withdraw_accreditation(actor: Principal, accreditation_id: int, on: dt.date, reason: str,
-                                 today: dt.date) -> dict[str, Any]:
-    """Withdraws it from `on`; the ID card and badge are to be recovered unless another accreditation is in
-    force for the officer that day."""
+async def end_by_withdrawal(actor: Principal, accreditation_id: int, on: dt.date, reason: str,
+                            today: dt.date) -> dict[str, Any]:
+    """The accreditation's part of withdrawing it from `on`. The use case is register.leaving's
+    withdraw_accreditation, which also opens recovery of the ID card and badge in the same transaction."""
     async with write_transaction():
         row, _dates_now, events = await _prepare_change(actor, accreditation_id, on, reason)
         _require_in_order(events, on)
         await Accreditation.update({Accreditation.withdrawn_on: on}).where(Accreditation.id == row["id"])
         await _event(actor, row["id"], EventKind.WITHDRAWN, on, reason)
-        others = [d for d in await _officer_dates(row["officer"]) if d.id != row["id"]]
-        if not any(is_accreditation_in_force(d, on) for d in others):
-            await kit.open_recovery_tasks(actor, row["officer"], on, f"accreditation {row['number']} withdrawn")
         after = await _load_view(row["id"], today)
         await record_audit(actor, "accreditation.withdraw", "accreditation", row["id"], row, after)
     return after
@@ -393,7 +389,11 @@ async def withdraw_power(actor: Principal, accreditation_id: int, code: str, on:
     return after
 
 
-# --- leaving (called inside register.services.record_leaving's transaction) ---------------------------
+async def has_accreditation_in_force(officer_id: int, day: dt.date) -> bool:
+    return any(is_accreditation_in_force(d, day) for d in await _officer_dates(officer_id))
+
+
+# --- leaving (called inside register.leaving.record_leaving's transaction) ----------------------------
 
 async def end_for_leaving(actor: Principal, officer_id: int, left_on: dt.date) -> int:
     """Ends every accreditation of the officer not already over by left_on. Returns how many ended."""

@@ -1,0 +1,1 @@
+"""Accreditations and designated powers: their rules, use cases, schemas and routes."""

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from core.access import Role
+from core.errors import CoreErrorCode, Violation, raise_if_violations
+from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
+from core.schemas import UserRead
+from core.services import list_users, set_user_active
+from register import leaving
+from register.officers import services
+from register.officers.rules import OfficerStatus
+from register.officers.schemas import (
+    ForceCreate,
+    ForceRead,
+    OfficerCreate,
+    OfficerLeave,
+    OfficerRead,
+    OfficerUpdate,
+    OrganisationCreate,
+    OrganisationRead,
+    PowerRead,
+    TeamCreate,
+    TeamRead,
+    UserCreate,
+)
+
+# The service checks the value (422 invalid_choice); the document lists the choices.
+OfficerStatusFilter = Annotated[str | None, QueryParameter(
+    description="active or left, on `as_of`.", schema_extra={"enum": [s.value for s in OfficerStatus]})]
+
+
+class ForceController(ApiController):
+    path = "/api/forces"
+    tags = ["register"]
+
+    @post("/")
+    async def create(self, principal: CurrentPrincipal, data: JSONBody[ForceCreate]) -> ForceRead:
+        return ForceRead(**await services.create_force(principal, data.name, data.code))
+
+    @get("/")
+    async def list(self, principal: CurrentPrincipal) -> Page[ForceRead]:
+        rows = await services.list_forces(principal)
+        return Page(items=[ForceRead(**r) for r in rows], total=len(rows))
+
+
+class OrganisationController(ApiController):
+    path = "/api/organisations"
+    tags = ["register"]
+
+    @post("/")
+    async def create(self, principal: CurrentPrincipal, data: JSONBody[OrganisationCreate]) -> OrganisationRead:
+        row = await services.create_organisation(
+            principal, name=data.name, force_id=data.force_id, kind=data.kind,
+            arrangement_approved_on=data.arrangement_approved_on,
+            arrangement_review_due_on=data.arrangement_review_due_on,
+        )
+        return OrganisationRead.of(row)
+
+    @get("/")
+    async def list(self, principal: CurrentPrincipal, force_id: FromQuery[int | None] = None) -> Page[OrganisationRead]:
+        rows = await services.list_organisations(principal, force_id)
+        return Page(items=[OrganisationRead.of(r) for r in rows], total=len(rows))
+
+    @get("/{organisation_id:int}")
+    async def get(self, principal: CurrentPrincipal, organisation_id: FromPath[int]) -> OrganisationRead:
+        return OrganisationRead.of(await services.get_organisation(principal, organisation_id))
+
+
+class TeamController(ApiController):
+    path = "/api/teams"
+    tags = ["register"]
+
+    @post("/")
+    async def create(self, principal: CurrentPrincipal, data: JSONBody[TeamCreate]) -> TeamRead:
+        return TeamRead.of(await services.create_team(principal, name=data.name,
+                                                      organisation_id=data.organisation_id))
+
+    @get("/")
+    async def list(self, principal: CurrentPrincipal, organisation_id: FromQuery[int | None] = None) -> Page[TeamRead]:
+        rows = await services.list_teams(principal, organisation_id)
+        return Page(items=[TeamRead.of(r) for r in rows], total=len(rows))
+
+
+class OfficerController(ApiController):
+    path = "/api/officers"
+    tags = ["register"]
+
+    @post("/")
+    async def create(self, principal: CurrentPrincipal, today: Today, data: JSONBody[OfficerCreate]) -> OfficerRead:
+        row = await services.create_officer(
+            principal, organisation_id=data.organisation_id, team_id=data.team_id,
+            staff_number=data.staff_number, given_name=data.given_name, family_name=data.family_name,
+            email=data.email, started_on=data.started_on,
+        )
+        return OfficerRead.of(row, services.officer_status(row, today))
+
+    @get("/")
+    async def list(
+        self,
+        principal: CurrentPrincipal,
+        today: Today,
+        organisation_id: FromQuery[int | None] = None,
+        team_id: FromQuery[int | None] = None,
+        status: OfficerStatusFilter = None,
+        q: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[OfficerRead]:
+        rows, total = await services.list_officers(
+            principal, today=today, organisation_id=organisation_id, team_id=team_id, status=status, q=q,
+            limit=limit, offset=offset,
+        )
+        return Page(items=[OfficerRead.of(r, services.officer_status(r, today)) for r in rows], total=total)
+
+    @get("/{officer_id:int}")
+    async def get(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int]) -> OfficerRead:
+        row = await services.get_officer(principal, officer_id)
+        return OfficerRead.of(row, services.officer_status(row, today))
+
+    @patch("/{officer_id:int}")
+    async def update(
+        self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int], data: JSONBody[OfficerUpdate]
+    ) -> OfficerRead:
+        row = await services.update_officer(principal, officer_id, data.changes())
+        return OfficerRead.of(row, services.officer_status(row, today))
+
+    @post("/{officer_id:int}/leave", status_code=200)
+    async def leave(
+        self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int], data: JSONBody[OfficerLeave]
+    ) -> OfficerRead:
+        row = await leaving.record_leaving(principal, officer_id, data.left_on)
+        return OfficerRead.of(row, services.officer_status(row, today))
+
+
+class PowerController(ApiController):
+    path = "/api/powers"
+    tags = ["catalogues"]
+
+    @get("/")
+    async def list(self, principal: CurrentPrincipal) -> Page[PowerRead]:
+        rows = await services.list_powers()
+        return Page(items=[PowerRead(**r) for r in rows], total=len(rows))
+
+
+class UserController(ApiController):
+    path = "/api/users"
+    tags = ["auth"]
+
+    @post("/")
+    async def create(self, principal: CurrentPrincipal, data: JSONBody[UserCreate]) -> UserRead:
+        try:
+            role = Role(data.role)
+        except ValueError:
+            allowed = ", ".join(r.value for r in Role)
+            raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE, f"role must be one of: {allowed}.", "role")])
+            raise
+        row = await services.create_user(
+            principal, username=data.username, password=data.password, email=data.email, role=role,
+            force_id=data.force_id, organisation_id=data.organisation_id, team_ids=data.team_ids,
+            officer_id=data.officer_id,
+        )
+        return UserRead(**row)
+
+    @get("/")
+    async def list(self, principal: CurrentPrincipal) -> Page[UserRead]:
+        rows = await list_users(principal)
+        return Page(items=[UserRead(**r) for r in rows], total=len(rows))
+
+    @post("/{user_id:int}/deactivate", status_code=200)
+    async def deactivate(self, principal: CurrentPrincipal, user_id: FromPath[int]) -> UserRead:
+        return UserRead(**await set_user_active(principal, user_id, active=False))
+
+    @post("/{user_id:int}/reactivate", status_code=200)
+    async def reactivate(self, principal: CurrentPrincipal, user_id: FromPath[int]) -> UserRead:
+        return UserRead(**await set_user_active(principal, user_id, active=True))
+
