@@ -67,6 +67,8 @@ def _accreditation_ends(facts: OfficerFacts) -> Iterator[dt.date | None]:
     for accreditation in facts.accreditations:
         yield accreditation.expires_on
         yield accreditation.ended_on
+        for suspended_on, _ in accreditation.suspensions:
+            yield suspended_on
         for power in accreditation.powers:
             yield power.withdrawn_on
 
@@ -76,6 +78,14 @@ def _clearance_ends(facts: OfficerFacts) -> Iterator[dt.date | None]:
         yield clearance.expires_on
         yield clearance.next_review_due_on
         yield clearance.ended_on
+
+
+def _module_starts(facts: OfficerFacts) -> Iterator[dt.date | None]:
+    """Earlier passes too: judging a past day (a catch-up sweep), one of them may be what brought a power back."""
+    for module in facts.modules.values():
+        yield module.completed_on
+        for completed_on, _ in module.earlier_passes:
+            yield completed_on
 
 
 def _module_ends(facts: OfficerFacts) -> Iterator[dt.date | None]:
@@ -92,9 +102,9 @@ def _none(facts: OfficerFacts) -> tuple[dt.date, ...]:
 DEPENDENCY_DAYS: tuple[DependencyDays, ...] = (
     DependencyDays("accreditation", _accreditation_starts, _accreditation_ends),
     DependencyDays("vetting", lambda facts: [c.granted_on for c in facts.clearances], _clearance_ends),
-    DependencyDays("training", lambda facts: [m.completed_on for m in facts.modules.values()], _module_ends),
+    DependencyDays("training", _module_starts, _module_ends),
     DependencyDays("kit", lambda facts: [k.issued_on for k in facts.kit],
-                   lambda facts: [k.expires_on for k in facts.kit]),
+                   lambda facts: [d for k in facts.kit for d in (k.expires_on, k.returned_on)]),
     DependencyDays("employer", _none, lambda facts: (facts.employer.ended_on,)),
     DependencyDays("officer", _none, lambda facts: (facts.left_on,)),
 )

@@ -84,6 +84,13 @@ def item_words(kind: Kind, code: str, facts: OfficerFacts, names: Names) -> str:
     return "employment with " + facts.employer.name
 
 
+def is_suspension(kind: Kind, code: str, facts: OfficerFacts, on: dt.date) -> bool:
+    """Whether accreditation `code` ends its holding on `on` by a suspension entered ahead, not by its expiry: the
+    words then say so (a message is true on the day it is sent)."""
+    return kind is Kind.ACCREDITATION and any(
+        a.number == code and any(start == on for start, _ in a.suspensions) for a in facts.accreditations)
+
+
 def _renew_action(kind: Kind, words: str) -> str:
     return {
         Kind.ACCREDITATION: "apply for re-accreditation",
@@ -156,9 +163,14 @@ def coordinator_power_warnings(
         trigger_on = lapse_on - dt.timedelta(days=policy.coordinator_alert_days)
         kind, code = binding_of[lapse_on]
         words = item_words(kind, code, facts, names)
-        line = (f"{facts.name}: {_powers_words(codes, names)} become unusable on {long_date(lapse_on)}, when "
-                f"{words} expires (last usable day {long_date(lapse_on - dt.timedelta(days=1))}). "
-                f"Next action: {_renew_action(kind, words)} or confirm it is in hand.")
+        last_day = long_date(lapse_on - dt.timedelta(days=1))
+        if is_suspension(kind, code, facts, lapse_on):
+            line = (f"{facts.name}: {_powers_words(codes, names)} become unusable on {long_date(lapse_on)}, when "
+                    f"{words} is suspended (last usable day {last_day}). Next action: make sure the officer knows.")
+        else:
+            line = (f"{facts.name}: {_powers_words(codes, names)} become unusable on {long_date(lapse_on)}, when "
+                    f"{words} expires (last usable day {last_day}). "
+                    f"Next action: {_renew_action(kind, words)} or confirm it is in hand.")
         out.append(Reminder(Audience.COORDINATOR, facts.officer_id, f"powers:{lapse_on.isoformat()}",
                             Trigger.POWER_WARNING, trigger_on, line))
     return out
@@ -211,11 +223,15 @@ def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Polic
 
 def lapse_reminders(facts: OfficerFacts, lapse: Lapse, names: Names = Names()) -> list[Reminder]:
     ended = [(Kind(lapse.binding_kind), lapse.binding_code)] + [(Kind(k), c) for k, c in lapse.also_ended]
-    words = [item_words(kind, code, facts, names) for kind, code in ended]
-    actions = list(dict.fromkeys(_renew_action(kind, w) for (kind, _), w in zip(ended, words, strict=True)))
+    suspended = [(kind, code) for kind, code in ended if is_suspension(kind, code, facts, lapse.lapsed_on)]
+    expired = [item for item in ended if item not in suspended]
+    words = [item_words(kind, code, facts, names) for kind, code in expired]
+    actions = list(dict.fromkeys(_renew_action(kind, w) for (kind, _), w in zip(expired, words, strict=True)))
+    because = ([f"{' and '.join(words)} ended"] if words else []) + [
+        f"{item_words(kind, code, facts, names)} was suspended" for kind, code in suspended]
     line = (f"{facts.name}: LAPSED on {long_date(lapse.lapsed_on)} - {_powers_words(lapse.power_codes, names)} "
-            f"can no longer be used, because {' and '.join(words)} ended on {long_date(lapse.lapsed_on)}. Next "
-            f"action: stop using these powers and {' and '.join(actions)}.")
+            f"can no longer be used, because {' and '.join(because)} on {long_date(lapse.lapsed_on)}. Next "
+            f"action: stop using these powers" + (f" and {' and '.join(actions)}." if actions else "."))
     item = f"lapse:{lapse.lapsed_on.isoformat()}"
     return [Reminder(audience, facts.officer_id, item, Trigger.LAPSE, lapse.lapsed_on, line) for audience in Audience]
 

@@ -171,7 +171,8 @@ def _officer_and_employer(facts: OfficerFacts, day: dt.date) -> tuple[list[Depen
 
 def _holdings(facts: OfficerFacts, day: dt.date) -> dict[str, Dependency]:
     """Per power code held on `day`: the accreditation holding it that lasts longest (the first listed on a tie),
-    as the dependency that ends its holding (expiry, end or the power's withdrawal, whichever first)."""
+    as the dependency that ends its holding (expiry, end, the power's withdrawal or a coming suspension, whichever
+    first)."""
     out: dict[str, Dependency] = {}
     for accreditation in facts.accreditations:
         if not is_accreditation_in_force(accreditation, day):
@@ -179,7 +180,9 @@ def _holdings(facts: OfficerFacts, day: dt.date) -> dict[str, Dependency]:
         for power in accreditation.powers:
             if not is_power_in_force(power.granted_on, power.withdrawn_on, day):
                 continue
-            ends = min(d for d in (accreditation.expires_on, accreditation.ended_on, power.withdrawn_on)
+            # A suspension entered ahead of its day ends the holding too (the reinstatement is a start day).
+            suspended_on = min((start for start, _ in accreditation.suspensions if start > day), default=None)
+            ends = min(d for d in (accreditation.expires_on, accreditation.ended_on, power.withdrawn_on, suspended_on)
                        if d is not None)
             held = out.get(power.code)
             if held is None or ends > held.expires_on:

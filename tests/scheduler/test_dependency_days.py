@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from register.facts import AccreditationFact, DesignatedPowerFact
-from scheduler.facts import DEPENDENCY_DAYS, OfficerFacts, start_days
+from register.facts import AccreditationFact, DesignatedPowerFact, KitFact
+from scheduler.facts import DEPENDENCY_DAYS, OfficerFacts, end_days, start_days
 from scheduler.rules import Kind, compute_compliance
-from tests.scheduler.builders import CORE_EXPIRES, POLICY, officer
+from tests.scheduler.builders import ACCREDITATION_EXPIRES, CORE_EXPIRES, POLICY, officer, with_accreditation
 
 D = dt.date
 ONE = dt.timedelta(days=1)
@@ -40,3 +40,41 @@ def test_a_reinstatement_after_the_asked_day_carries_the_run_on() -> None:
     power = next(p for p in compute_compliance(facts, day, POLICY).powers if p.code == "FPN_LITTER")
     assert power.usable_until == CORE_EXPIRES - ONE == run_end(facts, "FPN_LITTER", day)
     assert power.binding is not None and power.binding.kind == Kind.TRAINING
+
+
+def test_a_suspension_on_record_ends_the_run_the_day_before_it_starts() -> None:
+    """A suspension entered ahead of its day (from 1 March 2027, reinstated 1 May 2027): the powers are usable until
+    28 February, not until the accreditation's expiry, and usable again from the reinstatement."""
+    facts = with_accreditation(suspensions=((D(2027, 3, 1), D(2027, 5, 1)),))
+    day = D(2026, 12, 2)
+    power = next(p for p in compute_compliance(facts, day, POLICY).powers if p.code == "FPN_LITTER")
+    assert power.usable_until == D(2027, 2, 28) == run_end(facts, "FPN_LITTER", day)
+    assert power.binding is not None and power.binding.kind == Kind.ACCREDITATION
+    assert power.resumes_on == D(2027, 5, 1)
+    assert D(2027, 3, 1) in set(end_days(facts))  # the sweep judges the day the suspension starts
+
+
+def test_an_id_card_returned_is_a_day_the_sweep_judges() -> None:
+    facts = officer(kit=(KitFact(100, "ID_CARD", D(2025, 6, 2), returned_on=D(2026, 11, 20),
+                                 expires_on=ACCREDITATION_EXPIRES),))
+    assert D(2026, 11, 20) in set(end_days(facts))
+    assert not any(p.usable for p in compute_compliance(facts, D(2026, 11, 20), POLICY).powers)
+
+
+def test_messages_about_a_coming_suspension_say_suspended_not_expires() -> None:
+    """Every item of a message is true on its day: the accreditation does not expire on 1 March, it is suspended."""
+    from scheduler.reminders import coordinator_power_warnings, find_lapses, lapse_reminders
+    from scheduler.rules import compute_plan
+
+    facts = with_accreditation(suspensions=((D(2027, 3, 1), D(2027, 5, 1)),))
+    day = D(2027, 2, 10)
+    warnings = coordinator_power_warnings(facts, compute_compliance(facts, day, POLICY),
+                                          compute_plan(facts, day, POLICY), day, POLICY)
+    assert [w.line for w in warnings] == [
+        'Jo Bloggs: powers "ALCOHOL_UNDER_18"; "FPN_LITTER" become unusable on 1 March 2027, when accreditation '
+        "SUR-001 is suspended (last usable day 28 February 2027). Next action: make sure the officer knows."]
+    (lapse,) = find_lapses(facts, D(2027, 2, 25), D(2027, 3, 1), POLICY)
+    (line,) = {r.line for r in lapse_reminders(facts, lapse)}
+    assert line == ('Jo Bloggs: LAPSED on 1 March 2027 - powers "ALCOHOL_UNDER_18"; "FPN_LITTER" can no longer be '
+                    "used, because accreditation SUR-001 was suspended on 1 March 2027. Next action: stop using "
+                    "these powers.")
