@@ -142,8 +142,8 @@ def _lapse_events(entry: CalendarOfficer, stamp: dt.datetime, alarms: CalendarAl
         powers = sorted(by_day[lapse_on], key=lambda p: p.code)
         codes = ", ".join(p.code for p in powers)
         summary = f"Powers lapse: {codes} — {entry.officer_name}"
-        bindings = sorted({f"{_binding_label(p)} (expires {p.binding.expires_on.isoformat()})"
-                           for p in powers if p.binding is not None})
+        bindings = sorted({f"{_binding_label(p)} ({'suspended from' if p.binding.suspended else 'expires'} "
+                           f"{p.binding.expires_on.isoformat()})" for p in powers if p.binding is not None})
         last_day = lapse_on - dt.timedelta(days=1)
         description = (
             f"Unless renewed, {entry.officer_name} may no longer use {codes} from {lapse_on.isoformat()} "

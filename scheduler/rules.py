@@ -57,6 +57,7 @@ class Dependency:
     kind: Kind
     code: str
     expires_on: dt.date
+    suspended: bool = False  # an accreditation whose holding ends by a suspension entered ahead, not by expiry
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def _holdings(facts: OfficerFacts, day: dt.date) -> dict[str, Dependency]:
                        if d is not None)
             held = out.get(power.code)
             if held is None or ends > held.expires_on:
-                out[power.code] = Dependency(Kind.ACCREDITATION, accreditation.number, ends)
+                out[power.code] = Dependency(Kind.ACCREDITATION, accreditation.number, ends, ends == suspended_on)
     return out
 
 

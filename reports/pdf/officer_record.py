@@ -14,7 +14,8 @@ def _why(power: Any) -> str:
     if power.usable:
         binding = power.binding
         return f"until {day(power.usable_until)}" + (
-            f" ({binding.kind.value} {binding.code} expires {day(binding.expires_on)})" if binding else "")
+            f" ({binding.kind.value} {binding.code} {'is suspended from' if binding.suspended else 'expires'} "
+            f"{day(binding.expires_on)})" if binding else "")
     # Each reason is a sentence of its own ("No vetting clearance has been granted."): joined as sentences.
     return " ".join(b.message for b in power.blocked_by) or "Not usable."
 
@@ -48,7 +49,8 @@ def render(data: dict[str, Any], generated_on: dt.date, public_url: str | None =
     pdf.para(f"{headline} (as of {day(as_of)}) · status {status}", size=12, bold=True)
     if compliance.binding:
         b = compliance.binding
-        pdf.para(f"Binding item: {b.kind.value} {b.code}, expires {day(b.expires_on)}", size=9)
+        ends = "is suspended from" if b.suspended else "expires"
+        pdf.para(f"Binding item: {b.kind.value} {b.code}, {ends} {day(b.expires_on)}", size=9)
     pdf.para(f"Next renewal step: {step_line(next_step(plan))}", size=10, bold=True)
     if overdue_count(plan) > 1:
         pdf.para(f"{overdue_count(plan)} renewal steps are overdue: see the renewal plan.", size=9)
