@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from anyio import to_thread
 from litestar import Request, Response, get, post
@@ -35,7 +36,12 @@ UPLOAD_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024  # the file plus the multipart envel
 
 
 def _attachment(filename: str, inline: bool = False) -> dict[str, str]:
-    return {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'}
+    """A staff number may hold any letter, or a quote mark: the name is sent plainly only when quoting leaves it
+    as it is, otherwise percent-encoded (RFC 6266 filename*), as Litestar's File does. Headers are Latin-1."""
+    kind = "inline" if inline else "attachment"
+    quoted = quote(filename)
+    value = f'{kind}; filename="{filename}"' if quoted == filename else f"{kind}; filename*=utf-8''{quoted}"
+    return {"Content-Disposition": value}
 
 
 class OfficerReportController(ApiController):

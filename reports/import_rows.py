@@ -31,6 +31,11 @@ def parse_date(text: str) -> dt.date:
     raise ValueError(text)
 
 
+def as_id(text: str) -> int | None:
+    """An id typed in a cell; None when it is not one. (`str.isdigit` is true of '²', which int() refuses.)"""
+    return int(text) if text.isascii() and text.isdecimal() else None
+
+
 class RowErrors(Exception):
     """A row that cannot be read: every (column, message) found in it, raised once the whole row was looked at."""
 
@@ -96,7 +101,7 @@ def read_organisation(ctx: RowContext, row: dict[str, str], errors: list[tuple[s
     if not text:
         return None
     if ctx.column("organisation") == "organisation_id":
-        found = ctx.organisation_ids.get(int(text)) if text.isdigit() else None
+        found = (None if (key := as_id(text)) is None else ctx.organisation_ids.get(key))
     else:
         found = ctx.organisations.get(text.lower())
     if found is None:
@@ -110,7 +115,7 @@ def read_officer(ctx: RowContext, row: dict[str, str], errors: list[tuple[str | 
         return None
     column = ctx.column("officer")
     if column == "officer_id":
-        found = ctx.officers.get(int(text)) if text.isdigit() else None
+        found = (None if (key := as_id(text)) is None else ctx.officers.get(key))
         if found is None:
             errors.append((column, f"No officer with id {text} in your scope."))
         return found

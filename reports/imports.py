@@ -36,6 +36,7 @@ from reports.import_rows import (
     FIELD_ALIASES,
     RowContext,
     RowErrors,
+    as_id,
     columns_of,
     read_code,
     read_date,
@@ -152,7 +153,7 @@ def _officer_item(ctx: RowContext, row: dict[str, str]) -> OfficerRow:
     team_text = read_value(ctx, row, "team")
     if team_text and organisation is not None:
         if ctx.column("team") == "team_id":
-            team = ctx.team_ids.get(int(team_text)) if team_text.isdigit() else None
+            team = (None if (key := as_id(team_text)) is None else ctx.team_ids.get(key))
         else:
             team = ctx.teams.get((organisation["id"], team_text.lower()))
         if team is None or team["organisation"] != organisation["id"]:

@@ -488,7 +488,10 @@ def _number(text: str, is_date: bool, date1904: bool, where: Callable[[], str]) 
     if is_date and number == number and abs(number) < 3_000_000:
         from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-        moment = from_excel(number, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900)
+        try:
+            moment = from_excel(number, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900)
+        except (OverflowError, ValueError) as exc:  # beyond year 9999, or before the calendar's day 0
+            raise not_a_workbook(f"cell {where()} holds {text[:20]}, which is no date.") from exc
         if isinstance(moment, dt.datetime):
             return moment.date().isoformat() if moment.time() == dt.time() else moment.isoformat(sep=" ")
         return str(moment)
