@@ -88,7 +88,8 @@ def is_suspension(kind: Kind, code: str, facts: OfficerFacts, on: dt.date) -> bo
     """Whether accreditation `code` ends its holding on `on` by a suspension entered ahead, not by its expiry: the
     words then say so (a message is true on the day it is sent)."""
     return kind is Kind.ACCREDITATION and any(
-        a.number == code and any(start == on for start, _ in a.suspensions) for a in facts.accreditations)
+        a.number == code and any(start == on for start, _ in a.suspensions)
+        and on not in (a.expires_on, a.ended_on) for a in facts.accreditations)
 
 
 def _renew_action(kind: Kind, words: str) -> str:
@@ -153,7 +154,8 @@ def coordinator_power_warnings(
             continue
         lapse_on = power.usable_until + dt.timedelta(days=1)
         # Silent only when everything ending that day is being renewed; otherwise name what is not.
-        unrenewed = [d for d in (power.ending or (power.binding,)) if (d.kind, d.code) not in done]
+        # A suspension is never "in hand": a re-accreditation on record does not lift it.
+        unrenewed = [d for d in (power.ending or (power.binding,)) if d.suspended or (d.kind, d.code) not in done]
         if (lapse_on - day).days > policy.coordinator_alert_days or not unrenewed:
             continue
         by_lapse.setdefault(lapse_on, []).append(power.code)
@@ -221,7 +223,10 @@ def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Polic
     return lapses
 
 
-def lapse_reminders(facts: OfficerFacts, lapse: Lapse, names: Names = Names()) -> list[Reminder]:
+def lapse_reminders(facts: OfficerFacts, lapse: Lapse, names: Names = Names(), day: dt.date | None = None,
+                    usable_again: frozenset[str] = frozenset()) -> list[Reminder]:
+    """The notice of a lapse, sent on `day` (default: the lapse day). A catch-up may send it after some of the
+    powers came back: those are said to be usable again, not to be stopped, so each line is true on its day."""
     ended = [(Kind(lapse.binding_kind), lapse.binding_code)] + [(Kind(k), c) for k, c in lapse.also_ended]
     suspended = [(kind, code) for kind, code in ended if is_suspension(kind, code, facts, lapse.lapsed_on)]
     expired = [item for item in ended if item not in suspended]
@@ -229,9 +234,24 @@ def lapse_reminders(facts: OfficerFacts, lapse: Lapse, names: Names = Names()) -
     actions = list(dict.fromkeys(_renew_action(kind, w) for (kind, _), w in zip(expired, words, strict=True)))
     because = ([f"{' and '.join(words)} ended"] if words else []) + [
         f"{item_words(kind, code, facts, names)} was suspended" for kind, code in suspended]
-    line = (f"{facts.name}: LAPSED on {long_date(lapse.lapsed_on)} - {_powers_words(lapse.power_codes, names)} "
-            f"can no longer be used, because {' and '.join(because)} on {long_date(lapse.lapsed_on)}. Next "
-            f"action: stop using these powers" + (f" and {' and '.join(actions)}." if actions else "."))
+    on = long_date(lapse.lapsed_on)
+    out_still = [code for code in lapse.power_codes if code not in usable_again]
+    back = [code for code in lapse.power_codes if code in usable_again]
+    line = f"{facts.name}: LAPSED on {on} - "
+    if out_still:
+        line += (f"{_powers_words(out_still, names)} can no longer be used, because {' and '.join(because)} on "
+                 f"{on}.")
+    else:
+        line += (f"{_powers_words(back, names)} could not be used from {on}, because {' and '.join(because)} on "
+                 f"{on}.")
+    if back and day is not None:
+        words_back = _powers_words(back, names)
+        line += (f" {words_back[:1].upper()}{words_back[1:]} {'is' if len(back) == 1 else 'are'} usable again as of "
+                 f"{long_date(day)}.")
+    if out_still:
+        line += " Next action: stop using these powers" + (f" and {' and '.join(actions)}." if actions else ".")
+    else:
+        line += " Next action: check that they were not used while they had lapsed."
     item = f"lapse:{lapse.lapsed_on.isoformat()}"
     return [Reminder(audience, facts.officer_id, item, Trigger.LAPSE, lapse.lapsed_on, line) for audience in Audience]
 
@@ -260,8 +280,8 @@ def due_reminders(
     policy: Policy, names: Names = Names(),
 ) -> list[Reminder]:
     """Everything due for one officer on `day`. From the leaving day, only the kit still to recover.
-    `compliance` may be None only when may_warn_coordinators(facts, day, policy) is False (no power warnings
-    can be due, so the caller need not judge it)."""
+    `compliance` (judged on `day`) may be None only when there are no lapses and may_warn_coordinators(facts,
+    day, policy) is False (no power warnings can be due, so the caller need not judge it)."""
     if facts.left_on is not None and facts.left_on <= day:
         return recovery_reminders(facts, day, policy, names)
     out: list[Reminder] = []
@@ -270,6 +290,8 @@ def due_reminders(
         out += manager_step_reminders(facts, step, day, policy, names)
     if compliance is not None:
         out += coordinator_power_warnings(facts, compliance, steps, day, policy, names)
+    # A catch-up finds lapses on missed days: a power usable again today is no longer one to stop using.
+    usable_today = frozenset(p.code for p in compliance.powers if p.usable) if compliance is not None else frozenset()
     for lapse in lapses:
-        out += lapse_reminders(facts, lapse, names)
+        out += lapse_reminders(facts, lapse, names, day, usable_today & frozenset(lapse.power_codes))
     return out

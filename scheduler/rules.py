@@ -183,11 +183,14 @@ def _holdings(facts: OfficerFacts, day: dt.date) -> dict[str, Dependency]:
                 continue
             # A suspension entered ahead of its day ends the holding too (the reinstatement is a start day).
             suspended_on = min((start for start, _ in accreditation.suspensions if start > day), default=None)
-            ends = min(d for d in (accreditation.expires_on, accreditation.ended_on, power.withdrawn_on, suspended_on)
-                       if d is not None)
+            closes = min(d for d in (accreditation.expires_on, accreditation.ended_on, power.withdrawn_on)
+                         if d is not None)
+            # Named a suspension only when nothing else ends the holding that day (an expiry still needs renewing).
+            suspended = suspended_on is not None and suspended_on < closes
+            ends = suspended_on if suspended and suspended_on is not None else closes
             held = out.get(power.code)
             if held is None or ends > held.expires_on:
-                out[power.code] = Dependency(Kind.ACCREDITATION, accreditation.number, ends, ends == suspended_on)
+                out[power.code] = Dependency(Kind.ACCREDITATION, accreditation.number, ends, suspended)
     return out
 
 

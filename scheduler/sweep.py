@@ -231,8 +231,10 @@ def _judge(
     prevents, says nothing), and each lapse since `since` that did happen."""
     lapses = find_lapses(facts, since, as_of, policy)
     steps = compute_plan(facts, as_of, policy)
-    # Compliance only matters for power warnings: judged only when some power could lapse within the window.
-    compliance = compute_compliance(facts, as_of, policy) if may_warn_coordinators(facts, as_of, policy) else None
+    # Compliance matters for power warnings and for which lapsed powers are still unusable today: judged only when
+    # something lapsed or some power could lapse within the window.
+    compliance = compute_compliance(facts, as_of, policy) \
+        if lapses or may_warn_coordinators(facts, as_of, policy) else None
     return due_reminders(facts, compliance, steps, lapses, as_of, policy, names), lapses
 
 

@@ -78,3 +78,52 @@ def test_messages_about_a_coming_suspension_say_suspended_not_expires() -> None:
     assert line == ('Jo Bloggs: LAPSED on 1 March 2027 - powers "ALCOHOL_UNDER_18"; "FPN_LITTER" can no longer be '
                     "used, because accreditation SUR-001 was suspended on 1 March 2027. Next action: stop using "
                     "these powers.")
+
+
+def _warnings(facts: OfficerFacts, day: dt.date) -> list[str]:
+    from scheduler.reminders import coordinator_power_warnings
+    from scheduler.rules import compute_plan
+
+    return [w.line for w in coordinator_power_warnings(facts, compute_compliance(facts, day, POLICY),
+                                                       compute_plan(facts, day, POLICY), day, POLICY)]
+
+
+def test_a_re_accreditation_on_record_does_not_silence_a_coming_suspension() -> None:
+    suspended = with_accreditation(suspensions=((D(2027, 3, 1), D(2027, 5, 1)),))
+    renewal = AccreditationFact(2, 1, "SUR-002", D(2027, 6, 1), D(2030, 6, 1), recorded_on=D(2027, 1, 5),
+                                powers=(DesignatedPowerFact("FPN_LITTER", D(2027, 6, 1)),
+                                        DesignatedPowerFact("ALCOHOL_UNDER_18", D(2027, 6, 1))))
+    facts = officer(accreditations=(*suspended.accreditations, renewal))
+    (line,) = _warnings(facts, D(2027, 2, 10))
+    assert "SUR-001 is suspended" in line
+
+
+def test_a_suspension_from_the_expiry_day_is_still_an_expiry_to_renew() -> None:
+    from scheduler.reminders import find_lapses, lapse_reminders
+
+    facts = with_accreditation(suspensions=((ACCREDITATION_EXPIRES, None),))
+    power = next(p for p in compute_compliance(facts, D(2027, 5, 1), POLICY).powers if p.code == "FPN_LITTER")
+    assert power.binding is not None and not power.binding.suspended
+    (lapse,) = find_lapses(facts, ACCREDITATION_EXPIRES, ACCREDITATION_EXPIRES, POLICY)
+    (line,) = {r.line for r in lapse_reminders(facts, lapse)}
+    assert "accreditation SUR-001 ended on 1 June 2027" in line and "apply for re-accreditation" in line
+
+
+def test_a_catch_up_names_no_lapse_for_a_power_usable_again_on_its_day() -> None:
+    """Suspended 1 to 4 March, swept next on 10 March: the lapse is told, but as past; nothing tells anyone to stop
+    using powers usable that day."""
+    from scheduler.reminders import Trigger, due_reminders, find_lapses
+    from scheduler.rules import compute_plan
+
+    facts = with_accreditation(suspensions=((D(2027, 3, 1), D(2027, 3, 5)),))
+    day = D(2027, 3, 10)
+    lapses = find_lapses(facts, D(2027, 2, 25), day, POLICY)
+    assert [lapse.lapsed_on for lapse in lapses] == [D(2027, 3, 1)]  # history keeps it
+    sent = due_reminders(facts, compute_compliance(facts, day, POLICY), compute_plan(facts, day, POLICY), lapses,
+                         day, POLICY)
+    (line,) = {r.line for r in sent if r.trigger is Trigger.LAPSE}
+    assert "can no longer be used" not in line and "stop using" not in line
+    assert line == ('Jo Bloggs: LAPSED on 1 March 2027 - powers "ALCOHOL_UNDER_18"; "FPN_LITTER" could not be used '
+                    "from 1 March 2027, because accreditation SUR-001 was suspended on 1 March 2027. Powers "
+                    '"ALCOHOL_UNDER_18"; "FPN_LITTER" are usable again as of 10 March 2027. Next action: check that '
+                    "they were not used while they had lapsed.")
