@@ -16,6 +16,7 @@ from register.facts import employment_rows
 from register.officers import services as register_services
 from register.record import RECORD_ROLES, officer_record
 from scheduler import services as scheduler_services
+from scheduler.policy_store import load_policy
 from scheduler.readiness import next_step, overdue_count
 from scheduler.rules import clearance_effective_expiry
 from training import services as training_services
@@ -174,9 +175,12 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
     for day in await scheduler_services.lapse_days(actor, trend_months[0], as_of, organisation_id, team_id):
         trend[(day.year - trend_months[0].year) * 12 + day.month - trend_months[0].month] += 1
 
+    policy = await load_policy()
     return {
         "as_of": as_of,
         "officers": len(pairs),
+        # The windows the cover states are the policy's (an administrator may change them), not fixed numbers.
+        "warning_days": policy.warning_days, "overdue_after_days": policy.overdue_after_days,
         "readiness": [(employer, team, counts["red"], counts["amber"], counts["green"], counts["overdue"])
                       for (employer, team), counts in readiness.items()],
         "cliff_months": [month_label(m) for m in months], "cliff": cliff,

@@ -57,11 +57,12 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
         totals["green"] += green
         totals["overdue"] += overdue
     pdf.para(f"{data['officers']} serving officers: {totals['red']} red (cannot use a designated power), "
-             f"{totals['amber']} amber (a power lapses within 90 days), {totals['green']} green. "
+             f"{totals['amber']} amber (a power lapses within {data['warning_days']} days), {totals['green']} green. "
              f"{totals['overdue']} ha{'s' if totals['overdue'] == 1 else 've'} an overdue renewal step "
-             "(it should have started more than 14 days ago).", size=11)
-    pdf.para(f"{sum(data['cliff'])} items expire in the next 12 months; {data['queue_total']} vetting "
-             f"applications are open; {sum(data['trend'])} powers lapsed in the last 12 months.", size=11)
+             f"(it should have started more than {data['overdue_after_days']} days ago).", size=11)
+    cliff, trend = data["cliff_months"], data["trend_months"]
+    pdf.para(f"{sum(data['cliff'])} items expire from {cliff[0]} to {cliff[-1]}; {data['queue_total']} vetting "
+             f"applications are open; {sum(data['trend'])} powers lapsed from {trend[0]} to {trend[-1]}.", size=11)
     pdf.ln(1)
     pdf.para("Contents: 1 Readiness by employer and team · 2 Expiry cliff · 3 Capability forecast · "
              "4 Vetting queue · 5 Officers at risk · 6 Compliance trend", size=9)

@@ -136,3 +136,14 @@ async def test_a_powers_reasons_read_as_sentences(world: World) -> None:
     assert "No vetting clearance has been granted. " in text
     assert "No ID and powers card is held." in text
     assert ".;" not in text
+
+
+async def test_the_pack_cover_states_the_policys_windows(world: World) -> None:
+    """The cover's "within N days" and "more than N days ago" are the policy's, which an administrator may change."""
+    from scheduler.policy_store import update_policy
+
+    await update_policy(SYSTEM, {"warning_days": 60, "overdue_after_days": 21})
+    loaded = await data.analytics(SYSTEM, TODAY, world.orgs["A1"], team_id=None)
+    text = " ".join(pdf_text(compliance_pack.render("Compliance pack", loaded, TODAY)).split())
+    assert "a power lapses within 60 days" in text and "more than 21 days ago" in text
+    assert f"expire from {loaded['cliff_months'][0]} to {loaded['cliff_months'][-1]}" in text
