@@ -125,12 +125,16 @@ async def capability(
     actor: Principal, starts: list[dt.date], organisation_id: int | None = None, team_id: int | None = None,
 ) -> dict[str, list[int]]:
     """For each power, how many officers can use it on each day of `starts` (ascending, the first being the day
-    judged): those who can use it on starts[0], less those the forecast sees become unusable before each day.
-    The compliance pack's capability table, so that it and the forecast are one computation, not two."""
+    judged): those who can use it on starts[0], less those the forecast sees unusable on each day (from the day
+    after usable_until until a renewal on record resumes it). The compliance pack's capability table, so that it
+    and the forecast are one computation, not two."""
     ids = await _judged(actor, starts[0], organisation_id, team_id)
     usable = await outlook.usable_counts(ids, starts[0])
-    lapses = await _lapsing(ids, starts[0], starts[-1])
-    return {code: [officers - sum(1 for row in lapses if row["code"] == code and row["usable_until"] < start)
+    gaps: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+    for row in await _lapsing(ids, starts[0], starts[-1]):
+        gaps.setdefault(row["code"], []).append((row["usable_until"], row["resumes_on"]))
+    return {code: [officers - sum(1 for until, resumes in gaps.get(code, ())
+                                  if until < start and (resumes is None or start < resumes))
                    for start in starts]
             for code, officers in usable.items()}
 

@@ -231,3 +231,26 @@ async def test_the_officers_list_says_when_nothing_is_on_the_page(client: AsyncC
     assert 'href="/officers?q="' in past_the_end.text
     nothing = await client.get("/officers?q=NoSuchOfficer")
     assert "No officer matches “NoSuchOfficer”." in nothing.text and "<table" not in nothing.text
+
+
+async def cleared_trained_and_carded(world: World, level: str = "NPPV2A", granted_ago: int = 320,
+                                     accredited: bool = True) -> None:
+    """A1a-1 accredited (grant, unless not `accredited`), cleared at `level`, trained and carded: with an
+    accreditation in force, their powers are usable today."""
+    from register.kit import services as kit
+    from training import services as training
+    from vetting import services as vetting
+
+    if accredited:
+        await grant(world)
+    day, officer_id = today(), world.officers["A1a-1"]
+    application = await vetting.create_application(SYSTEM, officer_id=officer_id, level_code=level,
+                                                   requested_on=day - dt.timedelta(days=granted_ago + 20), today=day)
+    for status, ago in (("submitted", granted_ago + 15), ("in_progress", granted_ago + 10), ("granted", granted_ago)):
+        await vetting.record_event(SYSTEM, application["id"], status=status, on=day - dt.timedelta(days=ago),
+                                   today=day, force_reference="FREF-1" if status == "granted" else None)
+    for module in ("CSAS_CORE", "PENALTY_NOTICES"):
+        await training.record_completion(SYSTEM, today=day, officer_id=officer_id, module_code=module,
+                                         completed_on=day - dt.timedelta(days=100), result="pass")
+    await kit.issue_kit(SYSTEM, officer_id=officer_id, kit_type_code="ID_CARD",
+                        issued_on=day - dt.timedelta(days=20), serial_number="ID-1")

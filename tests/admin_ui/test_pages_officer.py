@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from httpx import AsyncClient
 
-from tests.admin_ui.test_pages_common import grant, post_form, sign_in, today
+from tests.admin_ui.test_pages_common import cleared_trained_and_carded, grant, post_form, sign_in, today
 from tests.factories import World
 from vetting import services as vetting
 from vetting.tables import Declaration
@@ -116,32 +116,12 @@ async def test_the_vetting_officer_reads_case_notes_on_the_timeline(client: Asyn
     assert SECRET in page.text
 
 
-async def _cleared_trained_and_carded(world: World, level: str = "NPPV2A", granted_ago: int = 320) -> None:
-    """A1a-1 accredited (grant), cleared at `level`, trained and carded: their powers are usable today."""
-    from register.kit import services as kit
-    from tests.admin_ui.test_pages_common import SYSTEM
-    from training import services as training
-
-    await grant(world)
-    day, officer_id = today(), world.officers["A1a-1"]
-    application = await vetting.create_application(SYSTEM, officer_id=officer_id, level_code=level,
-                                                   requested_on=day - dt.timedelta(days=granted_ago + 20), today=day)
-    for status, ago in (("submitted", granted_ago + 15), ("in_progress", granted_ago + 10), ("granted", granted_ago)):
-        await vetting.record_event(SYSTEM, application["id"], status=status, on=day - dt.timedelta(days=ago),
-                                   today=day, force_reference="FREF-1" if status == "granted" else None)
-    for module in ("CSAS_CORE", "PENALTY_NOTICES"):
-        await training.record_completion(SYSTEM, today=day, officer_id=officer_id, module_code=module,
-                                         completed_on=day - dt.timedelta(days=100), result="pass")
-    await kit.issue_kit(SYSTEM, officer_id=officer_id, kit_type_code="ID_CARD",
-                        issued_on=day - dt.timedelta(days=20), serial_number="ID-1")
-
-
 async def test_a_binding_annual_review_reads_as_the_vetting_table_does(client: AsyncClient, world: World) -> None:
     """An NPPV3 clearance stops counting at its annual review, not its expiry: the headline's date and the vetting
     table's "Annual review due" column say the same day."""
     from core.dates import add_months, long_date
 
-    await _cleared_trained_and_carded(world, level="NPPV3")
+    await cleared_trained_and_carded(world, level="NPPV3")
     written = long_date(add_months(today() - dt.timedelta(days=320), 12))
     await sign_in(client, "off_a1a1")
     text = (await client.get("/me")).text
@@ -154,7 +134,7 @@ async def test_a_suspension_entered_ahead_is_named_as_a_suspension(client: Async
     from register.accreditations import services as accreditations
     from tests.admin_ui.test_pages_common import SYSTEM
 
-    await _cleared_trained_and_carded(world, granted_ago=100)
+    await cleared_trained_and_carded(world, granted_ago=100)
     accreditation = (await accreditations.list_for_officer(world.officers["A1a-1"], today()))[0]
     starts = today() + dt.timedelta(days=40)
     await accreditations.suspend_accreditation(SYSTEM, accreditation["id"], on=starts, reason="Investigation",
