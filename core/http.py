@@ -207,7 +207,8 @@ def classify_unhandled(exc: Exception) -> UnhandledAnswer:
                                           "A value is out of range or not acceptable text.")])
     if is_database_unavailable(exc):  # a database restart or outage: a clean, retryable answer, no traceback
         logger.warning("Database unavailable: %s: %s", type(exc).__name__, exc)
-        return UnhandledAnswer(503, "Service unavailable", "The database cannot be reached; try again shortly.",
+        return UnhandledAnswer(503, "Service unavailable", "The database cannot be reached or did not answer in time; "
+                               "try again shortly.",
                                CoreErrorCode.DATABASE_UNAVAILABLE)
     logger.exception("Unhandled error", exc_info=exc)
     return UnhandledAnswer(500, "Service error", "The service could not answer; the error was logged.",

@@ -10,7 +10,7 @@ from typing import Any
 
 from core.access import Principal, Role, require_role
 from core.dates import add_months
-from core.db import EVERYTHING
+from core.db import EVERYTHING, long_running
 from register.accreditations import services as register_accreditations
 from register.facts import employment_rows
 from register.officers import services as register_services
@@ -106,6 +106,8 @@ def _expiring_items(facts: Any, as_of: dt.date) -> list[dt.date]:
     return [d for d in out if d > as_of]
 
 
+# A whole dataset in one request: its statements may rightly take longer than a page's (core.db).
+@long_running
 async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | None = None,
                     team_id: int | None = None) -> dict[str, Any]:
     """Readiness, expiry cliff, capability forecast, vetting queue age, officers at risk (red, amber, or with an

@@ -13,7 +13,7 @@ from io import BytesIO
 from typing import Any
 
 from core.access import Principal
-from core.db import EVERYTHING
+from core.db import EVERYTHING, long_running
 from core.errors import NotFound
 from reports.errors import ReportErrorCode
 from reports.spreadsheets import neutralise, xml_safe
@@ -49,6 +49,8 @@ async def _officers(actor: Principal, today: dt.date) -> dict[int, dict[str, Any
     return {r["id"]: r for r in rows}
 
 
+# A whole dataset in one request: its statements may rightly take longer than a page's (core.db).
+@long_running
 async def load_rows(actor: Principal, dataset: str, today: dt.date) -> list[dict[str, Any]]:
     """The dataset's rows as plain dicts keyed by COLUMNS[dataset], in the caller's scope."""
     from register.accreditations import services as accreditations

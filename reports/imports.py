@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.access import Principal, Role, require_role
 from core.batch import Outcome
-from core.db import EVERYTHING
+from core.db import EVERYTHING, long_running
 from core.errors import DomainError, Violation
 from register.kit.batch import KitIssueRow
 from register.officers.batch import OfficerRow
@@ -339,6 +339,8 @@ def require_import_role(actor: Principal, dataset: str) -> None:
     require_role(actor, *IMPORT_ROLES[dataset], action=f"import {dataset}")
 
 
+# A whole dataset in one request: its statements may rightly take longer than a page's (core.db).
+@long_running
 async def run_import(
     actor: Principal, dataset: str, rows: list[dict[str, str]], *, today: dt.date, dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
