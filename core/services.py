@@ -79,6 +79,11 @@ def user_public(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def require_user_administrator(actor: Principal) -> None:
+    if not actor.is_admin:
+        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators create users.")
+
+
 async def create_user(
     actor: Principal,
     *,
@@ -92,8 +97,7 @@ async def create_user(
     officer_id: int | None = None,
 ) -> dict[str, Any]:
     """Scope references must already be checked to exist (register.services.create_user does that)."""
-    if not actor.is_admin:
-        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators create users.")
+    require_user_administrator(actor)
     team_ids = sorted(set(team_ids or []))
     raise_if_violations(
         check_username(username)

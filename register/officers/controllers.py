@@ -5,8 +5,6 @@ from typing import Annotated
 from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.access import Role
-from core.errors import CoreErrorCode, Violation, raise_if_violations
 from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
 from core.schemas import UserRead
 from core.services import list_users, set_user_active
@@ -152,14 +150,8 @@ class UserController(ApiController):
 
     @post("/")
     async def create(self, principal: CurrentPrincipal, data: JSONBody[UserCreate]) -> UserRead:
-        try:
-            role = Role(data.role)
-        except ValueError:
-            allowed = ", ".join(r.value for r in Role)
-            raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE, f"role must be one of: {allowed}.", "role")])
-            raise
-        row = await services.create_user(
-            principal, username=data.username, password=data.password, email=data.email, role=role,
+        row = await services.create_user(  # role: a Role already (the decoder refuses any other value)
+            principal, username=data.username, password=data.password, email=data.email, role=data.role,
             force_id=data.force_id, organisation_id=data.organisation_id, team_ids=data.team_ids,
             officer_id=data.officer_id,
         )

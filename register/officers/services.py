@@ -10,6 +10,7 @@ from core.audit import record_audit
 from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.services import create_user as core_create_user
+from core.services import require_user_administrator
 from register.errors import RegisterErrorCode
 from register.officers.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
 from register.officers.officer_list import list_officers as list_officers
@@ -294,6 +295,7 @@ async def create_user(
     team_ids: list[int] | None = None,
     officer_id: int | None = None,
 ) -> dict[str, Any]:
+    require_user_administrator(actor)  # first: whether an id exists is no one else's to learn
     violations: list[Violation] = []
     if force_id is not None and not await Force.exists().where(Force.id == force_id):
         violations.append(Violation(RegisterErrorCode.UNKNOWN_FORCE, f"No force with id {force_id}.", "force_id"))
@@ -301,9 +303,9 @@ async def create_user(
         violations.append(Violation(RegisterErrorCode.UNKNOWN_ORGANISATION,
                                     f"No organisation with id {organisation_id}.",
                                     "organisation_id"))
-    for team_id in team_ids or []:
-        if not await Team.exists().where(Team.id == team_id):
-            violations.append(Violation(RegisterErrorCode.UNKNOWN_TEAM, f"No team with id {team_id}.", "team_ids"))
+    known_teams = {t["id"] for t in await Team.select(Team.id).where(Team.id.is_in(team_ids))} if team_ids else set()
+    violations += [Violation(RegisterErrorCode.UNKNOWN_TEAM, f"No team with id {team_id}.", "team_ids")
+                   for team_id in team_ids or [] if team_id not in known_teams]
     if officer_id is not None and not await Officer.exists().where(Officer.id == officer_id):
         violations.append(Violation(RegisterErrorCode.UNKNOWN_OFFICER,
                                     f"No officer with id {officer_id}.", "officer_id"))

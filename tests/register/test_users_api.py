@@ -91,3 +91,22 @@ async def test_an_admin_cannot_deactivate_themselves_and_unknown_users_are_404(
     assert own.status_code == 409 and own.json()["code"] == "cannot_deactivate_self"
     missing = await client.post("/api/users/99999/deactivate", headers=world.auth("admin"))
     assert missing.status_code == 404
+
+
+async def test_who_may_not_create_users_learns_nothing_of_which_ids_exist(client: AsyncClient, world: World) -> None:
+    """The admin check comes before the scope references are looked up: an unknown id and a known one both
+    answer 403 to anyone else, never 422 for one and 403 for the other."""
+    for force_id in (world.forces["A"], 999_999):
+        answer = await client.post("/api/users", headers=world.auth("coord_a"), json={
+            "username": "probe", "password": "long-enough-pw", "email": "p@example.org",
+            "role": "csas_coordinator", "force_id": force_id})
+        assert answer.status_code == 403, answer.text
+
+
+async def test_unknown_teams_are_named_each(client: AsyncClient, world: World) -> None:
+    answer = await client.post("/api/users", headers=world.auth("admin"), json={
+        "username": "teams", "password": "long-enough-pw", "email": "t@example.org", "role": "manager",
+        "team_ids": [world.teams["A1a"], 999_998, 999_999]})
+    assert answer.status_code == 422
+    assert sorted(v["message"] for v in answer.json()["violations"]) == ["No team with id 999998.",
+                                                                          "No team with id 999999."]
