@@ -6,7 +6,7 @@ import msgspec
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from register import leaving
 from register.accreditations import services as accreditations
 from register.accreditations.schemas import (
@@ -39,21 +39,21 @@ class AccreditationController(ApiController):
     async def list(
         self,
         principal: CurrentPrincipal,
-        today: Today,
+        day: Day,
         officer_id: FromQuery[int | None] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[AccreditationRead]:
         rows, total = await accreditations.list_accreditations(
-            principal, today=today, officer_id=officer_id, limit=limit, offset=offset
+            principal, today=day, officer_id=officer_id, limit=limit, offset=offset
         )
         return Page(items=[_read(r) for r in rows], total=total)
 
     @get("/{accreditation_id:int}")
     async def get(
-        self, principal: CurrentPrincipal, today: Today, accreditation_id: FromPath[int]
+        self, principal: CurrentPrincipal, day: Day, accreditation_id: FromPath[int]
     ) -> AccreditationRead:
-        return _read(await accreditations.get_accreditation(principal, accreditation_id, today))
+        return _read(await accreditations.get_accreditation(principal, accreditation_id, day))
 
     @post("/{accreditation_id:int}/suspend", status_code=200)
     async def suspend(

@@ -6,7 +6,7 @@ import msgspec
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page
 from register import record
 from register.kit import services as kit
 from register.kit.schemas import (
@@ -79,5 +79,5 @@ class OfficerRecordController(ApiController):
     tags = ["register"]
 
     @get("/")
-    async def get(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int]) -> OfficerRecordRead:
-        return msgspec.convert(await record.officer_record(principal, officer_id, today), OfficerRecordRead)
+    async def get(self, principal: CurrentPrincipal, day: Day, officer_id: FromPath[int]) -> OfficerRecordRead:
+        return msgspec.convert(await record.officer_record(principal, officer_id, day), OfficerRecordRead)

@@ -5,7 +5,7 @@ from typing import Annotated
 from litestar import get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page, Today
+from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from core.schemas import UserRead
 from core.services import list_users, set_user_active
 from register import leaving
@@ -100,7 +100,7 @@ class OfficerController(ApiController):
     async def list(
         self,
         principal: CurrentPrincipal,
-        today: Today,
+        day: Day,
         organisation_id: FromQuery[int | None] = None,
         team_id: FromQuery[int | None] = None,
         status: OfficerStatusFilter = None,
@@ -109,15 +109,15 @@ class OfficerController(ApiController):
         offset: Offset = 0,
     ) -> Page[OfficerRead]:
         rows, total = await services.list_officers(
-            principal, today=today, organisation_id=organisation_id, team_id=team_id, status=status, q=q,
+            principal, today=day, organisation_id=organisation_id, team_id=team_id, status=status, q=q,
             limit=limit, offset=offset,
         )
-        return Page(items=[OfficerRead.of(r, services.officer_status(r, today)) for r in rows], total=total)
+        return Page(items=[OfficerRead.of(r, services.officer_status(r, day)) for r in rows], total=total)
 
     @get("/{officer_id:int}")
-    async def get(self, principal: CurrentPrincipal, today: Today, officer_id: FromPath[int]) -> OfficerRead:
+    async def get(self, principal: CurrentPrincipal, day: Day, officer_id: FromPath[int]) -> OfficerRead:
         row = await services.get_officer(principal, officer_id)
-        return OfficerRead.of(row, services.officer_status(row, today))
+        return OfficerRead.of(row, services.officer_status(row, day))
 
     @patch("/{officer_id:int}")
     async def update(

@@ -97,6 +97,9 @@ AS_OF_ROUTES = [
     "/api/training/matrix", "/api/vetting/applications", "/api/vetting/applications/{application_id}",
     "/api/vetting/queue", "/api/officers/{officer_id}/record.pdf", "/api/officers/{officer_id}/card.pdf",
     "/api/reports/compliance-pack.pdf", "/api/charts/{name}",
+    # The register's own reads (officers, accreditations, the officer's record) answer as of a day too.
+    "/api/officers", "/api/officers/{officer_id}", "/api/officers/{officer_id}/record", "/api/accreditations",
+    "/api/accreditations/{accreditation_id}",
 ]
 
 
@@ -109,6 +112,7 @@ async def test_as_of_is_documented_and_guarded_on_every_route_taking_a_day(
     (as_of,) = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "as_of"]
     assert (as_of["in"], as_of["required"]) == ("query", False)
     assert {"type": "string", "format": "date"} in as_of["schema"].get("oneOf", [as_of["schema"]])
-    url = path.format(officer_id=world.officers["A1a-1"], application_id=1, name="expiry-cliff.png")
+    url = path.format(officer_id=world.officers["A1a-1"], application_id=1, accreditation_id=1,
+                      name="expiry-cliff.png")
     answer = await client.get(url, params={"as_of": "1899-12-31"}, headers=world.auth("admin"))
     assert answer.status_code == 422 and answer.json()["violations"][0]["code"] == "date_out_of_range", answer.text

@@ -142,3 +142,15 @@ async def test_leaving_before_starting_is_422(client: AsyncClient, world: World)
     response = await client.post(f"/api/officers/{world.officers['A1a-2']}/leave", json={"left_on": "2020-01-01"},
                                  headers=world.auth("hr_a1"))
     assert response.status_code == 422
+
+
+async def test_an_officer_read_as_of_a_day_before_leaving_is_active(client: AsyncClient, world: World) -> None:
+    officer_id = world.officers["A1a-2"]
+    await client.post(f"/api/officers/{officer_id}/leave", json={"left_on": "2026-01-31"},
+                      headers=world.auth("hr_a1"))
+    before = await client.get(f"/api/officers/{officer_id}", params={"as_of": "2026-01-30"},
+                              headers=world.auth("hr_a1"))
+    assert before.status_code == 200 and before.json()["status"] == "active"
+    listed = (await client.get("/api/officers", params={"status": "active", "as_of": "2026-01-30"},
+                               headers=world.auth("hr_a1"))).json()
+    assert officer_id in {o["id"] for o in listed["items"]}
