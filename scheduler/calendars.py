@@ -119,7 +119,7 @@ async def feed_ics(token: str, today: dt.date | None = None) -> bytes:
                                        compliance.powers))
     settings = get_settings()
     publisher = Publisher(host=urlsplit(settings.public_url).hostname or "localhost", email=settings.mail_from)
-    return build_calendar(name, entries, now_utc(), publisher=publisher)
+    return build_calendar(name, entries, now_utc(), publisher=publisher, names=catalogue.names)
 
 
 async def revoke_feed(actor: Principal, token: str) -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from scheduler.policy import Names
 from scheduler.rules import Kind, PlanStep, PowerCompliance, StepStatus
 
 PRODID = "-//CSAS Register//EN"
@@ -75,7 +76,7 @@ _KIND_LABEL = {
 
 def build_calendar(
     name: str, entries: list[CalendarOfficer], generated_at: dt.datetime, alarms: CalendarAlarms = DEFAULT_ALARMS,
-    publisher: Publisher = Publisher(),
+    publisher: Publisher = Publisher(), names: Names = Names(),
 ) -> bytes:
     """The feed `name` with every officer's expiry, start-by and lapse events; `generated_at` is the DTSTAMP."""
     if generated_at.tzinfo is None:
@@ -93,10 +94,10 @@ def build_calendar(
     seen: set[str] = set()
     for entry in sorted(entries, key=lambda e: e.officer_id):
         for step in entry.steps:
-            events.append(_expiry_event(entry, step, stamp, alarms, seen))
+            events.append(_expiry_event(entry, step, stamp, alarms, seen, names))
             if step.status is not StepStatus.DONE:
                 events.append(_start_by_event(entry, step, stamp, alarms, seen))
-        events += _lapse_events(entry, stamp, alarms)
+        events += _lapse_events(entry, stamp, alarms, names)
     organizer = vCalAddress(f"mailto:{publisher.email}")
     organizer.params["cn"] = ORGANIZER_NAME
     for event in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
@@ -110,11 +111,11 @@ def build_calendar(
 # --- events -------------------------------------------------------------------------------------------
 
 def _expiry_event(
-    entry: CalendarOfficer, step: PlanStep, stamp: dt.datetime, alarms: CalendarAlarms, seen: set[str]
+    entry: CalendarOfficer, step: PlanStep, stamp: dt.datetime, alarms: CalendarAlarms, seen: set[str], names: Names,
 ) -> Event:
     done = step.status is StepStatus.DONE
     verb = "Due" if _is_due_date(step) else "Expires"
-    summary = f"{verb}: {_item_label(step)}{' ' + RENEWAL_IN_HAND if done else ''} — {entry.officer_name}"
+    summary = f"{verb}: {_item_label(step, names)}{' ' + RENEWAL_IN_HAND if done else ''} — {entry.officer_name}"
     uid = _unique(_uid(entry.officer_id, step.kind.value, step.code, step.expires_on, "expiry"), step, seen)
     event = _all_day(uid, step.expires_on, summary, _step_description(step), stamp, step.kind.value)
     if not done:
@@ -132,7 +133,7 @@ def _start_by_event(
     return event
 
 
-def _lapse_events(entry: CalendarOfficer, stamp: dt.datetime, alarms: CalendarAlarms) -> list[Event]:
+def _lapse_events(entry: CalendarOfficer, stamp: dt.datetime, alarms: CalendarAlarms, names: Names) -> list[Event]:
     by_day: dict[dt.date, list[PowerCompliance]] = {}
     for power in entry.powers:
         if power.usable and power.usable_until is not None:
@@ -140,14 +141,16 @@ def _lapse_events(entry: CalendarOfficer, stamp: dt.datetime, alarms: CalendarAl
     events = []
     for lapse_on in sorted(by_day):
         powers = sorted(by_day[lapse_on], key=lambda p: p.code)
-        codes = ", ".join(p.code for p in powers)
-        summary = f"Powers lapse: {codes} — {entry.officer_name}"
-        bindings = sorted({f"{_binding_label(p)} ({'suspended from' if p.binding.suspended else 'expires'} "
+        titles = ", ".join(names.power(p.code) for p in powers)
+        summary = f"Powers lapse: {titles} — {entry.officer_name}"
+        bindings = sorted({f"{_binding_label(p, names)} ({'suspended from' if p.binding.suspended else 'expires'} "
                            f"{p.binding.expires_on.isoformat()})" for p in powers if p.binding is not None})
         last_day = lapse_on - dt.timedelta(days=1)
+        # A suspension is not undone by a renewal: the sentence says so only when every binding item can be renewed.
+        renewable = not any(p.binding is not None and p.binding.suspended for p in powers)
         description = (
-            f"Unless renewed, {entry.officer_name} may no longer use {codes} from {lapse_on.isoformat()} "
-            f"(last usable day {last_day.isoformat()})."
+            f"{'Unless renewed, ' if renewable else ''}{entry.officer_name} may no longer use {titles} from "
+            f"{lapse_on.isoformat()} (last usable day {last_day.isoformat()})."
         )
         if bindings:
             description += f" Binding item: {'; '.join(bindings)}."
@@ -185,18 +188,24 @@ def _is_due_date(step: PlanStep) -> bool:
     return step.kind is Kind.EMPLOYER or step.title.lower().startswith(("inspect", "review"))
 
 
-def _item_label(step: PlanStep) -> str:
+def _item_label(step: PlanStep, names: Names) -> str:
     if step.kind is Kind.TRAINING:
-        return step.code
+        return names.module(step.code)
+    if step.kind is Kind.KIT:
+        return f"Kit {names.kit_type(step.code)}"
     if step.kind is Kind.EMPLOYER:
         return "employer's scheme arrangement review"
     return f"{_KIND_LABEL[step.kind]} {step.code}"
 
 
-def _binding_label(power: PowerCompliance) -> str:
+def _binding_label(power: PowerCompliance, names: Names) -> str:
     assert power.binding is not None
     binding = power.binding
-    return binding.code if binding.kind is Kind.TRAINING else f"{_KIND_LABEL[binding.kind].lower()} {binding.code}"
+    if binding.kind is Kind.TRAINING:
+        return names.module(binding.code)
+    if binding.kind is Kind.KIT:
+        return f"kit {names.kit_type(binding.code)}"
+    return f"{_KIND_LABEL[binding.kind].lower()} {binding.code}"
 
 
 def _step_description(step: PlanStep) -> str:

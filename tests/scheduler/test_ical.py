@@ -206,3 +206,26 @@ def test_a_published_feed_names_its_organizer_and_qualifies_uids_with_the_host()
         assert str(event["organizer"]) == "mailto:csas@example.gov.uk"
         assert event["organizer"].params["cn"] == "CSAS Register"
         assert str(event["uid"]).endswith("@register.example.gov.uk")
+
+
+def test_feeds_name_powers_modules_and_kit_by_their_titles() -> None:
+    from scheduler.policy import Names
+
+    names = Names(powers={"FPN_LITTER": "Fixed penalty: litter", "ALCOHOL_UNDER_18": "Alcohol: under-18s"},
+                  modules={"CSAS_CORE": "CSAS accreditation course and exam"})
+    found = events(build_calendar("Jo", [JO], GENERATED, names=names))
+    summaries = {str(e["summary"]) for e in found.values()}
+    assert "Expires: CSAS accreditation course and exam — Jo Bloggs" in summaries
+    assert "Powers lapse: Alcohol: under-18s, Fixed penalty: litter — Jo Bloggs" in summaries
+    assert not any("FPN_LITTER" in s or "CSAS_CORE" in s for s in summaries)
+
+
+def test_a_lapse_by_suspension_is_not_said_to_be_undone_by_renewal() -> None:
+    from scheduler.rules import Dependency
+
+    suspended = Dependency(Kind.ACCREDITATION, "SUR-001", D(2027, 3, 1), suspended=True)
+    jo = CalendarOfficer(7, "Jo Bloggs", (), (power("FPN_LITTER", D(2027, 2, 28), binding=suspended),))
+    (lapse,) = events(build_calendar("Jo", [jo], GENERATED)).values()
+    description = str(lapse["description"])
+    assert not description.startswith("Unless renewed")
+    assert "accreditation SUR-001 (suspended from 2027-03-01)" in description
