@@ -17,6 +17,7 @@ from register.leaving import record_leaving
 from register.officers.services import get_officer
 from register.record import officer_record
 from scheduler import calendars
+from scheduler.policy_store import load_catalogue
 from scheduler.readiness import next_step, overdue_count
 from scheduler.services import officer_judgement
 from training.services import list_records
@@ -67,6 +68,7 @@ async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict
         "officer": officer, "compliance": compliance, "plan": plan, "register": register,
         "next_step": next_step(plan), "overdue": overdue_count(plan),
         "applications": applications, "training": training, "declarations": declarations, "today": today,
+        "names": (await load_catalogue()).names,
         "can_train": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_kit": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_request_vetting": viewer.is_admin or viewer.role in (Role.HR, Role.VETTING_OFFICER),

@@ -143,3 +143,13 @@ async def test_a_suspension_entered_ahead_is_named_as_a_suspension(client: Async
     text = " ".join((await client.get("/me")).text.split())
     assert f"Powers usable until {long_date(starts - dt.timedelta(days=1))}" in text
     assert f"Accreditation SP-001 is suspended from {long_date(starts)}." in text
+
+
+async def test_the_record_names_powers_by_their_titles(client: AsyncClient, world: World) -> None:
+    from register.officers import services as register_services
+
+    titles = {p["code"]: p["title"] for p in await register_services.list_powers()}
+    await grant(world)
+    await sign_in(client, "off_a1a1")
+    text = (await client.get("/me")).text
+    assert f'<th scope="row" class="govuk-table__header">{titles["FPN_LITTER"]}<br>' in text
