@@ -53,6 +53,7 @@ class RowContext:
     today: dt.date
     columns: dict[str, str]
     organisations: dict[str, dict[str, Any]] = field(default_factory=dict)   # lower name → row
+    shared_names: set[str] = field(default_factory=set)  # lower names more than one organisation in scope bears
     organisation_ids: dict[int, dict[str, Any]] = field(default_factory=dict)
     teams: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
     team_ids: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -102,6 +103,10 @@ def read_organisation(ctx: RowContext, row: dict[str, str], errors: list[tuple[s
         return None
     if ctx.column("organisation") == "organisation_id":
         found = (None if (key := as_id(text)) is None else ctx.organisation_ids.get(key))
+    elif text.lower() in ctx.shared_names:  # names are not unique: the first would be a guess
+        errors.append((ctx.column("organisation"),
+                       f"More than one organisation in your scope is named '{text}': use organisation_id."))
+        return None
     else:
         found = ctx.organisations.get(text.lower())
     if found is None:

@@ -123,6 +123,8 @@ async def _prepare(ctx: RowContext, dataset: str) -> None:
     from vetting import services as vetting_services
 
     for org in await services.list_organisations(ctx.actor):
+        if org["name"].lower() in ctx.organisations:
+            ctx.shared_names.add(org["name"].lower())
         ctx.organisations.setdefault(org["name"].lower(), org)
         ctx.organisation_ids[org["id"]] = org
     for team in await services.list_teams(ctx.actor):

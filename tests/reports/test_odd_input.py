@@ -62,3 +62,25 @@ async def test_a_date_cell_beyond_any_calendar_names_its_cell(client: httpx.Asyn
                               files={"file": ("s.xlsx", _workbook_with_date_cell("2999999"), XLSX)})
     assert reply.status_code == 422, reply.text
     assert "A2" in reply.json()["detail"]
+
+
+async def test_an_organisation_name_two_employers_share_is_refused_not_guessed(client: httpx.AsyncClient,
+                                                                                 world: World) -> None:
+    import datetime as dt
+
+    from register.officers import services
+    from register.tables import Officer
+    from tests.reports.reporting import SYSTEM
+
+    await services.create_organisation(SYSTEM, name="Council A1", force_id=world.forces["B"], kind="council",
+                                       arrangement_approved_on=dt.date(2024, 1, 1),
+                                       arrangement_review_due_on=dt.date(2028, 1, 1))
+    sheet = ("organisation,team,staff_number,given_name,family_name,email,started_on\n"
+             "Council A1,,S9,Ann,Lee,a.lee@a1.example,2025-01-01\n").encode()
+    before = await Officer.count()
+    reply = await post(client, world, "admin", "officers", sheet)
+    assert reply.status_code == 422
+    assert reply.json()["errors"] == [{"row": 2, "column": "organisation", "message":
+                                       "More than one organisation in your scope is named 'Council A1': "
+                                       "use organisation_id."}]
+    assert await Officer.count() == before
