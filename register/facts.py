@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from core.dates import counted_from
 from core.db import any_id, ids_argument, select_rows
-from register.accreditations.rules import Period, suspension_periods
+from register.accreditations.rules import Period, is_suspended_on, suspension_periods
 
 FACT_TABLES = ("officer", "organisation", "accreditation", "designated_power", "accreditation_event", "kit_issue")
 CATALOGUE_TABLES = ("power", "kit_type")
@@ -125,7 +125,7 @@ def is_accreditation_in_force(accreditation: AccreditationPeriod, day: dt.date) 
     closed = accreditation.closed_on
     if not (accreditation.granted_on <= day < accreditation.expires_on and (closed is None or day < closed)):
         return False
-    return not any(start <= day and (end is None or day < end) for start, end in accreditation.suspensions)
+    return not is_suspended_on(accreditation.suspensions, day)
 
 
 def is_power_in_force(granted_on: dt.date, withdrawn_on: dt.date | None, day: dt.date) -> bool:

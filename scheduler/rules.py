@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.dates import last_valid_day, long_date
+from register.accreditations.rules import is_suspended_on
 from register.facts import (
     AccreditationFact,
     DesignatedPowerFact,
@@ -203,7 +204,7 @@ def _why_no_accreditation(facts: OfficerFacts, code: str, day: dt.date) -> str:
         return f"Accreditation {latest.number} ended on {long_date(latest.ended_on)}."
     if latest.expires_on <= day:
         return f"Accreditation {latest.number} expired on {long_date(latest.expires_on)}."
-    if any(start <= day and _before(day, end) for start, end in latest.suspensions):
+    if is_suspended_on(latest.suspensions, day):
         return f"Accreditation {latest.number} is suspended."
     return f"Power {code} is not designated on accreditation {latest.number}."
 

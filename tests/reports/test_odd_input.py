@@ -75,8 +75,8 @@ async def test_an_organisation_name_two_employers_share_is_refused_not_guessed(c
     await services.create_organisation(SYSTEM, name="Council A1", force_id=world.forces["B"], kind="council",
                                        arrangement_approved_on=dt.date(2024, 1, 1),
                                        arrangement_review_due_on=dt.date(2028, 1, 1))
-    sheet = ("organisation,team,staff_number,given_name,family_name,email,started_on\n"
-             "Council A1,,S9,Ann,Lee,a.lee@a1.example,2025-01-01\n").encode()
+    sheet = (b"organisation,team,staff_number,given_name,family_name,email,started_on\n"
+             b"Council A1,,S9,Ann,Lee,a.lee@a1.example,2025-01-01\n")
     before = await Officer.count()
     reply = await post(client, world, "admin", "officers", sheet)
     assert reply.status_code == 422
