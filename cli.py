@@ -251,13 +251,13 @@ def import_cmd(dataset: str, file: str, dry_run: bool) -> None:
     """Import DATASET from a CSV or XLSX FILE: every row is checked, then all are written or none."""
     from core.clock import business_today
     from core.errors import DomainError
-    from reports import imports
+    from reports import import_files, imports
     from reports.spreadsheets import MAX_UPLOAD_BYTES
 
     with open(file, "rb") as handle:  # one byte past the limit is enough for read_table to refuse it
         content = handle.read(MAX_UPLOAD_BYTES + 1)
     try:
-        rows = imports.read_table(file, content)
+        rows = import_files.read_table(file, content)
     except DomainError as exc:
         click.echo(f"error ({exc.code}): {exc.detail}", err=True)
         sys.exit(2)

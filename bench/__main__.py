@@ -252,7 +252,7 @@ async def report_figures(run: Run, force: Any, import_rows: int) -> None:
     from core.access import Principal
     from core.clock import business_today
     from core.lifecycle import close_database, open_database
-    from reports import data, imports
+    from reports import data, import_files, imports
     from reports.pdf import compliance_pack, officer_record
 
     wire()
@@ -296,7 +296,7 @@ async def report_figures(run: Run, force: Any, import_rows: int) -> None:
         baseline_csv = await _timed(lambda: asyncio.to_thread(read_pandas), 3)
 
         async def run_import() -> Any:
-            rows = await asyncio.to_thread(imports.read_table, "bench.csv", csv_bytes)
+            rows = await asyncio.to_thread(import_files.read_table, "bench.csv", csv_bytes)
             result = await imports.run_import(actor, "training", rows, today=today)
             assert not result.errors, result.errors[:3]
             assert result.created == import_rows, result.as_dict()

@@ -24,7 +24,6 @@ class RegisterErrorCode(StrEnum):
     POWER_ALREADY_DESIGNATED = "power_already_designated"
     POWER_NOT_DESIGNATED = "power_not_designated"
     FORCE_OUT_OF_SCOPE = "force_out_of_scope"
-    KIT_TYPE_NOT_FOUND = "kit_type_not_found"
     KIT_ISSUE_NOT_FOUND = "kit_issue_not_found"
     SERIAL_IN_USE = "serial_in_use"
     ALREADY_RETURNED = "already_returned"

@@ -179,7 +179,7 @@ class ImportController(ApiController):
                                        description="The file is over the upload limit (`import_too_large`).")})
     async def import_(self, principal: CurrentPrincipal, today: Today, dataset: FromPath[str],
                       data: MultipartBody[ImportForm], dry_run: FromQuery[bool] = False) -> Response[dict[str, Any]]:
-        from reports import imports
+        from reports import import_files, imports
 
         imports.require_import_role(principal, dataset)
         if not isinstance(data.file, UploadFile):  # a plain form field named "file" is not a file
@@ -187,7 +187,7 @@ class ImportController(ApiController):
                                            "Send the table as a file part named 'file'.", "file")])
         content = await data.file.read()
         await data.file.close()
-        rows = await to_thread.run_sync(partial(imports.read_table, data.file.filename or "", content))
+        rows = await to_thread.run_sync(partial(import_files.read_table, data.file.filename or "", content))
         result = await imports.run_import(principal, dataset, rows, today=today, dry_run=dry_run or data.dry_run)
         body = result.as_dict()
         if not result.errors:

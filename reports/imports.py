@@ -31,7 +31,6 @@ from register.kit.batch import KitIssueRow
 from register.officers.batch import OfficerRow
 from reports.errors import ReportErrorCode
 from reports.import_files import file_error
-from reports.import_files import read_table as read_table  # the routes, the CLI and bench read, then run_import
 from reports.import_rows import (
     FIELD_ALIASES,
     RowContext,

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from register.tables import Officer
-from reports import imports
+from reports import import_files
 from reports.spreadsheets import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -133,7 +133,7 @@ def test_the_bomb_builder_makes_workbooks_the_import_reads() -> None:
 
     content = workbook(training_rows(3), dimension="A1:D4")
     assert [c.value for c in next(load_workbook(io.BytesIO(content)).active.iter_rows())] == list(HEADER)
-    rows = imports.read_table("t.xlsx", content)
+    rows = import_files.read_table("t.xlsx", content)
     assert rows[2] == {"officer": "S2", "module": "CSAS_CORE", "completed_on": "2025-01-03", "result": "pass"}
 
 
@@ -248,7 +248,7 @@ async def test_an_upload_over_the_limit_is_413_naming_the_limit(client: httpx.As
     assert body["detail"] == "The file is larger than the 10 MB limit."
     assert reply.headers["content-type"].startswith("application/problem+json")
     with pytest.raises(ImportFileError) as refused:  # the CLI reads the file itself: the same refusal
-        imports.read_table("big.csv", huge)
+        import_files.read_table("big.csv", huge)
     assert refused.value.status == 413 and refused.value.detail == body["detail"]
     assert await Officer.count() == 8
 
@@ -256,9 +256,9 @@ async def test_an_upload_over_the_limit_is_413_naming_the_limit(client: httpx.As
 def test_the_limits_are_inclusive() -> None:
     header = ",".join(HEADER) + "\n"
     exactly = header + "".join(f"S{i},CSAS_CORE,2025-01-01,pass\n" for i in range(MAX_ROWS))
-    assert len(imports.read_table("rows.csv", exactly.encode())) == MAX_ROWS
+    assert len(import_files.read_table("rows.csv", exactly.encode())) == MAX_ROWS
     longest = header + "A1A1,CSAS_CORE,2025-01-01," + "p" * MAX_CELL_CHARS + "\n"
-    assert len(imports.read_table("cell.csv", longest.encode())[0]["result"]) == MAX_CELL_CHARS
+    assert len(import_files.read_table("cell.csv", longest.encode())[0]["result"]) == MAX_CELL_CHARS
 
 
 async def test_the_cli_refuses_a_bomb_by_the_same_limits(world: World, tmp_path: Path) -> None:
