@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from functools import cache
 
 from core.dates import long_date
 from register.accreditations.rules import is_suspended_on
@@ -166,9 +165,19 @@ def _judge_accreditation(facts: OfficerFacts, day: dt.date, policy: Policy, desi
 
 def current_accreditations(
     facts: OfficerFacts, day: dt.date
-) -> Iterator[tuple[AccreditationFact, AccreditationFact | None]]:
+) -> list[tuple[AccreditationFact, AccreditationFact | None]]:
     """The latest accreditation from each force granted and known by `day`, unless it has ended without a
-    renewal; with the renewal that counts for it by `day`, if any."""
+    renewal; with the renewal that counts for it by `day`, if any. (Planned once a day: kit asks too.)"""
+    key = ("current_accreditations", day)
+    if key not in facts.memo:
+        facts.memo[key] = list(_current_accreditations(facts, day))
+    current: list[tuple[AccreditationFact, AccreditationFact | None]] = facts.memo[key]
+    return current
+
+
+def _current_accreditations(
+    facts: OfficerFacts, day: dt.date
+) -> Iterator[tuple[AccreditationFact, AccreditationFact | None]]:
     by_force: dict[int, list[AccreditationFact]] = {}
     for accreditation in facts.accreditations:
         if accreditation.granted_on <= day and is_known(accreditation, day):
@@ -368,17 +377,11 @@ KINDS: tuple[DependencyKind, ...] = (
 
 
 def kind_of(kind: str) -> DependencyKind:
-    return _by_kind(KINDS)[kind]
+    return next(k for k in KINDS if k.kind == kind)
 
 
-@cache
-def _by_kind(kinds: tuple[DependencyKind, ...]) -> dict[str, DependencyKind]:
-    return {k.kind: k for k in kinds}
-
-
-@cache
-def precedence(kinds: tuple[DependencyKind, ...]) -> dict[str, int]:
-    return {k.kind: k.precedence for k in kinds}
+def precedence() -> dict[str, int]:
+    return {k.kind: k.precedence for k in KINDS}
 
 
 def start_days(facts: OfficerFacts) -> Iterator[dt.date]:
@@ -387,6 +390,14 @@ def start_days(facts: OfficerFacts) -> Iterator[dt.date]:
         for day in kind.starts(facts):
             if day is not None:
                 yield day
+
+
+def last_start_on(facts: OfficerFacts) -> dt.date:
+    """The last start day on record: compliance follows renewals only up to it."""
+    if "last_start_on" not in facts.memo:
+        facts.memo["last_start_on"] = max(start_days(facts), default=dt.date.min)
+    last: dt.date = facts.memo["last_start_on"]
+    return last
 
 
 def end_days(facts: OfficerFacts) -> Iterator[dt.date]:

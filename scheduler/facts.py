@@ -10,6 +10,8 @@ Every date follows domain.md §8: `expires_on` is the first day no longer valid;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from register.facts import AccreditationFact, KitFact, PersonFact
 from training.facts import ModuleFact
@@ -24,3 +26,9 @@ class OfficerFacts(PersonFact):
     clearances: tuple[ClearanceFact, ...] = ()
     modules: dict[str, ModuleFact] = field(default_factory=dict)
     kit: tuple[KitFact, ...] = ()
+
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Values the rules derive from these facts more than once (the facts are frozen, so none goes stale):
+        an officer is judged on several days by one sweep or forecast."""
+        return {}

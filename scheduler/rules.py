@@ -15,7 +15,7 @@ from enum import StrEnum
 from core.dates import last_valid_day
 from register.facts import DesignatedPowerFact, is_accreditation_in_force
 from scheduler import dependencies
-from scheduler.dependencies import designated_powers, start_days
+from scheduler.dependencies import designated_powers, last_start_on, start_days
 from scheduler.facts import OfficerFacts
 from scheduler.kinds import Blocker, Dependency, PlanStep, PowerJudge
 from scheduler.policy import Policy
@@ -75,9 +75,8 @@ def _judge_day(facts: OfficerFacts, day: dt.date, policy: Policy) -> tuple[Power
     designated = designated_powers(facts, day)
     if not designated:
         return ()
-    kinds = dependencies.KINDS
-    judges = [kind.judge(facts, day, policy, designated) for kind in kinds]
-    rank = dependencies.precedence(kinds)
+    judges = [kind.judge(facts, day, policy, designated) for kind in dependencies.KINDS]
+    rank = dependencies.precedence()
     return tuple(judge_power(designated[code][1], judges, rank) for code in sorted(designated))
 
 
@@ -125,7 +124,7 @@ def compute_compliance(facts: OfficerFacts, day: dt.date, policy: Policy) -> Com
     powers = _judge_day(facts, day, policy)
     # Without anything taking effect after `day`, nothing can carry a power past its binding item's end (each
     # judgement already picks the longest-lasting holding): the run is the one judged today.
-    if any(start > day for start in start_days(facts)):
+    if last_start_on(facts) > day:
         judged: dict[dt.date, dict[str, PowerCompliance]] = {}
         powers = tuple(_follow_run(facts, p, policy, judged) if p.usable else p for p in powers)
     usable = [p for p in powers if p.usable]
