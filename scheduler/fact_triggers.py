@@ -106,7 +106,8 @@ def _replay(statements: Iterable[str], triggers: dict[str, str]) -> None:
 
 def tables_triggered_by(paths: Iterable[Path], prefix: str = FACT_TRIGGER_PREFIX) -> set[str]:
     """The tables left with a trigger named prefix… once the migrations at paths have run, on SQLite and on
-    PostgreSQL alike (a migration giving the two engines different tables is refused)."""
+    PostgreSQL alike (a migration giving the two engines different tables is refused). A migration's triggers are
+    read from its _sqlite_statements() and _postgres_statements(), where every trigger migration states them."""
     sqlite: dict[str, str] = {}
     postgres: dict[str, str] = {}
     for path in paths:
