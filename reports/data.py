@@ -14,7 +14,7 @@ from core.db import EVERYTHING, long_running
 from register.accreditations import services as register_accreditations
 from register.facts import employment_rows
 from register.officers import services as register_services
-from register.record import RECORD_ROLES, officer_record
+from register.record.services import RECORD_ROLES, officer_record
 from scheduler import services as scheduler_services
 from scheduler.dependencies import clearance_effective_expiry
 from scheduler.policy_store import load_policy
