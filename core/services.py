@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from core.access import Principal, Role
+from core.accounts import LinkPurpose, issue_link
 from core.audit import record_audit
 from core.cache import UnchangedDatabaseMemo
 from core.clock import now_utc
@@ -23,7 +24,14 @@ from core.errors import (
     raise_if_violations,
 )
 from core.rules import check_email, check_password, check_role_scope, check_username
-from core.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
+from core.security import (
+    UNUSABLE_PASSWORD,
+    hash_password,
+    hash_token,
+    new_token,
+    password_needs_rehash,
+    verify_password,
+)
 from core.tables import ApiToken, SignInAttempt, User, UserSession
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
@@ -88,7 +96,7 @@ async def create_user(
     actor: Principal,
     *,
     username: str,
-    password: str,
+    password: str | None,
     email: str,
     role: Role,
     force_id: int | None = None,
@@ -96,19 +104,21 @@ async def create_user(
     team_ids: list[int] | None = None,
     officer_id: int | None = None,
 ) -> dict[str, Any]:
-    """Scope references must already be checked to exist (register.services.create_user does that)."""
+    """Scope references must already be checked to exist (register.services.create_user does that). Without a
+    password the user is invited: created with none that works, and sent a link to set their own
+    (core.accounts), in the same transaction."""
     require_user_administrator(actor)
     team_ids = sorted(set(team_ids or []))
     raise_if_violations(
         check_username(username)
-        + check_password(password)
+        + (check_password(password) if password is not None else [])
         + check_email(email)
         + check_role_scope(role, force_id, organisation_id, team_ids, officer_id)
     )
     values = {
         "username": username,
         "email": email,
-        "password_hash": hash_password(password),
+        "password_hash": hash_password(password) if password is not None else UNUSABLE_PASSWORD,
         "role": role.value,
         "force_id": force_id,
         "organisation_id": organisation_id,
@@ -123,6 +133,8 @@ async def create_user(
             row = (await User.insert(User(**values)).returning(*User.all_columns()))[0]  # type: ignore[arg-type]
             after = user_public(row)
             await record_audit(actor, "user.create", "user", row["id"], None, after)
+            if password is None:
+                await issue_link(actor, row, LinkPurpose.INVITE, now_utc())
     except Exception as exc:
         if is_unique_violation(exc):
             raise Conflict(CoreErrorCode.DUPLICATE, f"A user named '{username}' already exists.") from exc
