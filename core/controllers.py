@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 
+from core.accounts import change_password
 from core.http import (
     SESSION_COOKIE,
     SIGNS_IN,
@@ -17,7 +18,6 @@ from core.http import (
     optional_principal,
     problem_responses,
 )
-from core.accounts import change_password
 from core.schemas import Health, LoginRequest, Me, PasswordChange, TokenCreate, TokenRead
 from core.services import SESSION_LIFETIME, create_token, sign_in, sign_out
 from core.tables import User
