@@ -15,10 +15,10 @@ from admin_ui.forms import PAGE_ERRORS, Action, Field, Values, done, page, run_a
 from admin_ui.pages_officer import notice_for
 from admin_ui.templating import LANDING
 from core.accounts import LinkPurpose, password_link_state, request_password_reset, set_password_with_link
-from core.accounts import change_password as change_own_password
 from core.errors import CoreErrorCode, NotFound, TooManyRequests
 from core.http import SESSION_COOKIE, CurrentPrincipal, Viewer, client_address
 from core.rules import MIN_PASSWORD_LENGTH, check_password
+from core.services import change_password as change_own_password
 from scheduler.jobs import background_delivery
 
 PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one."
@@ -70,7 +70,7 @@ class AccountPages(Controller):
 
         async def perform(v: Values) -> Response[Any]:
             await change_own_password(principal, v["current_password"], v["new_password"],
-                                      request.cookies.get(SESSION_COOKIE))
+                                      request.cookies.get(SESSION_COOKIE), client_address(request))
             # Back here, not to the landing page: every role's landing page does not show a banner.
             return done("/account/password", "password_changed")
 

@@ -123,7 +123,7 @@ class AdminPages(Controller):
                       hint="An invitation emails them a link to choose their own; it works once, for "
                            f"{get_settings().invite_link_days} days."),
                 Field("password", "Password", "password", required=False, check=password_rule,
-                      hint=f"Only when you set it now: {PASSWORD_HINT}"),
+                      hint=f"Only when you set it now. {PASSWORD_HINT}"),
                 Field("role", "Role", "radios", [(r.value, ROLE_LABELS[r.value]) for r in Role]),
                 Field("force_id", "Force", "select", forces, required=False),
                 Field("organisation_id", "Organisation", "select", orgs, required=False),

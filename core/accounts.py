@@ -1,5 +1,5 @@
-"""A user's own password: changing it, and the one-time links that set it (a forgotten password's reset, an
-administrator's invitation).
+"""A user's own password: the one-time links that set it (a forgotten password's reset, an
+administrator's invitation). Changing it while signed in is core.services.change_password.
 
 A link is a random token sent by e-mail; only its keyed hash is stored (core.security.hash_token), it works once,
 until it expires, and a newer link of the same user replaces it. Sending belongs to the scheduler's outbox, which
@@ -23,15 +23,12 @@ from core.clock import now_utc
 from core.db import select_rows, write_transaction
 from core.errors import (
     CoreErrorCode,
-    Forbidden,
-    Invalid,
     NotFound,
     TooManyRequests,
-    Violation,
     raise_if_violations,
 )
 from core.rules import check_password
-from core.security import hash_password, hash_token, new_token, verify_password
+from core.security import hash_password, hash_token, new_token
 from core.settings import get_settings
 from core.tables import PasswordLink, PasswordResetRequest, User, UserSession
 
@@ -191,34 +188,16 @@ async def set_password_with_link(token: str, password: str, now: dt.datetime | N
             (PasswordLink.id == row["id"]) & PasswordLink.used_at.is_null()).returning(PasswordLink.id)
         if not claimed:
             raise NotFound(CoreErrorCode.LINK_USED, "This link has already been used.")
-        await _replace_password(row["user_id"], password, keep_session_hash=None)
+        await replace_password(row["user_id"], password, keep_session_hash=None)
         await record_audit(_actor_of({"id": row["user_id"], "username": row["username"], "role": row["role"]}),
                            "user.password_set", "user", row["user_id"], None, {"via": row["purpose"]})
     return str(row["username"])
 
 
-async def _replace_password(user_id: int, password: str, keep_session_hash: str | None) -> None:
+async def replace_password(user_id: int, password: str, keep_session_hash: str | None) -> None:
+    """Inside the caller's write transaction: the new hash, and every session of the user ends but the one kept."""
     await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
     others: Any = UserSession.user == user_id
     if keep_session_hash is not None:
         others = others & (UserSession.token_hash != keep_session_hash)
     await UserSession.delete().where(others)
-
-
-async def change_password(actor: Principal, current_password: str, new_password: str,
-                          session_token: str | None = None) -> None:
-    """The actor's own password, and only theirs. Every other session of theirs ends; `session_token` (the one
-    making the change) stays signed in."""
-    if actor.user_id is None:
-        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only a signed-in user changes their own password.")
-    row = await User.select(User.password_hash).where(User.id == actor.user_id).first()
-    violations = [Violation(v.code, v.message, "new_password") for v in check_password(new_password)]
-    if row is None or not verify_password(row["password_hash"], current_password):
-        violations.insert(0, Violation(CoreErrorCode.WRONG_PASSWORD, "Your current password is not right.",
-                                       "current_password"))
-    if violations:
-        raise Invalid(CoreErrorCode.VALIDATION_ERROR, "The password was not changed.", violations)
-    async with write_transaction():
-        await _replace_password(actor.user_id, new_password,
-                                hash_token(session_token) if session_token else None)
-        await record_audit(actor, "user.password_change", "user", actor.user_id, None, {"sessions_ended": True})

@@ -8,7 +8,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 
-from core.accounts import change_password
 from core.http import (
     SESSION_COOKIE,
     SIGNS_IN,
@@ -19,7 +18,7 @@ from core.http import (
     problem_responses,
 )
 from core.schemas import Health, LoginRequest, Me, PasswordChange, TokenCreate, TokenRead
-from core.services import SESSION_LIFETIME, create_token, sign_in, sign_out
+from core.services import SESSION_LIFETIME, change_password, create_token, sign_in, sign_out
 from core.tables import User
 
 
@@ -73,7 +72,7 @@ class AuthController(ApiController):
                               data: JSONBody[PasswordChange]) -> dict[str, str]:
         """Your own password. Every other session of yours ends (the one sending this stays); API tokens stay."""
         await change_password(principal, data.current_password, data.new_password,
-                              request.cookies.get(SESSION_COOKIE))
+                              request.cookies.get(SESSION_COOKIE), client_address(request))
         return {"status": "changed"}
 
     @post("/tokens", status_code=201)

@@ -13,14 +13,13 @@ from core.access import Role
 from core.accounts import (
     RESETS_PER_ACCOUNT,
     RESETS_PER_ADDRESS,
-    change_password,
     password_link_state,
     request_password_reset,
     set_password_with_link,
 )
 from core.clock import now_utc
 from core.errors import CoreErrorCode, Invalid, NotAuthenticated, NotFound, TooManyRequests
-from core.services import get_user_by_username, principal_for_session, sign_in
+from core.services import change_password, get_user_by_username, principal_for_session, sign_in
 from core.tables import AuditEvent, PasswordLink, UserSession
 from register.officers.services import create_user
 from scheduler.delivery import WITHHELD_BODY, list_notifications
@@ -83,6 +82,18 @@ async def test_a_wrong_current_password_or_a_short_new_one_changes_nothing(
     with pytest.raises(Invalid) as raised:
         await change_password(me, current, new)
     assert [(v.field, v.code) for v in raised.value.violations] == [(field, code)]
+    assert await can_sign_in("off_a1a1", PASSWORD)
+
+
+async def test_guessing_the_current_password_is_throttled_like_sign_in(world: World) -> None:
+    from core.services import PAIR_FREE_FAILURES
+
+    _, me = await sign_in("off_a1a1", PASSWORD)
+    for n in range(PAIR_FREE_FAILURES):
+        with pytest.raises(Invalid):
+            await change_password(me, f"guess number {n}", NEW, client_ip="203.0.113.7")
+    with pytest.raises(TooManyRequests):
+        await change_password(me, PASSWORD, NEW, client_ip="203.0.113.7")
     assert await can_sign_in("off_a1a1", PASSWORD)
 
 
