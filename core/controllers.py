@@ -67,7 +67,7 @@ class AuthController(ApiController):
     async def me(self, principal: CurrentPrincipal) -> Me:
         return me_of(principal)
 
-    @post("/password", status_code=200, responses=problem_responses(401, 422))
+    @post("/password", status_code=200, responses=problem_responses(401, 422, 429))
     async def change_password(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
                               data: JSONBody[PasswordChange]) -> dict[str, str]:
         """Your own password. Every other session of yours ends (the one sending this stays); API tokens stay."""
