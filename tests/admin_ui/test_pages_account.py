@@ -120,6 +120,16 @@ async def test_an_expired_link_gets_a_page_that_offers_a_new_one(client: AsyncCl
     assert await password_works("hr_a1", PASSWORD)
 
 
+async def test_asking_too_often_is_explained_on_the_page(client: AsyncClient, world: World) -> None:
+    from core.accounts import RESETS_PER_ADDRESS
+
+    for n in range(RESETS_PER_ADDRESS):
+        assert (await post_form(client, "/password/forgotten", {"identifier": f"guess{n}"})).status_code == 200
+    refused = await post_form(client, "/password/forgotten", {"identifier": "hr_a1"})
+    assert refused.status_code == 429 and "Too many requests. Try again in 15 minutes." in refused.text
+    assert await Notification.count() == 0
+
+
 async def test_an_empty_request_is_shown_by_the_field(client: AsyncClient, world: World) -> None:
     page = await post_form(client, "/password/forgotten", {"identifier": " "})
     assert page.status_code == 422 and 'id="identifier-error"' in page.text

@@ -222,3 +222,20 @@ async def test_readers_of_the_outbox_never_see_a_password_link(world: World) -> 
     items, total = await list_notifications()
     assert total == 1 and items[0]["body"] == WITHHELD_BODY
     assert LINK.search((await queued())[0]["body"])  # while the message itself carries it
+
+
+@pytest.mark.parametrize(("env", "value", "expected"), [
+    ("CSAS_RESET_LINK_MINUTES", "", 60), ("CSAS_RESET_LINK_MINUTES", "30", 30), ("CSAS_INVITE_LINK_DAYS", "14", 14),
+    ("CSAS_INVITE_LINK_DAYS", "0", None), ("CSAS_RESET_LINK_MINUTES", "an hour", None),
+])
+def test_link_lifetimes_are_settings(monkeypatch: pytest.MonkeyPatch, env: str, value: str,
+                                     expected: int | None) -> None:
+    from core.settings import SettingsError, load_settings
+
+    monkeypatch.setenv(env, value)
+    field = "reset_link_minutes" if env == "CSAS_RESET_LINK_MINUTES" else "invite_link_days"
+    if expected is None:
+        with pytest.raises(SettingsError):
+            load_settings()
+    else:
+        assert getattr(load_settings(), field) == expected
