@@ -16,7 +16,7 @@ from core.lifecycle import close_database, open_database
 SEEDERS: list[str] = ["register.seed", "vetting.seed", "training.seed"]
 
 # "package.module" paths exposing `def install() -> None`, which registers a domain's hooks (e.g. register.hooks).
-HOOK_INSTALLERS: list[str] = ["training.hooks"]
+HOOK_INSTALLERS: list[str] = ["training.hooks", "scheduler.account_mail"]
 
 
 class MigrationFailed(RuntimeError):

@@ -106,26 +106,42 @@ def user() -> None:
 @click.option("--email", required=True)
 @click.option("--password", default=None, help="Prefer --password-stdin: arguments show in process lists.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--invite", is_flag=True, help="Email them a one-time link to choose their own password instead.")
 @click.option("--force-id", type=int, default=None)
 @click.option("--organisation-id", type=int, default=None)
 @click.option("--team-id", "team_ids", type=int, multiple=True)
 @click.option("--officer-id", type=int, default=None)
 def user_create(
-    username: str, role: str, email: str, password: str | None, password_stdin: bool,
+    username: str, role: str, email: str, password: str | None, password_stdin: bool, invite: bool,
     force_id: int | None, organisation_id: int | None, team_ids: tuple[int, ...], officer_id: int | None,
 ) -> None:
-    """Create a user with one role and its scope."""
+    """Create a user with one role and its scope (--invite: they choose their password by an emailed link)."""
     from register.officers.services import create_user
 
+    if invite and (password or password_stdin):
+        raise click.UsageError("--invite sends a link instead of a password: give one or the other.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
-    if not password:
+    if not password and not invite:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    row = run(lambda: create_user(
-        CLI_ACTOR, username=username, password=password or "", email=email, role=Role(role),
-        force_id=force_id, organisation_id=organisation_id, team_ids=list(team_ids), officer_id=officer_id,
-    ))
+    async def create() -> dict[str, Any]:
+        from core.clock import now_utc
+        from scheduler.delivery import deliver_pending
+
+        row = await create_user(
+            CLI_ACTOR, username=username, password=None if invite else password or "", email=email,
+            role=Role(role), force_id=force_id, organisation_id=organisation_id, team_ids=list(team_ids),
+            officer_id=officer_id,
+        )
+        if invite:  # sent now, as the sweep sends, bounded the same way
+            deadline = time.monotonic() + SWEEP_DELIVERY_SECONDS
+            await deliver_pending(now_utc(), stop_when=lambda: time.monotonic() > deadline)
+        return row
+
+    row = run(create)
     click.echo(f"Created user {row['username']} ({row['role']}), id {row['id']}.")
+    if invite:
+        click.echo(f"Sent {email} an invitation to choose a password (the outbox shows whether it went).")
 
 
 @main.group()

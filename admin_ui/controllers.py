@@ -11,21 +11,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from admin_ui import pages_admin, pages_coordinator, pages_manager, pages_officer, pages_vetting
+from admin_ui import pages_account, pages_admin, pages_coordinator, pages_manager, pages_officer, pages_vetting
 from admin_ui.forms import PAGE_ERRORS
+from admin_ui.pages_officer import notice_for
+from admin_ui.templating import LANDING
 from core.controllers import session_cookie
 from core.errors import NotAuthenticated, TooManyRequests
 from core.http import SESSION_COOKIE, Viewer, client_address
 from core.services import SESSION_LIFETIME, sign_in, sign_out
-
-LANDING = {
-    "admin": "/admin",
-    "csas_coordinator": "/forecast",
-    "vetting_officer": "/vetting",
-    "hr": "/vetting",
-    "manager": "/team",
-    "officer": "/me",
-}
 
 
 class SignInForm(msgspec.Struct):
@@ -38,9 +31,10 @@ class PagesController(Controller):
     exception_handlers = PAGE_ERRORS
 
     @get("/")
-    async def home(self, viewer: Viewer) -> Response[Any]:
+    async def home(self, request: Request[Any, Any, Any], viewer: Viewer) -> Response[Any]:
         if viewer is None:
-            return Template("signin.html", context={"error": None, "username": "", "title": "Sign in"})
+            return Template("signin.html", context={"error": None, "username": "", "title": "Sign in",
+                                                    "notice": notice_for(request)})
         return Redirect(LANDING.get(viewer.role.value, "/me"), status_code=303)
 
     @post("/login", status_code=200)
@@ -70,5 +64,5 @@ class PagesController(Controller):
 
 ROUTE_HANDLERS: list[type] = [
     PagesController, *pages_officer.ROUTES, *pages_manager.ROUTES, *pages_vetting.ROUTES,
-    *pages_coordinator.ROUTES, *pages_admin.ROUTES,
+    *pages_coordinator.ROUTES, *pages_admin.ROUTES, *pages_account.ROUTES,
 ]

@@ -20,6 +20,8 @@ from core.dates import in_range, out_of_range_message
 from core.errors import DomainError
 from core.http import classify_unhandled
 
+Values = dict[str, Any]
+
 
 @dataclass
 class Field:
@@ -30,6 +32,9 @@ class Field:
     hint: str = ""
     required: bool = True
     width: str = "govuk-input--width-20"
+    # A rule the answer must meet before the check page (a message, or None when it does), e.g. a password's length.
+    check: Callable[[str], str | None] | None = None
+    autocomplete: str = ""  # for a password: "current-password" where it is the one held now
 
 
 @dataclass
@@ -44,9 +49,10 @@ class Action:
     confirm_button: str = "Confirm"
     destructive: bool = False
     warning: str = ""
+    # Rules across answers checked on the first page, e.g. a password typed twice: {field name: message}.
+    check: Callable[[Values], dict[str, str]] | None = None
 
 
-Values = dict[str, Any]
 Perform = Callable[[Values], Awaitable[Response[Any]]]
 
 
@@ -89,6 +95,11 @@ def _parse(action: Action, raw: dict[str, Any]) -> tuple[Values, dict[str, str]]
             values[f.name] = text
         else:
             values[f.name] = text
+        if f.check is not None and f.name not in errors and isinstance(values[f.name], str):
+            if message := f.check(values[f.name]):
+                errors[f.name] = message
+    if action.check is not None and not errors:
+        errors.update(action.check(values))
     return values, errors
 
 
@@ -124,15 +135,17 @@ def _raw(value: Any) -> Any:
     return value
 
 
-def render_form(viewer: Principal, action: Action, values: Values, errors: dict[str, str],
+def render_form(viewer: Principal | None, action: Action, values: Values, errors: dict[str, str],
                 summary: list[str] | None = None, status_code: int = 200, **extra: Any) -> Template:
     names = [f.name for f in action.fields]
     error_list = [(name if name in names else (names[0] if names else ""), message)
                   for name, message in errors.items()]
     for message in summary or []:
         error_list.append((names[0] if names else "", message))
+    secret = {f.name for f in action.fields if f.kind == "password"}  # never written back into the page
     return Template("pages/form.html", status_code=status_code, context={
-        "viewer": viewer, "action": action, "values": {k: _raw(v) for k, v in values.items()},
+        "viewer": viewer, "action": action,
+        "values": {k: _raw(v) for k, v in values.items() if k not in secret},
         "errors": {k: v for k, v in errors.items() if k in names}, "error_list": error_list,
         "title": action.title, "back_url": action.back_url, **extra,
     })
@@ -155,20 +168,22 @@ def violations_by_field(exc: DomainError, names: list[str]) -> tuple[dict[str, s
     return errors, summary
 
 
-async def run_action(request: Request[Any, Any, Any], viewer: Principal, action: Action, perform: Perform,
+async def run_action(request: Request[Any, Any, Any], viewer: Principal | None, action: Action, perform: Perform,
                      defaults: Values | None = None, **extra: Any) -> Response[Any]:
-    """GET: the form. POST: check the answers, then (confirm=yes) act; violations re-render the form."""
+    """GET: the form. POST: check the answers, then (confirm=yes) act; violations re-render the form. A form of
+    secrets alone has nothing a check page could show back, so it acts on its first POST."""
     if request.method == "GET":
         return render_form(viewer, action, defaults or {}, {}, **extra)
     raw = await form_data(request)
     values, errors = _parse(action, raw)
     if errors:
         return render_form(viewer, action, values, errors, status_code=422, **extra)
-    if raw.get("confirm") != "yes":
+    secrets_alone = bool(action.fields) and all(f.kind == "password" for f in action.fields)
+    if raw.get("confirm") != "yes" and not secrets_alone:
         rows = [(f.label, _display(f, values.get(f.name))) for f in action.fields]
         hidden: list[tuple[str, str]] = []
         # A secret is never written back into the page; it is typed again on the check step instead.
-        retype = [(f.name, f.label) for f in action.fields if f.kind == "password"]
+        retype = [(f.name, f.label) for f in action.fields if f.kind == "password" and values.get(f.name)]
         for f in action.fields:
             value = values.get(f.name)
             if f.kind == "password":

@@ -10,21 +10,33 @@ from litestar import Controller, Request, Response, get, route
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
-from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from admin_ui.forms import PAGE_ERRORS, Action, Field, Values, done, page, run_action
+from admin_ui.pages_account import PASSWORD_HINT, password_rule
 from admin_ui.pages_officer import notice_for
 from admin_ui.templating import ROLE_LABELS
 from core.access import Principal, Role, require_role
+from core.clock import business_today
+from core.db import EVERYTHING
 from core.errors import CoreErrorCode, Forbidden
 from core.http import CurrentPrincipal
 from core.services import list_users, set_user_active
+from core.settings import get_settings
 from register.kit.services import list_kit_types
-from register.officers.services import create_user, list_forces, list_organisations, list_powers, list_teams
+from register.officers.services import (
+    create_user,
+    list_forces,
+    list_officers,
+    list_organisations,
+    list_powers,
+    list_teams,
+)
 from register.scope import (
     INSTALLATION_WIDE,
     may_change_installation_settings,
     require_installation_writer,
 )
 from scheduler.delivery import list_notifications
+from scheduler.jobs import background_delivery
 from scheduler.policy import LeadTimes
 from scheduler.policy_store import policy_document, update_policy
 from scheduler.status import scheduler_health
@@ -39,6 +51,39 @@ SCALAR_LABELS = {
 }
 
 
+PASSWORD_CHOICES = [("invite", "Email them an invitation to choose their own (recommended)"),
+                    ("set", "Set a password now and pass it on to them")]
+
+
+def _password_given_when_set(values: Values) -> dict[str, str]:
+    if values.get("password_choice") == "set" and not values.get("password"):
+        return {"password": "Enter the password, or choose to email them an invitation."}
+    return {}
+
+
+async def _scope_names(principal: Principal) -> dict[str, dict[int, str]]:
+    """Names of everything a user's scope can point at, so the users list says "Surrey Police", not "Force 1"."""
+    officers, _ = await list_officers(principal, today=business_today(), limit=EVERYTHING)
+    return {
+        "force": {f["id"]: f["name"] for f in await list_forces(principal)},
+        "organisation": {o["id"]: o["name"] for o in await list_organisations(principal)},
+        "team": {t["id"]: t["name"] for t in await list_teams(principal)},
+        "officer": {o["id"]: f"{o['given_name']} {o['family_name']}" for o in officers},
+    }
+
+
+def _scope_of(user: dict[str, Any], names: dict[str, dict[int, str]]) -> str:
+    if user["force_id"] is not None:
+        return names["force"].get(user["force_id"], f"Force {user['force_id']}")
+    if user["organisation_id"] is not None:
+        return names["organisation"].get(user["organisation_id"], f"Organisation {user['organisation_id']}")
+    if user["team_ids"]:
+        return ", ".join(names["team"].get(t, f"Team {t}") for t in user["team_ids"])
+    if user["officer_id"] is not None:
+        return names["officer"].get(user["officer_id"], f"Officer {user['officer_id']}")
+    return "Everything"
+
+
 def _require_admin(principal: Principal) -> None:
     if not principal.is_admin:
         raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators can see this page.")
@@ -51,8 +96,9 @@ class AdminPages(Controller):
     @get("/admin")
     async def users(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
         rows = await list_users(principal)
-        return page("pages/admin_users.html", principal, title="Users", nav_active="/admin", rows=rows,
-                    notice=notice_for(request))
+        names = await _scope_names(principal)
+        return page("pages/admin_users.html", principal, title="Users", nav_active="/admin",
+                    rows=[{**row, "scope": _scope_of(row, names)} for row in rows], notice=notice_for(request))
 
     @route("/admin/users/new", http_method=["GET", "POST"])
     async def new_user(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
@@ -62,6 +108,7 @@ class AdminPages(Controller):
         org_names = dict(orgs)
         teams = [(str(t["id"]), f"{t['name']} ({org_names.get(str(t['organisation']), '')})")
                  for t in await list_teams(principal)]
+        officers, _ = await list_officers(principal, today=business_today(), limit=EVERYTHING)
         action = Action(
             title="Add a user", caption="Users", submit="Continue", back_url="/admin",
             intro="Give the scope the role needs: a force (coordinator, vetting officer), an organisation (hr), "
@@ -69,27 +116,38 @@ class AdminPages(Controller):
             confirm_title="Check the new user's details", confirm_button="Add user",
             fields=[
                 Field("username", "Username"), Field("email", "Email address"),
-                Field("password", "Password", "password", hint="At least the length the policy requires."),
+                Field("password_choice", "How they get their password", "radios", PASSWORD_CHOICES,
+                      hint="An invitation emails them a link to choose their own; it works once, for "
+                           f"{get_settings().invite_link_days} days."),
+                Field("password", "Password", "password", required=False, check=password_rule,
+                      hint=f"Only when you set it now. {PASSWORD_HINT}"),
                 Field("role", "Role", "radios", [(r.value, ROLE_LABELS[r.value]) for r in Role]),
                 Field("force_id", "Force", "select", forces, required=False),
                 Field("organisation_id", "Organisation", "select", orgs, required=False),
                 Field("team_ids", "Teams", "checkboxes", teams, required=False),
-                Field("officer_id", "Officer's record number", "number", required=False,
-                      width="govuk-input--width-5", hint="The number in the officer's page address."),
+                Field("officer_id", "Officer", "select", required=False,
+                      options=[(str(o["id"]), f"{o['family_name']}, {o['given_name']} ({o['organisation_name']})")
+                               for o in officers],
+                      hint="For an accredited officer: their own record. Listed by family name, with employer."),
             ],
+            check=_password_given_when_set,
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
             def number(name: str) -> int | None:
                 return int(v[name]) if v[name] not in (None, "") else None
 
-            await create_user(principal, username=v["username"], password=v["password"], email=v["email"],
-                              role=Role(v["role"]), force_id=number("force_id"),
+            inviting = v["password_choice"] == "invite"
+            await create_user(principal, username=v["username"], password=None if inviting else v["password"],
+                              email=v["email"], role=Role(v["role"]), force_id=number("force_id"),
                               organisation_id=number("organisation_id"),
                               team_ids=[int(t) for t in v["team_ids"]] or None, officer_id=number("officer_id"))
-            return done("/admin", "user")
+            if inviting:
+                background_delivery.kick()
+            return done("/admin", "user_invited" if inviting else "user")
 
-        return await run_action(request, principal, action, perform, nav_active="/admin")
+        return await run_action(request, principal, action, perform, nav_active="/admin",
+                                defaults={"password_choice": "invite"})
 
     @route("/admin/users/{user_id:int}/{change:str}", http_method=["GET", "POST"])
     async def activation(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,

@@ -44,6 +44,9 @@ NOTICES = {
     "user": "The user was added.",
     "user_deactivated": "The user was deactivated and signed out.",
     "user_reactivated": "The user was reactivated.",
+    "user_invited": "The user was added and sent an email with a link to choose their password.",
+    "password_changed": "Your password was changed. Your other signed-in sessions were signed out.",
+    "password_set": "Your password was set. Sign in with it now.",
 }
 
 DECLARATION_KINDS = [("change_of_circumstances", "Change of circumstances"),

@@ -36,6 +36,16 @@ ROLE_LABELS = {
     "officer": "Accredited officer",
 }
 
+# Where each role lands after signing in, and returns to from its own account's pages.
+LANDING = {
+    "admin": "/admin",
+    "csas_coordinator": "/forecast",
+    "vetting_officer": "/vetting",
+    "hr": "/vetting",
+    "manager": "/team",
+    "officer": "/me",
+}
+
 NAV: dict[str, list[tuple[str, str]]] = {
     "officer": [("/me", "My record")],
     "manager": [("/team", "Team readiness"), ("/team/calendar", "Expiry calendar"), ("/team/training", "Training"),

@@ -17,8 +17,8 @@ from core.http import (
     optional_principal,
     problem_responses,
 )
-from core.schemas import Health, LoginRequest, Me, TokenCreate, TokenRead
-from core.services import SESSION_LIFETIME, create_token, sign_in, sign_out
+from core.schemas import Health, LoginRequest, Me, PasswordChange, TokenCreate, TokenRead
+from core.services import SESSION_LIFETIME, change_password, create_token, sign_in, sign_out
 from core.tables import User
 
 
@@ -66,6 +66,14 @@ class AuthController(ApiController):
     @get("/me")
     async def me(self, principal: CurrentPrincipal) -> Me:
         return me_of(principal)
+
+    @post("/password", status_code=200, responses=problem_responses(401, 422, 429))
+    async def change_password(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                              data: JSONBody[PasswordChange]) -> dict[str, str]:
+        """Your own password. Every other session of yours ends (the one sending this stays); API tokens stay."""
+        await change_password(principal, data.current_password, data.new_password,
+                              request.cookies.get(SESSION_COOKIE), client_address(request))
+        return {"status": "changed"}
 
     @post("/tokens", status_code=201)
     async def create_token(self, principal: CurrentPrincipal, data: JSONBody[TokenCreate]) -> TokenRead:

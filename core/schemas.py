@@ -44,6 +44,11 @@ class LoginRequest(Body):
     password: str
 
 
+class PasswordChange(Body):
+    current_password: str
+    new_password: Password
+
+
 class Me(msgspec.Struct):
     id: int | None
     username: str

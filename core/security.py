@@ -20,9 +20,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# What an invited user holds until they follow their link: not a hash argon2 reads, so no password matches it.
+UNUSABLE_PASSWORD = "!unset"
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """False for a missing or empty hash and for UNUSABLE_PASSWORD, after the same work as a real check."""
+    usable = password_hash if password_hash and password_hash != UNUSABLE_PASSWORD else None
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(usable or _DUMMY_HASH, password) and usable is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from core.access import Principal, Role
+from core.accounts import LinkPurpose, issue_link, replace_password
 from core.audit import record_audit
 from core.cache import UnchangedDatabaseMemo
 from core.clock import now_utc
@@ -20,10 +21,18 @@ from core.errors import (
     NotAuthenticated,
     NotFound,
     TooManyRequests,
+    Violation,
     raise_if_violations,
 )
 from core.rules import check_email, check_password, check_role_scope, check_username
-from core.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
+from core.security import (
+    UNUSABLE_PASSWORD,
+    hash_password,
+    hash_token,
+    new_token,
+    password_needs_rehash,
+    verify_password,
+)
 from core.tables import ApiToken, SignInAttempt, User, UserSession
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
@@ -88,7 +97,7 @@ async def create_user(
     actor: Principal,
     *,
     username: str,
-    password: str,
+    password: str | None,
     email: str,
     role: Role,
     force_id: int | None = None,
@@ -96,19 +105,21 @@ async def create_user(
     team_ids: list[int] | None = None,
     officer_id: int | None = None,
 ) -> dict[str, Any]:
-    """Scope references must already be checked to exist (register.services.create_user does that)."""
+    """Scope references must already be checked to exist (register.services.create_user does that). Without a
+    password the user is invited: created with none that works, and sent a link to set their own
+    (core.accounts), in the same transaction."""
     require_user_administrator(actor)
     team_ids = sorted(set(team_ids or []))
     raise_if_violations(
         check_username(username)
-        + check_password(password)
+        + (check_password(password) if password is not None else [])
         + check_email(email)
         + check_role_scope(role, force_id, organisation_id, team_ids, officer_id)
     )
     values = {
         "username": username,
         "email": email,
-        "password_hash": hash_password(password),
+        "password_hash": hash_password(password) if password is not None else UNUSABLE_PASSWORD,
         "role": role.value,
         "force_id": force_id,
         "organisation_id": organisation_id,
@@ -123,6 +134,8 @@ async def create_user(
             row = (await User.insert(User(**values)).returning(*User.all_columns()))[0]  # type: ignore[arg-type]
             after = user_public(row)
             await record_audit(actor, "user.create", "user", row["id"], None, after)
+            if password is None:
+                await issue_link(actor, row, LinkPurpose.INVITE, now_utc())
     except Exception as exc:
         if is_unique_violation(exc):
             raise Conflict(CoreErrorCode.DUPLICATE, f"A user named '{username}' already exists.") from exc
@@ -254,6 +267,30 @@ async def sign_in(username: str, password: str, client_ip: str = "") -> tuple[st
         )
         await UserSession.delete().where(UserSession.expires_at < now)
     return token, principal_from_row(row)
+
+
+async def change_password(actor: Principal, current_password: str, new_password: str,
+                          session_token: str | None = None, client_ip: str = "") -> None:
+    """The actor's own password, and only theirs. Every other session of theirs ends; `session_token` (the one
+    making the change) stays signed in. Wrong current passwords count as failed sign-ins and are throttled alike,
+    so a stolen session cannot guess its way to the password."""
+    if actor.user_id is None:
+        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only a signed-in user changes their own password.")
+    now = now_utc()
+    attempted, client_ip = actor.username[:150], client_ip[:64]
+    await _check_throttle(attempted, client_ip, now)
+    row = await User.select(User.password_hash).where(User.id == actor.user_id).first()
+    valid = row is not None and verify_password(row["password_hash"], current_password)
+    violations = [Violation(v.code, v.message, "new_password") for v in check_password(new_password)]
+    if not valid:
+        async with write_transaction():
+            await _record_attempt(attempted, client_ip, now, succeeded=False)
+        violations.insert(0, Violation(CoreErrorCode.WRONG_PASSWORD, "Your current password is not right.",
+                                       "current_password"))
+    raise_if_violations(violations, "The password was not changed.")
+    async with write_transaction():
+        await replace_password(actor.user_id, new_password, hash_token(session_token) if session_token else None)
+        await record_audit(actor, "user.password_change", "user", actor.user_id, None, {"sessions_ended": True})
 
 
 async def sign_out(token: str) -> None:

@@ -35,6 +35,8 @@ class Settings:
     clock_override: bool = False
     demo: bool = False
     public_url: str = "http://127.0.0.1:8000"  # where people reach the pages: the links in messages
+    reset_link_minutes: int = 60  # how long a "forgotten your password" link works
+    invite_link_days: int = 7  # how long an invited user's set-your-password link works
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -50,6 +52,15 @@ class Settings:
         if not self.is_sqlite:
             raise SettingsError("DATABASE_URL is not a SQLite URL")
         return Path(self.database_url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number above 0")
+    return int(raw)
 
 
 def load_settings() -> Settings:
@@ -73,6 +84,8 @@ def load_settings() -> Settings:
         clock_override=_flag("CSAS_CLOCK_OVERRIDE", False),
         demo=demo,
         public_url=os.environ.get("CSAS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        reset_link_minutes=_positive_int("CSAS_RESET_LINK_MINUTES", 60),
+        invite_link_days=_positive_int("CSAS_INVITE_LINK_DAYS", 7),
     )
 
 

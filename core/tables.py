@@ -61,3 +61,25 @@ class SignInAttempt(Table):
     client_ip = Varchar(length=64, null=False, default="", index=True)
     at = Timestamptz(null=False, default=TimestamptzNow(), index=True)
     succeeded = Boolean(null=False, default=False)
+
+
+class PasswordLink(Table):
+    """A one-time link to set a password: a reset the user asked for, or an administrator's invitation. Only the
+    token's keyed hash is kept, so the database never holds a usable link."""
+
+    id: Serial
+    token_hash = Varchar(length=64, unique=True, null=False, index=True)
+    user = ForeignKey(references=User, null=False, index=True)
+    purpose = Varchar(length=16, null=False, default="reset", help_text="reset or invite (core.accounts).")
+    created_at = Timestamptz(null=False, default=TimestamptzNow(), index=True)
+    expires_at = Timestamptz(null=False, default=TimestamptzNow())
+    used_at = Timestamptz(null=True, default=None, help_text="Set when the link set a password, or was replaced.")
+
+
+class PasswordResetRequest(Table):
+    """Recent "forgotten your password" requests by client address, matched or not, kept to throttle them (429)
+    without telling whether an account matched."""
+
+    id: Serial
+    client_ip = Varchar(length=64, null=False, default="", index=True)
+    at = Timestamptz(null=False, default=TimestamptzNow(), index=True)

@@ -88,6 +88,11 @@ MAX_ERROR_LENGTH = 200
 
 _DELIVERY_ACTOR = Principal.system("delivery")
 
+# Kinds whose body holds a one-time password link (scheduler.account_mail): delivered as written, but never shown
+# by the outbox's readers (its page, GET /api/notifications), or whoever reads the outbox could take the account.
+SECRET_KINDS = frozenset({"password_reset", "invitation"})
+WITHHELD_BODY = "(Not shown: this message holds a one-time link to set a password.)"
+
 
 @dataclass(frozen=True)
 class OutgoingMessage:
@@ -98,6 +103,9 @@ class OutgoingMessage:
     officer_ids: tuple[int, ...] | list[int]
     kind: str
     due_on: dt.date
+    # 0 for the sweep's messages (one per mailbox, day and kind); a message that may rightly go to one mailbox
+    # several times a day (a password link) passes its own distinct number, which sets it apart in the index.
+    case_repeat: int = 0
 
 
 @dataclass(frozen=True)
@@ -145,9 +153,10 @@ def parse_smtp_url(url: str) -> SmtpTarget:
 INSERT_CHUNK = 500  # rows per multi-row INSERT: well under every engine's parameter limit
 
 
-def _outbox_key(email: str, due_on: Any, kind: str) -> tuple[str, str, str]:
-    # As the unique index on (lower(recipient_email), due_on, kind) compares them: one mailbox, whatever the case.
-    return email.strip().lower(), str(due_on)[:10], kind
+def _outbox_key(email: str, due_on: Any, kind: str, case_repeat: int) -> tuple[str, str, str, int]:
+    # As the unique index on (lower(recipient_email), due_on, kind, case_repeat) compares them: one mailbox,
+    # whatever the case.
+    return email.strip().lower(), str(due_on)[:10], kind, int(case_repeat)
 
 
 async def enqueue_each(messages: list[OutgoingMessage], actor: Principal | None = None) -> list[int | None]:
@@ -156,25 +165,28 @@ async def enqueue_each(messages: list[OutgoingMessage], actor: Principal | None 
     statements per 500 messages. Joins the caller's open write_transaction(), or opens its own."""
     who = actor or Principal.system("outbox")
     officer_ids = [sorted({int(i) for i in message.officer_ids}) for message in messages]
-    ids: dict[tuple[str, str, str], int] = {}
+    ids: dict[tuple[str, str, str, int], int] = {}
     async with write_transaction():
         for start in range(0, len(messages), INSERT_CHUNK):
             rows = await Notification.insert(*(
                 Notification(recipient_email=message.recipient_email.strip(),
                              recipient_user_id=message.recipient_user_id, subject=message.subject,
                              body=message.body, officer_ids=json.dumps(about), kind=message.kind,
-                             due_on=message.due_on, status=PENDING)
+                             due_on=message.due_on, status=PENDING, case_repeat=message.case_repeat)
                 for message, about in zip(messages[start:start + INSERT_CHUNK],
                                           officer_ids[start:start + INSERT_CHUNK], strict=True)
             # No conflict target: the unique index is on lower(recipient_email), an expression Piccolo cannot name;
             # the table's only other unique key is its id, which never collides.
             )).on_conflict(action="DO NOTHING").returning(
-                Notification.id, Notification.recipient_email, Notification.due_on, Notification.kind)
-            ids.update({_outbox_key(row["recipient_email"], row["due_on"], row["kind"]): int(row["id"])
+                Notification.id, Notification.recipient_email, Notification.due_on, Notification.kind,
+                Notification.case_repeat)
+            ids.update({_outbox_key(row["recipient_email"], row["due_on"], row["kind"], row["case_repeat"]):
+                        int(row["id"])
                         for row in rows})
         stored: list[int | None] = []
         for message in messages:  # the first message of a key gets its id; any repeat was skipped
-            stored.append(ids.pop(_outbox_key(message.recipient_email.strip(), message.due_on, message.kind), None))
+            stored.append(ids.pop(_outbox_key(message.recipient_email.strip(), message.due_on, message.kind,
+                                              message.case_repeat), None))
         links = [NotificationOfficer(notification=notification_id, officer_id=officer_id)
                  for notification_id, about in zip(stored, officer_ids, strict=True) if notification_id is not None
                  for officer_id in about]
@@ -263,7 +275,7 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
         "id": row["id"],
         "recipient_email": row["recipient_email"],
         "subject": row["subject"],
-        "body": row["body"],
+        "body": WITHHELD_BODY if row["kind"] in SECRET_KINDS else row["body"],
         "officer_ids": [int(i) for i in officer_ids],
         "kind": row["kind"],
         "due_on": row["due_on"],

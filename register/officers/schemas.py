@@ -115,10 +115,12 @@ class OfficerRead(msgspec.Struct):
 
 
 class UserCreate(Body):
+    """Without a password, the user is invited: emailed a one-time link to choose their own."""
+
     username: Text
-    password: Password
     email: Text
     role: Role
+    password: Password | None = None
     force_id: int | None = None
     organisation_id: int | None = None
     team_ids: IdList = msgspec.field(default_factory=list)

@@ -287,7 +287,7 @@ async def create_user(
     actor: Principal,
     *,
     username: str,
-    password: str,
+    password: str | None,
     email: str,
     role: Role,
     force_id: int | None = None,

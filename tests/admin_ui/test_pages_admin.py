@@ -57,8 +57,8 @@ async def test_adding_a_user_is_confirmed_and_a_missing_scope_is_shown_by_the_fi
 
     await sign_in(client, "admin")
     url = "/admin/users/new"
-    answers = {"username": "mgr_new", "email": "mgr_new@example.org", "password": "a long enough password 1",
-               "role": "manager"}
+    answers = {"username": "mgr_new", "email": "mgr_new@example.org", "password_choice": "set",
+               "password": "a long enough password 1", "role": "manager"}
     before = await User.count()
     missing = await post_form(client, url, {**answers, "confirm": "yes"})
     assert missing.status_code == 422 and 'id="team_ids-error"' in missing.text

@@ -63,3 +63,20 @@ async def test_demo_loads_a_surrey_like_force_and_prints_every_account() -> None
     again = csas("demo", CSAS_DEMO="on")
     assert again.returncode == 0 and "already holds data" in again.stdout
     assert await Organisation.count() == 5
+
+
+async def test_user_create_invite_sends_a_link_instead_of_asking_for_a_password(world: World) -> None:
+    from core.settings import get_settings
+    from scheduler.outbox_tables import Notification
+
+    result = csas("user", "create", "inv.hr", "--role", "hr", "--email", "inv.hr@example.org",
+                  "--organisation-id", str(world.orgs["A1"]), "--invite")
+    assert result.returncode == 0, result.stderr
+    assert "Sent inv.hr@example.org an invitation" in result.stdout
+    (message,) = await Notification.select().where(Notification.kind == "invitation")
+    assert message["status"] == "sent"  # delivered by the command itself: here, to the outbox directory
+    written = list(get_settings().outbox_dir.glob(f"*-{message['id']}.eml"))
+    assert written and b"/password/set/" in written[0].read_bytes()
+    both = csas("user", "create", "inv.two", "--role", "hr", "--email", "i2@example.org",
+                "--organisation-id", str(world.orgs["A1"]), "--invite", "--password", "a-strong-password")
+    assert both.returncode != 0 and not await User.exists().where(User.username == "inv.two")

@@ -399,6 +399,8 @@ CASES: list[Case] = [
         "username": "matrix_hr", "password": PASSWORD, "email": "matrix.hr@example.org", "role": "hr",
         "organisation_id": c.world.orgs["A1"]})),
     api("GET", "/api/users", ADMIN, NONE, build=lambda c, t: Req("/api/users")),
+    api("POST", "/api/auth/password", EVERYONE, NONE, build=lambda c, t: Req("/api/auth/password", json={
+        "current_password": PASSWORD, "new_password": "a matrix passphrase"})),
     api("POST", "/api/users/{user_id:int}/deactivate", ADMIN, NONE,
         build=lambda c, t: Req(f"/api/users/{c.user_id(SPARE_USER)}/deactivate")),
     api("POST", "/api/users/{user_id:int}/reactivate", ADMIN, NONE, prepare=_deactivate_manager,
@@ -647,6 +649,19 @@ PAGE_CASES: list[Case] = [
     Case("POST", "/login", PUBLIC, NONE, anonymous_ok=True,
          build=lambda c, t: Req("/login", form={"username": "off_a1a1", "password": PASSWORD})),
     Case("POST", "/logout", PUBLIC, NONE, _get(lambda c, t: "/logout"), anonymous_ok=True, writes=False),
+    # Your own password (every role), and the pages before signing in: a forgotten password, a link's page (an
+    # unknown token gets the "not valid" page, whoever asks).
+    *page_pair("/account/password", EVERYONE, EVERYONE, _get(lambda c, t: "/account/password"),
+               _post(lambda c, t: "/account/password", lambda c, t: {
+                   "current_password": PASSWORD, "new_password": "a matrix passphrase",
+                   "confirm_password": "a matrix passphrase"}), scope=NONE),
+    Case("GET", "/password/forgotten", PUBLIC, NONE, _get(lambda c, t: "/password/forgotten"), anonymous_ok=True),
+    Case("POST", "/password/forgotten", PUBLIC, NONE, anonymous_ok=True, ok=(200,),
+         build=lambda c, t: Req("/password/forgotten", form={"identifier": "off_a1a1"})),
+    *[Case(m, f"/password/{kind}/{{token:str}}", PUBLIC, NONE, anonymous_ok=True, ok=(404,), writes=False,
+           build=_post(lambda c, t, k=kind: f"/password/{k}/not-a-token", lambda c, t: {
+               "new_password": "a matrix passphrase", "confirm_password": "a matrix passphrase"}))
+      for kind in ("reset", "set") for m in ("GET", "POST")],
     # The officer's own pages need an account linked to an officer's record (no other role has one).
     Case("GET", "/me", frozenset({"off_a1a1"}), NONE, _get(lambda c, t: "/me")),
     *page_pair("/me/declaration", frozenset({"off_a1a1"}), frozenset({"off_a1a1"}),
@@ -746,7 +761,8 @@ PAGE_CASES: list[Case] = [
     *[Case(m, "/admin/users/new", ADMIN, NONE, b) for m, b in (
         ("GET", _get(lambda c, t: "/admin/users/new")),
         ("POST", _post(lambda c, t: "/admin/users/new", lambda c, t: {
-            "username": "matrix_mgr", "email": "matrix.mgr@example.org", "password": PASSWORD, "role": "manager",
+            "username": "matrix_mgr", "email": "matrix.mgr@example.org", "password_choice": "set",
+            "password": PASSWORD, "role": "manager",
             "team_ids": [str(c.world.teams["A1a"])]})))],
     # A coordinator reads the policy page; changing it is for whoever may change every force's settings.
     Case("GET", "/admin/policy", POLICY, NONE, _get(lambda c, t: "/admin/policy")),
