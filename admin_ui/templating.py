@@ -49,6 +49,19 @@ NAV: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def current_nav(role: str, *candidates: str | None) -> str | None:
+    """The menu item to mark as where you are: the first of the candidates (the page's path, the page's own
+    nav_active, its back link) that lies under a menu item, matched to the item with the longest address, so
+    /officers/5/kit/new is under Officers and /admin/policy/validity under Policy, not Users."""
+    hrefs = [href for href, _ in NAV.get(role, [])]
+    for candidate in candidates:
+        path = (candidate or "").split("?")[0]
+        under = [href for href in hrefs if path == href or path.startswith(href.rstrip("/") + "/")]
+        if under:
+            return max(under, key=len)
+    return None
+
+
 def long_date(value: Any) -> str:
     """core.dates.long_date for templates: also takes ISO strings, datetimes and None ('')."""
     if value is None or value == "":
@@ -81,4 +94,5 @@ def configure(engine: JinjaTemplateEngine) -> None:
     env.filters["step_when"] = step_when
     env.filters["overdue_note"] = overdue_note
     env.globals["NAV"] = NAV
+    env.globals["current_nav"] = current_nav
     env.globals["ROLE_LABELS"] = ROLE_LABELS
