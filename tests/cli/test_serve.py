@@ -23,8 +23,9 @@ SERVING = re.compile(r"CSAS Register is serving at (http://127\.0\.0\.1:(\d+)/)"
 
 @pytest.fixture
 def server() -> Iterator[subprocess.Popen[str]]:
-    with subprocess.Popen([sys.executable, "-c", "from cli import main; main()", "serve", "--port", "0"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy()) as process:
+    command = [sys.executable, "-c", "from cli import main; main()", "serve", "--port", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env=os.environ.copy()) as process:
         try:
             yield process
         finally:
