@@ -140,7 +140,7 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     if isinstance(exc, HTTPException) and exc.headers and status == 405:
         headers = {**(headers or {}), **exc.headers}
     return Template("pages/error.html", status_code=status, headers=headers, context={
-        "viewer": viewer, "title": heading, "lines": lines, "status": status, "back_url": _referrer(request)})
+        "viewer": viewer, "title": heading, "lines": lines, "status": status, "back_link": _referrer(request)})
 
 
 # Every page controller's exception_handlers: errors as HTML pages, never problem+json or a stack trace.

@@ -73,8 +73,10 @@ async def test_a_wrong_method_is_a_page_for_a_browser(client: AsyncClient, world
 
 async def test_a_page_outside_the_role_is_a_permission_page(client: AsyncClient, world: World) -> None:
     await sign_in(client, "mgr_a1a")
-    response = await client.get("/admin", headers=BROWSER)
+    response = await client.get("/admin", headers={**BROWSER, "Referer": "http://testserver/team"})
     assert_error_page(response, 403, "You do not have permission to see this page")
+    assert '<a href="/team" class="govuk-back-link">Back</a>' in response.text
+    assert current_item(response.text) == []  # the page came from Team readiness but is not part of it
 
 
 async def test_a_form_with_an_expired_csrf_token_explains_itself(client: AsyncClient, world: World) -> None:

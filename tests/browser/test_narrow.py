@@ -67,6 +67,8 @@ async def test_every_page_of_the_role_fits_a_phone(browser: Browser, live_server
             response = await page.goto(path)
             assert response is not None and response.status == 200, path
             await assert_fits(page)
+            # The menu says where you are: exactly one item, on every page of the role.
+            assert await page.locator(".govuk-service-navigation a[aria-current='page']").count() == 1, path
         missing = await page.goto("/no-such-page")
         assert missing is not None and missing.status == 404
         await assert_fits(page)
