@@ -266,3 +266,19 @@ async def test_a_page_with_errors_says_so_in_its_title(client: AsyncClient, worl
     wrong = await post_form(client, url, {"lead_times__kit": "soon"})
     assert wrong.status_code == 422
     assert title(wrong.text) == "Error: Change the lead times - CSAS Register"
+
+
+async def test_signing_in_with_an_expired_form_explains_itself(client: AsyncClient, world: World) -> None:
+    await client.get("/")
+    response = await client.post("/login", data={"username": "admin", "password": PASSWORD},
+                                 headers={**BROWSER, "Referer": "http://testserver/"})
+    assert_error_page(response, 403, "Your form could not be sent")
+    assert "csas_session" not in response.cookies
+
+
+async def test_a_signed_in_person_sent_to_sign_in_goes_straight_on(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "mgr_a1a")
+    onward = await client.get("/", params={"next": "/team/training"})
+    assert onward.status_code == 303 and onward.headers["location"] == "/team/training"
+    elsewhere = await client.get("/", params={"next": "//evil.example"})
+    assert elsewhere.headers["location"] == "/team"

@@ -30,6 +30,11 @@ def kind(path: str) -> str:
 async def assert_fits(page: Page) -> None:
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE, f"{page.url} is {width} px wide at {PHONE} px"
+    # The month grid is read, not scrolled: it fits the screen and every day's text stays inside its cell.
+    spilling = await page.eval_on_selector_all(
+        ".csas-calendar", "grids => grids.filter(g => g.getBoundingClientRect().right > window.innerWidth).length"
+        " + grids.flatMap(g => [...g.querySelectorAll('td')]).filter(c => c.scrollWidth > c.clientWidth).length")
+    assert spilling == 0, f"the calendar on {page.url} is wider than the screen or spills out of its days"
     await assert_accessible(page)
 
 
