@@ -282,3 +282,20 @@ async def test_a_signed_in_person_sent_to_sign_in_goes_straight_on(client: Async
     assert onward.status_code == 303 and onward.headers["location"] == "/team/training"
     elsewhere = await client.get("/", params={"next": "//evil.example"})
     assert elsewhere.headers["location"] == "/team"
+
+
+@pytest.mark.parametrize(("who", "path", "label"), [
+    ("admin", "/admin/policy", "Vetting levels"),  # named by its caption
+    ("admin", "/officers/{A1a-1}", "Renewal steps, worked back from each expiry"),
+    ("hr_a1", "/officers", "4 officers"),  # no caption: named by the heading before it
+    ("mgr_a1a", "/team/training", "Training matrix, scrolls sideways"),  # the template's own region, kept
+])
+async def test_every_table_scrolls_inside_a_labelled_region(client: AsyncClient, world: World, who: str, path: str,
+                                                            label: str) -> None:
+    await sign_in(client, who)
+    page = await client.get(re.sub(r"\{([^}]+)\}", lambda m: str(world.officers[m.group(1)]), path))
+    assert page.status_code == 200
+    regions = re.findall(r'<div class="csas-scroll" role="region" aria-label="([^"]+)" tabindex="0">\s*<table',
+                         page.text)
+    assert label in regions
+    assert len(regions) == page.text.count("<table")
