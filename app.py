@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 import admin_ui.controllers
+import admin_ui.errors
 import admin_ui.templating
 import register.controllers
 import reports.controllers
@@ -90,7 +91,8 @@ def create_app() -> Litestar:
             "day": Provide(provide_day, sync_to_thread=False),
             "warning_window": Provide(scheduler.controllers.provide_warning_window),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        # Problem details for the API and for scripts; an HTML page for a browser (admin_ui.errors says the rule).
+        exception_handlers=admin_ui.errors.with_error_pages(EXCEPTION_HANDLERS),
         # Every answer, the router's own 404 and 405 included (they bypass middleware): see core.headers.
         before_send=[add_security_headers, complete_allow_header],
         lifespan=[lifespan, delivery_lifespan],  # delivery stops before the database closes

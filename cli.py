@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -71,7 +73,49 @@ def serve(host: str, port: int) -> None:
     except SettingsError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    uvicorn.run("app:create_app", factory=True, host=host, port=port, log_level="info")
+    # The socket is bound here, before uvicorn starts: a port in use is one clear line, and --port 0 (any free
+    # port) can be told to the person, who needs the address actually served to open it.
+    try:
+        sock = _listen(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            click.echo(f"Port {port} is in use: stop the other server or choose another with --port.", err=True)
+        else:
+            click.echo(f"Cannot serve on {host} port {port}: {exc.strerror or exc}.", err=True)
+        sys.exit(1)
+    bound_port = sock.getsockname()[1]
+    address = served_address(host, bound_port)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # after the app's start-up (database, scheduler) succeeded
+                click.echo(f"CSAS Register is serving at {address} (press Ctrl+C to stop)")
+
+    config = uvicorn.Config("app:create_app", factory=True, host=host, port=bound_port, log_level="info")
+    Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, where = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                                       flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        # As uvicorn does: a restart may reuse a port in TIME_WAIT; one still listening is refused all the same.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(where)
+        sock.set_inheritable(True)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def served_address(host: str, port: int) -> str:
+    """The address to open in a browser: a server on every interface is reached at localhost."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "localhost"
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 @main.command()

@@ -64,8 +64,10 @@ async def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     return created
 
 
-def print_accounts(accounts: list[tuple[str, str, str]]) -> None:
-    print("Demo force loaded. Sign in at http://127.0.0.1:8000 with:")
+def print_accounts(accounts: list[tuple[str, str, str]], served_at: str | None = "http://127.0.0.1:8000/") -> None:
+    """served_at: where `csas serve` answers by default; None while the server is starting, which prints the
+    address it actually serves once it is ready."""
+    print(f"Demo force loaded. Sign in at {served_at} with:" if served_at else "Demo force loaded. Sign in with:")
     for username, role, password in accounts:
         print(f"  {username:<12} {password:<24} ({role})")
 
@@ -73,4 +75,4 @@ def print_accounts(accounts: list[tuple[str, str, str]]) -> None:
 @long_running  # at start-up, before any request: loading a whole demo force is not a request's work
 async def load_demo_if_empty() -> None:
     if await Force.count() == 0:
-        print_accounts(await load_demo())
+        print_accounts(await load_demo(), served_at=None)

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
 from admin_ui import pages_account, pages_admin, pages_coordinator, pages_manager, pages_officer, pages_vetting
-from admin_ui.forms import PAGE_ERRORS
+from admin_ui.errors import NEXT, PAGE_ERRORS, local_path
 from admin_ui.pages_officer import notice_for
 from admin_ui.templating import LANDING
 from core.controllers import session_cookie
@@ -24,6 +24,13 @@ from core.services import SESSION_LIFETIME, sign_in, sign_out
 class SignInForm(msgspec.Struct):
     username: str = ""
     password: str = ""
+    next: str = ""  # the page asked for before signing in (admin_ui.errors.sign_in_url)
+
+
+def sign_in_page(username: str = "", error: str | None = None, next_page: str | None = None,
+                 status_code: int = 200, headers: dict[str, str] | None = None, notice: Any = None) -> Template:
+    return Template("signin.html", status_code=status_code, headers=headers, context={
+        "error": error, "username": username, "title": "Sign in", "next": local_path(next_page), "notice": notice})
 
 
 class PagesController(Controller):
@@ -31,11 +38,11 @@ class PagesController(Controller):
     exception_handlers = PAGE_ERRORS
 
     @get("/")
-    async def home(self, request: Request[Any, Any, Any], viewer: Viewer) -> Response[Any]:
+    async def home(self, request: Request[Any, Any, Any], viewer: Viewer,
+                   next_page: Annotated[str | None, QueryParameter(name=NEXT)] = None) -> Response[Any]:
         if viewer is None:
-            return Template("signin.html", context={"error": None, "username": "", "title": "Sign in",
-                                                    "notice": notice_for(request)})
-        return Redirect(LANDING.get(viewer.role.value, "/me"), status_code=303)
+            return sign_in_page(next_page=next_page, notice=notice_for(request))
+        return Redirect(local_path(next_page) or LANDING.get(viewer.role.value, "/me"), status_code=303)
 
     @post("/login", status_code=200)
     async def login(
@@ -46,13 +53,9 @@ class PagesController(Controller):
         try:
             token, _ = await sign_in(data.username, data.password, client_address(request))
         except (NotAuthenticated, TooManyRequests) as exc:
-            return Template(
-                "signin.html",
-                context={"error": exc.detail, "username": data.username, "title": "Sign in"},
-                status_code=exc.status,
-                headers=exc.headers or None,
-            )
-        return Redirect("/", status_code=303,
+            return sign_in_page(data.username, exc.detail, data.next, exc.status, exc.headers or None)
+        # Back to the page asked for: a GET, so a form that was being posted is shown again, not replayed.
+        return Redirect(local_path(data.next) or "/", status_code=303,
                         cookies=[session_cookie(request, token, int(SESSION_LIFETIME.total_seconds()))])
 
     @post("/logout", status_code=303)

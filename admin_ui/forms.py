@@ -10,15 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
-from litestar.types import ExceptionHandlersMap
 
+# Page controllers take their exception handlers from here, next to the forms whose errors they complement.
+from admin_ui.errors import PAGE_ERRORS as PAGE_ERRORS
 from admin_ui.templating import long_date
 from core.access import Principal
 from core.dates import in_range, out_of_range_message
 from core.errors import DomainError
-from core.http import classify_unhandled
 
 Values = dict[str, Any]
 
@@ -176,11 +175,13 @@ async def run_action(request: Request[Any, Any, Any], viewer: Principal | None, 
         return render_form(viewer, action, defaults or {}, {}, **extra)
     raw = await form_data(request)
     values, errors = _parse(action, raw)
+    if raw.get("change"):  # a Change link on the check page: the form again, with the answers given so far
+        return render_form(viewer, action, values, {}, **extra)
     if errors:
         return render_form(viewer, action, values, errors, status_code=422, **extra)
     secrets_alone = bool(action.fields) and all(f.kind == "password" for f in action.fields)
     if raw.get("confirm") != "yes" and not secrets_alone:
-        rows = [(f.label, _display(f, values.get(f.name))) for f in action.fields]
+        rows = [(f.name, f.label, _display(f, values.get(f.name))) for f in action.fields]
         hidden: list[tuple[str, str]] = []
         # A secret is never written back into the page; it is typed again on the check step instead.
         retype = [(f.name, f.label) for f in action.fields if f.kind == "password" and values.get(f.name)]
@@ -213,35 +214,3 @@ def done(url: str, notice: str) -> Redirect:
 
 def page(template: str, viewer: Principal | None, status_code: int = 200, **context: Any) -> Template:
     return Template(template, status_code=status_code, context={"viewer": viewer, **context})
-
-
-# A person retries a page by hand, so the page says "in a minute"; scripts get the API's shorter Retry-After.
-PAGE_RETRY_AFTER_SECONDS = "60"
-
-
-def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Domain and HTTP errors on pages: an HTML page with the reason (sign-in page when not signed in)."""
-    if isinstance(exc, DomainError):
-        status, title, detail = exc.status, exc.title, exc.detail
-    elif isinstance(exc, HTTPException):
-        status, title, detail = exc.status_code, "There is a problem", str(exc.detail)
-    else:  # classified as the API does; shown as a page
-        answer = classify_unhandled(exc)
-        status, title, detail = answer.status, answer.title, answer.detail
-        if status == 503:
-            title = "Sorry, the register is unavailable"
-            detail = "It cannot reach its database just now. Try again in a minute; nothing you entered was saved."
-    if status == 401:
-        return Redirect("/", status_code=303)
-    if status >= 500 and status != 503:
-        detail = "The service could not answer; the error was logged."
-    viewer = request.state.get("principal") if "principal" in request.state else None
-    return Template("pages/error.html", status_code=status,
-                    headers={"Retry-After": PAGE_RETRY_AFTER_SECONDS} if status == 503 else None,
-                    context={"viewer": viewer, "title": title, "detail": detail, "status": status})
-
-
-# Every page controller's exception_handlers: errors as HTML pages, never problem+json or a stack trace.
-PAGE_ERRORS: ExceptionHandlersMap = {
-    DomainError: page_error, HTTPException: page_error, ValidationException: page_error, Exception: page_error,
-}

@@ -114,8 +114,9 @@ class OfficerPages(Controller):
                      officer_id: FromPath[int]) -> Response[Any]:
         context = await record_context(principal, officer_id, today)
         o = context["officer"]
+        own = principal.officer_id == officer_id
         return page("pages/record.html", principal, title=f"{o['given_name']} {o['family_name']}",
-                    nav_active="/officers", own=principal.officer_id == officer_id,
+                    nav_active="/officers", own=own, back_url="/me" if own else "/officers",
                     notice=notice_for(request), **context)
 
     @route("/me/declaration", http_method=["GET", "POST"])

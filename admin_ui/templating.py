@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -59,6 +60,19 @@ NAV: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def current_nav(role: str, *candidates: str | None) -> str | None:
+    """The menu item to mark as where you are: the first of the candidates (the page's path, the page's own
+    nav_active, its back link) that lies under a menu item, matched to the item with the longest address, so
+    /officers/5/kit/new is under Officers and /admin/policy/validity under Policy, not Users."""
+    hrefs = [href for href, _ in NAV.get(role, [])]
+    for candidate in candidates:
+        path = (candidate or "").split("?")[0]
+        under = [href for href in hrefs if path == href or path.startswith(href.rstrip("/") + "/")]
+        if under:
+            return max(under, key=len)
+    return None
+
+
 def long_date(value: Any) -> str:
     """core.dates.long_date for templates: also takes ISO strings, datetimes and None ('')."""
     if value is None or value == "":
@@ -83,6 +97,32 @@ def words(value: Any) -> str:
     return str(getattr(value, "value", value) or "").replace("_", " ").capitalize()
 
 
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
+_HEADING = re.compile(r"<h[1-3]\b[^>]*>(.*?)</h[1-3]>", re.S)
+_REGION_OPENED = re.compile(r"<div\b[^>]*role=\"region\"[^>]*>\s*$")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def scroll_tables(html: str) -> Markup:
+    """Every table on a page, in a labelled region that scrolls sideways when the table is wider than the screen
+    (375 px phones), so the page itself never is; the region takes focus, so keyboard users can scroll it too. Done
+    once for every page (base.html), so no template has to remember it. Named by the table's caption, else by the
+    heading before it; a table a template already put in a region is left as it is."""
+
+    def wrap(found: re.Match[str]) -> str:
+        before = found.string[:found.start()]
+        if _REGION_OPENED.search(before[-300:]):
+            return found.group(0)
+        caption = _CAPTION.search(found.group(0))
+        headings = _HEADING.findall(before)
+        label = _TAG.sub("", caption.group(1) if caption else headings[-1] if headings else "Table")
+        label = " ".join(label.split()).replace('"', "&#34;") or "Table"
+        return f'<div class="csas-scroll" role="region" aria-label="{label}" tabindex="0">{found.group(0)}</div>'
+
+    return Markup(_TABLE.sub(wrap, str(html)))
+
+
 def configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.filters["long_date"] = long_date
@@ -90,5 +130,7 @@ def configure(engine: JinjaTemplateEngine) -> None:
     env.filters["words"] = words
     env.filters["step_when"] = step_when
     env.filters["overdue_note"] = overdue_note
+    env.filters["scroll_tables"] = scroll_tables
     env.globals["NAV"] = NAV
+    env.globals["current_nav"] = current_nav
     env.globals["ROLE_LABELS"] = ROLE_LABELS

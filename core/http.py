@@ -172,7 +172,7 @@ RETRY_AFTER_SECONDS = "5"
 @dataclass(frozen=True)
 class UnhandledAnswer:
     """What an exception no service turned into a domain error means for the caller: the API answers it as problem
-    details (_unhandled), the pages as an HTML error page (admin_ui.forms.page_error)."""
+    details (_unhandled), the pages as an HTML error page (admin_ui.errors.page_error)."""
 
     status: int
     title: str

@@ -79,7 +79,7 @@ async def test_changing_the_password_signs_out_the_other_sessions(app: object, c
         await post_form(client, "/account/password", {
             "current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW})
         assert (await client.get("/vetting")).status_code == 200
-        assert (await other.get("/vetting")).headers.get("location") == "/"
+        assert (await other.get("/vetting")).headers.get("location") == "/?next=%2Fvetting"
 
 
 async def test_forgotten_password_answers_alike_and_its_link_works_once(client: AsyncClient, world: World) -> None:

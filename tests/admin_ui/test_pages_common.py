@@ -80,7 +80,7 @@ async def test_signing_in_lands_on_the_page_for_the_job(client: AsyncClient, wor
 async def test_signed_out_pages_send_you_to_sign_in(client: AsyncClient, world: World) -> None:
     response = await client.get("/team")
     assert response.status_code == 303
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/?next=%2Fteam"  # and back to /team after signing in
     assert "Sign in" in (await client.get("/")).text
 
 
@@ -141,7 +141,7 @@ async def test_pages_outside_role_or_scope_are_403_pages(client: AsyncClient, wo
     assert response.status_code == 403, response.text
     assert response.headers["content-type"].startswith("text/html")
     assert "Traceback" not in response.text
-    assert '<h1 class="govuk-heading-l">Forbidden</h1>' in response.text
+    assert '<h1 class="govuk-heading-l">You do not have permission to see this page</h1>' in response.text
 
 
 async def test_an_unknown_officer_is_a_404_page(client: AsyncClient, world: World) -> None:

@@ -911,8 +911,10 @@ def judge(cell: Cell, response: httpx.Response, written: bool, outside_id: int |
     allowed = who in case.allowed and (who != ANON or case.anonymous_ok)
     if who == ANON and not allowed:
         if case.page:
-            if not (status == 303 and response.headers.get("location") == "/"):
-                problems.append(f"anonymous page call should redirect to sign-in (303 to /), got {status}")
+            # Sign-in is "/", told which page to return to (?next=, a path on this site).
+            location = response.headers.get("location", "")
+            if not (status == 303 and (location == "/" or location.startswith("/?next=%2F"))):
+                problems.append(f"anonymous page call should redirect to sign-in (303 to /), got {status} {location}")
         elif status != 401 or not isinstance(body, dict) or body.get("code") != "not_authenticated":
             problems.append(f"anonymous API call should be 401 not_authenticated, got {status}: {text[:200]}")
     elif not allowed:
