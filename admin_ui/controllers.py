@@ -11,7 +11,15 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from admin_ui import pages_admin, pages_coordinator, pages_manager, pages_officer, pages_vetting
+from admin_ui import (
+    pages_admin,
+    pages_coordinator,
+    pages_manager,
+    pages_next_steps,
+    pages_officer,
+    pages_people,
+    pages_vetting,
+)
 from admin_ui.forms import PAGE_ERRORS
 from core.controllers import session_cookie
 from core.errors import NotAuthenticated, TooManyRequests
@@ -70,5 +78,6 @@ class PagesController(Controller):
 
 ROUTE_HANDLERS: list[type] = [
     PagesController, *pages_officer.ROUTES, *pages_manager.ROUTES, *pages_vetting.ROUTES,
-    *pages_coordinator.ROUTES, *pages_admin.ROUTES,
+    *pages_coordinator.ROUTES, *pages_admin.ROUTES, *pages_people.ROUTES,
+    *pages_next_steps.ROUTES,
 ]

@@ -20,7 +20,7 @@ from scheduler import calendars
 from scheduler.policy_store import load_catalogue
 from scheduler.readiness import next_step, overdue_count
 from scheduler.services import officer_judgement
-from training.services import list_records
+from training.services import list_bookings, list_records
 from vetting.rules import DECLARATION_CATEGORIES
 from vetting.services import list_applications, list_declarations
 
@@ -44,10 +44,22 @@ NOTICES = {
     "user": "The user was added.",
     "user_deactivated": "The user was deactivated and signed out.",
     "user_reactivated": "The user was reactivated.",
+    "employer": "The employer was added.",
+    "team": "The team was added.",
+    "officer_added": "The officer was added.",
+    "officer_changed": "The officer's details were changed.",
+    "booking": "The training was booked.",
+    "attended": "The attendance was recorded.",
+    "note": "The case note was added.",
 }
 
 DECLARATION_KINDS = [("change_of_circumstances", "Change of circumstances"),
                      ("annual_self_declaration", "Annual self-declaration")]
+
+
+def may_change_people(viewer: Principal) -> bool:
+    """Teams and officers: HR for its employer, coordinators for their force (services enforce the scope)."""
+    return viewer.is_admin or viewer.role in (Role.HR, Role.CSAS_COORDINATOR)
 
 
 def notice_for(request: Request[Any, Any, Any]) -> str | None:
@@ -61,18 +73,21 @@ async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict
     register = await officer_record(viewer, officer_id, today)
     applications, _ = await list_applications(viewer, as_of=today, officer_id=officer_id, limit=20)
     training, _ = await list_records(viewer, as_of=today, officer_id=officer_id, limit=100)
+    bookings, _ = await list_bookings(viewer, officer_id=officer_id, limit=20)
     declarations: list[dict[str, Any]] = []
     if viewer.is_admin or viewer.role in (Role.OFFICER, Role.HR, Role.VETTING_OFFICER):
         declarations, _ = await list_declarations(viewer, officer_id=officer_id, limit=20)
     return {
         "officer": officer, "compliance": compliance, "plan": plan, "register": register,
         "next_step": next_step(plan), "overdue": overdue_count(plan),
-        "applications": applications, "training": training, "declarations": declarations, "today": today,
+        "applications": applications, "training": training, "bookings": bookings, "declarations": declarations,
+        "today": today,
         "names": (await load_catalogue()).names,
         "can_train": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_kit": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_request_vetting": viewer.is_admin or viewer.role in (Role.HR, Role.VETTING_OFFICER),
         "can_grant": viewer.is_admin or viewer.role is Role.CSAS_COORDINATOR,
+        "can_edit": may_change_people(viewer),
         "can_leave": (viewer.is_admin or viewer.role is Role.HR) and officer["left_on"] is None,
         "can_acknowledge": viewer.is_admin or viewer.role is Role.VETTING_OFFICER,
     }
