@@ -57,9 +57,13 @@ DECLARATION_KINDS = [("change_of_circumstances", "Change of circumstances"),
                      ("annual_self_declaration", "Annual self-declaration")]
 
 
+# The roles register.officers.services lets add teams and officers and change officers' details (HR for its
+# employer, coordinators for their force; the services enforce the scope).
+PEOPLE_CHANGERS = (Role.CSAS_COORDINATOR, Role.HR)
+
+
 def may_change_people(viewer: Principal) -> bool:
-    """Teams and officers: HR for its employer, coordinators for their force (services enforce the scope)."""
-    return viewer.is_admin or viewer.role in (Role.HR, Role.CSAS_COORDINATOR)
+    return viewer.is_admin or viewer.role in PEOPLE_CHANGERS
 
 
 def notice_for(request: Request[Any, Any, Any]) -> str | None:

@@ -10,8 +10,8 @@ from litestar import Controller, Request, Response, get, route
 from litestar.params import FromPath
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
-from admin_ui.pages_officer import may_change_people, notice_for
-from core.access import Principal, Role
+from admin_ui.pages_officer import PEOPLE_CHANGERS, may_change_people, notice_for
+from core.access import Principal, Role, require_role
 from core.http import CurrentPrincipal, Today
 from register.officers.rules import OrganisationKind
 from register.officers.services import (
@@ -29,10 +29,14 @@ KINDS = [(k.value, k.value.replace("_", " ").capitalize()) for k in Organisation
 DATE_HINT = "For example, 1 February 2027."
 
 
+# The roles register.officers.services.create_organisation lets add employers: employers enter arrangements with
+# a force, so it is the force's coordinator's job. The pages refuse other roles before the form (here and with
+# PEOPLE_CHANGERS), so nobody fills one in only to be refused.
+EMPLOYER_ADDERS = (Role.CSAS_COORDINATOR,)
+
+
 def may_add_employer(viewer: Principal) -> bool:
-    """Employers enter arrangements with a force, so adding one is the force's coordinator's job (and admin's):
-    register.officers.services.create_organisation refuses everyone else."""
-    return viewer.is_admin or viewer.role is Role.CSAS_COORDINATOR
+    return viewer.is_admin or viewer.role in EMPLOYER_ADDERS
 
 
 async def _organisation_options(viewer: Principal) -> list[tuple[str, str]]:
@@ -78,6 +82,7 @@ class PeoplePages(Controller):
 
     @route("/employers/new", http_method=["GET", "POST"])
     async def new_employer(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        require_role(principal, *EMPLOYER_ADDERS, action="add employers")
         forces = [(str(f["id"]), f["name"]) for f in await list_forces(principal)]
         action = Action(
             title="Add an employer", submit="Continue", back_url="/employers", confirm_button="Add employer",
@@ -103,6 +108,7 @@ class PeoplePages(Controller):
 
     @route("/teams/new", http_method=["GET", "POST"])
     async def new_team(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
+        require_role(principal, *PEOPLE_CHANGERS, action="add teams")
         organisations = await _organisation_options(principal)
         action = Action(
             title="Add a team", submit="Continue", back_url="/employers", confirm_button="Add team",
@@ -120,6 +126,7 @@ class PeoplePages(Controller):
     @route("/officers/new", http_method=["GET", "POST"])
     async def new_officer(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
                           today: Today) -> Response[Any]:
+        require_role(principal, *PEOPLE_CHANGERS, action="add officers")
         organisations = await _organisation_options(principal)
         action = Action(
             title="Add an officer", submit="Continue", back_url="/officers", confirm_button="Add officer",
@@ -142,6 +149,7 @@ class PeoplePages(Controller):
     @route("/officers/{officer_id:int}/edit", http_method=["GET", "POST"])
     async def edit_officer(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
                            officer_id: FromPath[int]) -> Response[Any]:
+        require_role(principal, *PEOPLE_CHANGERS, action="change officers' details")
         officer = await get_officer(principal, officer_id)
         back = f"/officers/{officer_id}"
         action = Action(
