@@ -15,7 +15,7 @@ from core.errors import Conflict
 from core.http import CurrentPrincipal, Today
 from register.officers.services import get_officer
 from vetting.errors import VettingErrorCode
-from vetting.rules import EXPIRED, READ_STATUSES, Status
+from vetting.rules import DEFAULT_APPEAL_WINDOW_DAYS, EXPIRED, READ_STATUSES, Status
 from vetting.services import (
     acknowledge_declaration,
     add_case_note,
@@ -45,7 +45,8 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
                             "the application or carries on with the checks."),
     Status.IN_PROGRESS: ("The force's vetting officer", "finishes the checks and records the decision."),
     Status.GRANTED: ("HR", "nothing now: the register plans the renewal before the clearance expires."),
-    Status.REFUSED: ("The officer", "may appeal within 14 days of the refusal; the vetting officer records it."),
+    Status.REFUSED: ("The officer", f"may appeal within {DEFAULT_APPEAL_WINDOW_DAYS} days of the refusal; the "
+                                    "vetting officer records it."),
     Status.APPEALED: ("The force's vetting officer", "records the outcome of the appeal."),
     Status.UPHELD: ("HR", "nothing more on this application: the refusal stands."),
     Status.OVERTURNED: ("HR", "nothing now: the clearance counts as granted."),
