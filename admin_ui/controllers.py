@@ -11,7 +11,16 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
-from admin_ui import pages_account, pages_admin, pages_coordinator, pages_manager, pages_officer, pages_vetting
+from admin_ui import (
+    pages_account,
+    pages_admin,
+    pages_coordinator,
+    pages_manager,
+    pages_next_steps,
+    pages_officer,
+    pages_people,
+    pages_vetting,
+)
 from admin_ui.errors import NEXT, PAGE_ERRORS, local_path
 from admin_ui.pages_officer import notice_for
 from admin_ui.templating import LANDING
@@ -67,5 +76,6 @@ class PagesController(Controller):
 
 ROUTE_HANDLERS: list[type] = [
     PagesController, *pages_officer.ROUTES, *pages_manager.ROUTES, *pages_vetting.ROUTES,
-    *pages_coordinator.ROUTES, *pages_admin.ROUTES, *pages_account.ROUTES,
+    *pages_coordinator.ROUTES, *pages_admin.ROUTES, *pages_people.ROUTES,
+    *pages_next_steps.ROUTES, *pages_account.ROUTES,
 ]

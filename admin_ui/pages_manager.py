@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get, route
 from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
-from admin_ui.pages_officer import notice_for
+from admin_ui.pages_officer import may_change_people, notice_for
 from core.access import Principal
 from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
@@ -154,7 +154,8 @@ class ManagerPages(Controller):
                        offset: FromQuery[int] = 0) -> Response[Any]:
         rows, total = await list_officers(principal, today=today, q=q or None, limit=50, offset=max(offset, 0))
         return page("pages/officers.html", principal, title="Officers", nav_active="/officers", rows=rows,
-                    total=total, q=q or "", offset=max(offset, 0), limit=50)
+                    total=total, q=q or "", offset=max(offset, 0), limit=50,
+                    can_add_officer=may_change_people(principal))
 
     @route("/officers/{officer_id:int}/training/new", http_method=["GET", "POST"])
     async def record_training(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
@@ -182,7 +183,7 @@ class ManagerPages(Controller):
 
     @route("/officers/{officer_id:int}/kit/new", http_method=["GET", "POST"])
     async def issue(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
-                    officer_id: FromPath[int]) -> Response[Any]:
+                    officer_id: FromPath[int], kit_type_code: FromQuery[str | None] = None) -> Response[Any]:
         officer = await get_officer(principal, officer_id)
         types = [(t["code"], t["title"]) for t in await kit.list_kit_types()]
         back = f"/officers/{officer_id}"
@@ -200,7 +201,8 @@ class ManagerPages(Controller):
                                 issued_on=v["issued_on"], serial_number=v["serial_number"], size=v["size"] or "")
             return done(back, "kit")
 
-        return await run_action(request, principal, action, perform, defaults={"issued_on": today})
+        return await run_action(request, principal, action, perform,
+                                defaults={"issued_on": today, "kit_type_code": kit_type_code or ""})
 
     @route("/kit/{issue_id:int}/return", http_method=["GET", "POST"])
     async def return_kit(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,

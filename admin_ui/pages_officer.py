@@ -20,7 +20,7 @@ from scheduler import calendars
 from scheduler.policy_store import load_catalogue
 from scheduler.readiness import next_step, overdue_count
 from scheduler.services import officer_judgement
-from training.services import list_records
+from training.services import list_bookings, list_records
 from vetting.rules import DECLARATION_CATEGORIES
 from vetting.services import list_applications, list_declarations
 
@@ -47,10 +47,26 @@ NOTICES = {
     "user_invited": "The user was added and sent an email with a link to choose their password.",
     "password_changed": "Your password was changed. Your other signed-in sessions were signed out.",
     "password_set": "Your password was set. Sign in with it now.",
+    "employer": "The employer was added.",
+    "team": "The team was added.",
+    "officer_added": "The officer was added.",
+    "officer_changed": "The officer's details were changed.",
+    "booking": "The training was booked.",
+    "attended": "The attendance was recorded.",
+    "note": "The case note was added.",
 }
 
 DECLARATION_KINDS = [("change_of_circumstances", "Change of circumstances"),
                      ("annual_self_declaration", "Annual self-declaration")]
+
+
+# The roles register.officers.services lets add teams and officers and change officers' details (HR for its
+# employer, coordinators for their force; the services enforce the scope).
+PEOPLE_CHANGERS = (Role.CSAS_COORDINATOR, Role.HR)
+
+
+def may_change_people(viewer: Principal) -> bool:
+    return viewer.is_admin or viewer.role in PEOPLE_CHANGERS
 
 
 def notice_for(request: Request[Any, Any, Any]) -> str | None:
@@ -64,18 +80,21 @@ async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict
     register = await officer_record(viewer, officer_id, today)
     applications, _ = await list_applications(viewer, as_of=today, officer_id=officer_id, limit=20)
     training, _ = await list_records(viewer, as_of=today, officer_id=officer_id, limit=100)
+    bookings, _ = await list_bookings(viewer, officer_id=officer_id, limit=20)
     declarations: list[dict[str, Any]] = []
     if viewer.is_admin or viewer.role in (Role.OFFICER, Role.HR, Role.VETTING_OFFICER):
         declarations, _ = await list_declarations(viewer, officer_id=officer_id, limit=20)
     return {
         "officer": officer, "compliance": compliance, "plan": plan, "register": register,
         "next_step": next_step(plan), "overdue": overdue_count(plan),
-        "applications": applications, "training": training, "declarations": declarations, "today": today,
+        "applications": applications, "training": training, "bookings": bookings, "declarations": declarations,
+        "today": today,
         "names": (await load_catalogue()).names,
         "can_train": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_kit": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_request_vetting": viewer.is_admin or viewer.role in (Role.HR, Role.VETTING_OFFICER),
         "can_grant": viewer.is_admin or viewer.role is Role.CSAS_COORDINATOR,
+        "can_edit": may_change_people(viewer),
         "can_leave": (viewer.is_admin or viewer.role is Role.HR) and officer["left_on"] is None,
         "can_acknowledge": viewer.is_admin or viewer.role is Role.VETTING_OFFICER,
     }

@@ -50,11 +50,11 @@ LANDING = {
 NAV: dict[str, list[tuple[str, str]]] = {
     "officer": [("/me", "My record")],
     "manager": [("/team", "Team readiness"), ("/team/calendar", "Expiry calendar"), ("/team/training", "Training"),
-                ("/officers", "Officers")],
-    "hr": [("/vetting", "Vetting"), ("/officers", "Officers")],
+                ("/team/next-steps", "Next steps"), ("/officers", "Officers")],
+    "hr": [("/vetting", "Vetting"), ("/officers", "Officers"), ("/employers", "Employers and teams")],
     "vetting_officer": [("/vetting", "Vetting queue"), ("/officers", "Officers")],
     "csas_coordinator": [("/forecast", "Forecast"), ("/accreditations", "Accreditations to renew"),
-                         ("/officers", "Officers"), ("/admin/policy", "Policy")],
+                         ("/officers", "Officers"), ("/employers", "Employers"), ("/admin/policy", "Policy")],
     "admin": [("/admin", "Users"), ("/admin/policy", "Policy"), ("/admin/catalogues", "Catalogues"),
               ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers")],
 }

@@ -87,7 +87,8 @@ class ApplicationController(ApiController):
         row, events, notes_visible = await services.get_application(principal, application_id)
         timeline = [
             VettingEventRead(id=e["id"], status=e["status"], on=e["occurred_on"], actor=e["actor"],
-                             created_at=e["created_at"], **({"note": e["note"]} if notes_visible else {}))
+                             created_at=e["created_at"], note_only=e["note_only"],
+                             **({"note": e["note"]} if notes_visible else {}))
             for e in events
         ]
         return ApplicationDetail(application=_read(row, day), events=timeline,

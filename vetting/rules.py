@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 from core.dates import add_months
 from core.errors import CoreErrorCode, Violation
@@ -78,6 +79,33 @@ def parse_status(value: str, field: str = "status", allow_expired: bool = False)
     if value in allowed:
         return []
     return [Violation(CoreErrorCode.INVALID_CHOICE, f"{field} must be one of: {', '.join(allowed)}.", field)]
+
+
+def legal_next_statuses(current: Status, *, info_requested_before: bool) -> list[Status]:
+    """The statuses an application may move to from `current`, in the lifecycle's order: what a form offers, so
+    that a move check_transition would refuse for its kind is never offered (dates are checked on the way in)."""
+    allowed = TRANSITIONS[current] - ({Status.INFO_REQUESTED} if info_requested_before else set())
+    return [s for s in Status if s in allowed]
+
+
+def check_note(note: str | None) -> list[Violation]:
+    """A case note on its own (no status change): required, and no longer than one written with a change."""
+    if note is None or not note.strip():
+        return [Violation(CoreErrorCode.REQUIRED, "Enter the case note.", "note")]
+    if len(note) > MAX_NOTE_LENGTH:
+        return [Violation(CoreErrorCode.TOO_LONG, f"At most {MAX_NOTE_LENGTH} characters.", "note")]
+    return []
+
+
+def mark_note_only(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each timeline entry, given in the order it was written, with `note_only`: a case note added without a
+    change repeats the status written before it, which no transition does (the table has no loops). The order
+    written, not the dates: a change may be dated before a note written earlier."""
+    previous: str | None = None
+    for event in events:
+        event["note_only"] = event["status"] == previous
+        previous = event["status"]
+    return events
 
 
 def check_transition(

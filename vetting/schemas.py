@@ -97,6 +97,8 @@ class VettingEventRead(msgspec.Struct, omit_defaults=True):
     actor: str
     created_at: dt.datetime
     note: str | msgspec.UnsetType | None = msgspec.UNSET
+    # True for a case note added without a change of status (vetting staff only see such entries at all).
+    note_only: bool = False
 
 
 class ApplicationDetail(msgspec.Struct):

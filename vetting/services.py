@@ -50,6 +50,12 @@ APPLICATION_COLUMNS = (
     VettingApplication.officer.organisation.as_alias("organisation_id"),
 )
 
+# Lists name the officer, so that a person reading one need not open each application to know whose it is.
+OFFICER_NAME_COLUMNS = (
+    VettingApplication.officer.given_name.as_alias("given_name"),
+    VettingApplication.officer.family_name.as_alias("family_name"),
+)
+
 DECLARATION_COLUMNS = (
     Declaration.id, Declaration.officer, Declaration.kind, Declaration.categories, Declaration.made_on,
     Declaration.acknowledged_on, Declaration.acknowledged_by,
@@ -189,7 +195,8 @@ async def list_applications(
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
         _status_clause(status, as_of) if status is not None else None,
     )
-    query = VettingApplication.select(*APPLICATION_COLUMNS).order_by(VettingApplication.requested_on, ascending=False) \
+    query = VettingApplication.select(*APPLICATION_COLUMNS, *OFFICER_NAME_COLUMNS) \
+        .order_by(VettingApplication.requested_on, ascending=False) \
         .order_by(VettingApplication.id, ascending=False).limit(limit).offset(offset)
     count = VettingApplication.count()
     if where is not None:
@@ -217,9 +224,11 @@ async def get_application(
                VettingEvent.created_at]
     if notes_visible:
         columns.append(VettingEvent.note)
-    events: list[dict[str, Any]] = await VettingEvent.select(*columns) \
-        .where(VettingEvent.application == application_id) \
-        .order_by(VettingEvent.occurred_on).order_by(VettingEvent.id)
+    written: list[dict[str, Any]] = await VettingEvent.select(*columns) \
+        .where(VettingEvent.application == application_id).order_by(VettingEvent.id)
+    # A note added on its own is a vetting staff's entry: to anyone else it is not part of the timeline at all.
+    events = sorted((e for e in rules.mark_note_only(written) if notes_visible or not e["note_only"]),
+                    key=lambda e: (e["occurred_on"], e["id"]))
     if notes_visible:
         async with write_transaction():
             await record_audit(actor, "vetting.notes.read", APPLICATION_ENTITY, application_id, None, {
@@ -257,8 +266,7 @@ async def record_event(
         + rules.check_not_future(on, today, "on"))
     async with write_transaction():
         current = await _load_application(application_id)
-        info_before = await VettingEvent.exists().where(
-            (VettingEvent.application == application_id) & (VettingEvent.status == Status.INFO_REQUESTED.value))
+        info_before = await _info_requested_before(application_id)
         refusal = rules.check_transition(
             Status(current["status"]), target, on,
             requested_on=current["requested_on"], last_event_on=current["last_event_on"],
@@ -295,6 +303,39 @@ async def record_event(
     return after
 
 
+async def _info_requested_before(application_id: int) -> bool:
+    return bool(await VettingEvent.exists().where(
+        (VettingEvent.application == application_id) & (VettingEvent.status == Status.INFO_REQUESTED.value)))
+
+
+async def next_statuses(actor: Principal, application_id: int) -> list[Status]:
+    """The statuses the application may move to now (what the status form offers): only for those who may
+    change it, and the officer in their scope."""
+    require_role(actor, Role.VETTING_OFFICER, action="change vetting application status")
+    row, _ = await get_application_summary(actor, application_id)
+    return rules.legal_next_statuses(Status(row["status"]),
+                                     info_requested_before=await _info_requested_before(application_id))
+
+
+async def add_case_note(
+    actor: Principal, application_id: int, *, note: str, today: dt.date
+) -> dict[str, Any]:
+    """A case note without a change of status, dated today: a timeline entry that keeps the current status.
+    Vetting staff only; the audit says a note was written, never its text."""
+    require_role(actor, Role.VETTING_OFFICER, action="add vetting case notes")
+    row, _ = await get_application_summary(actor, application_id)
+    raise_if_violations(rules.check_note(note))
+    async with write_transaction():
+        current = await _load_application(application_id)
+        event_id = (await VettingEvent.insert(VettingEvent(
+            application=application_id, status=current["status"], occurred_on=today, note=note.strip(),
+            actor_user_id=actor.user_id, actor=actor.username,
+        )).returning(VettingEvent.id))[0]["id"]
+        await record_audit(actor, "vetting.application.note", APPLICATION_ENTITY, application_id, None,
+                           {"event_id": event_id, "has_note": True})
+    return row
+
+
 async def vetting_queue(
     actor: Principal,
     *,
@@ -320,9 +361,7 @@ async def vetting_queue(
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
     )
     rows: list[dict[str, Any]] = await VettingApplication.select(
-        *APPLICATION_COLUMNS,
-        VettingApplication.officer.given_name.as_alias("given_name"),
-        VettingApplication.officer.family_name.as_alias("family_name"),
+        *APPLICATION_COLUMNS, *OFFICER_NAME_COLUMNS,
         cast(Any, VettingApplication.officer.organisation).name.as_alias("organisation_name"),
     ).where(where).order_by(VettingApplication.requested_on).order_by(VettingApplication.id) \
         .limit(limit).offset(offset)

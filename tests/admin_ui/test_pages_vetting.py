@@ -7,7 +7,7 @@ import datetime as dt
 
 from httpx import AsyncClient
 
-from tests.admin_ui.test_pages_common import post_form, sign_in, today
+from tests.admin_ui.test_pages_common import TOKEN, post_form, sign_in, today
 from tests.factories import World
 from vetting import services as vetting
 from vetting.tables import VettingApplication
@@ -50,13 +50,28 @@ async def test_moving_to_in_progress_is_confirmed_then_written(client: AsyncClie
     assert "The application&#39;s status was changed." in page.text or "status was changed" in page.text
 
 
-async def test_an_illegal_transition_is_an_error_summary_not_a_stack_trace(client: AsyncClient, world: World) -> None:
+async def test_an_illegal_transition_is_never_offered_and_a_forged_one_is_an_error_not_a_write(
+        client: AsyncClient, world: World) -> None:
     app_id = await _submitted(world)
     await sign_in(client, "vet_a")
+    form = await client.get(f"/vetting/applications/{app_id}/event")
+    assert 'value="upheld"' not in form.text and 'value="granted"' not in form.text
     response = await post_form(client, f"/vetting/applications/{app_id}/event",
                                {"status": "upheld", "on": today().isoformat(), "confirm": "yes"})
+    assert response.status_code == 422
+    assert "govuk-error-summary" in response.text and "from the list" in response.text
+    assert (await VettingApplication.select(VettingApplication.status).first())["status"] == "submitted"  # type: ignore[index]
+
+
+async def test_a_date_the_lifecycle_refuses_is_an_error_summary_not_a_stack_trace(
+        client: AsyncClient, world: World) -> None:
+    app_id = await _submitted(world)
+    await sign_in(client, "vet_a")
+    too_early = (today() - dt.timedelta(days=20)).isoformat()  # before the request
+    response = await post_form(client, f"/vetting/applications/{app_id}/event",
+                               {"status": "in_progress", "on": too_early, "confirm": "yes"})
     assert response.status_code == 409
-    assert "govuk-error-summary" in response.text and "cannot become upheld" in response.text
+    assert "govuk-error-summary" in response.text and "before the request" in response.text
     assert (await VettingApplication.select(VettingApplication.status).first())["status"] == "submitted"  # type: ignore[index]
 
 
@@ -77,8 +92,12 @@ async def test_hr_requests_vetting_and_sees_the_application(client: AsyncClient,
 async def test_hr_cannot_change_a_status(client: AsyncClient, world: World) -> None:
     app_id = await _submitted(world)
     await sign_in(client, "hr_a1")
-    response = await post_form(client, f"/vetting/applications/{app_id}/event",
-                               {"status": "in_progress", "on": today().isoformat(), "confirm": "yes"})
+    url = f"/vetting/applications/{app_id}/event"
+    assert (await client.get(url)).status_code == 403  # no form to fill in only to be refused
+    token = TOKEN.search((await client.get("/vetting")).text)
+    assert token
+    response = await client.post(url, data={"status": "in_progress", "on": today().isoformat(), "confirm": "yes",
+                                            "_csrf_token": token.group(1)})
     assert response.status_code == 403
     assert (await VettingApplication.select(VettingApplication.status).first())["status"] == "submitted"  # type: ignore[index]
 

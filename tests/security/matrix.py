@@ -716,10 +716,15 @@ PAGE_CASES: list[Case] = [
     Case("GET", "/vetting", EVERYONE, LIST, _get(lambda c, t: "/vetting")),
     Case("GET", "/vetting/applications/{application_id:int}", EVERYONE, RECORD,
          _get(lambda c, t: f"/vetting/applications/{c.applications[t.officer]}")),
-    *page_pair("/vetting/applications/{application_id:int}/event", EVERYONE, VETTERS,
+    # The status form offers the legal next statuses, which only those who may change one are shown.
+    *page_pair("/vetting/applications/{application_id:int}/event", VETTERS, VETTERS,
                _get(lambda c, t: f"/vetting/applications/{c.applications[t.officer]}/event"),
                _post(lambda c, t: f"/vetting/applications/{c.applications[t.officer]}/event",
                      lambda c, t: {"status": "in_progress", "on": c.day()})),
+    *page_pair("/vetting/applications/{application_id:int}/note", VETTERS, VETTERS,
+               _get(lambda c, t: f"/vetting/applications/{c.applications[t.officer]}/note"),
+               _post(lambda c, t: f"/vetting/applications/{c.applications[t.officer]}/note",
+                     lambda c, t: {"note": "Matrix note"})),
     *page_pair("/vetting/declarations/{declaration_id:int}/acknowledge", EVERYONE, VETTERS,
                _get(lambda c, t: f"/vetting/declarations/{c.declarations[t.officer]}/acknowledge"
                                  f"?officer_id={c.officer(t.officer)}"),
@@ -731,6 +736,42 @@ PAGE_CASES: list[Case] = [
          variant="caption officer in scope",
          build=_post(lambda c, t: f"/vetting/declarations/{c.declarations[t.officer]}/acknowledge"
                                   f"?officer_id={c.officer(IN_OFFICER)}", lambda c, t: {"on": c.day()})),
+    # --- people and places (HR, coordinators), the manager's next steps and bookings ---
+    Case("GET", "/employers", EVERYONE, LIST, _get(lambda c, t: "/employers"), leaks=ORG_LEAKS),
+    # The forms name no record until posted. Their choices of employer, team and force are the caller's scope: one
+    # outside it is not a choice (422), and the service would refuse it (403) if it were.
+    *[Case(m, "/employers/new", GRANTORS, NONE if m == "GET" else RECORD, b, target="force", out_ok=(403, 422))
+      for m, b in (
+        ("GET", _get(lambda c, t: "/employers/new")),
+        ("POST", _post(lambda c, t: "/employers/new", lambda c, t: {
+            "name": "Matrix Housing", "kind": "housing_trust", "force_id": str(c.world.forces[t.force]),
+            "arrangement_approved_on": c.day(-30), "arrangement_review_due_on": c.day(700)})))],
+    *[Case(m, "/teams/new", EMPLOYERS, NONE if m == "GET" else RECORD, b, target="org", out_ok=(403, 422))
+      for m, b in (
+        ("GET", _get(lambda c, t: "/teams/new")),
+        ("POST", _post(lambda c, t: "/teams/new", lambda c, t: {
+            "organisation_id": str(c.world.orgs[t.org]), "name": "Team Matrix"})))],
+    *[Case(m, "/officers/new", EMPLOYERS, NONE if m == "GET" else RECORD, b, target="org", out_ok=(403, 422))
+      for m, b in (
+        ("GET", _get(lambda c, t: "/officers/new")),
+        ("POST", _post(lambda c, t: "/officers/new", lambda c, t: {
+            "organisation_id": str(c.world.orgs[t.org]), "staff_number": "MATRIX1", "given_name": "Sam",
+            "family_name": "Matrix", "email": "sam.matrix@example.org", "started_on": c.day(-10)})))],
+    *[Case(m, "/officers/{officer_id:int}/edit", EMPLOYERS, RECORD, b) for m, b in (
+        ("GET", _get(_officer_url("/edit"))),
+        ("POST", _post(_officer_url("/edit"), lambda c, t: {
+            "team_id": str(c.world.teams[t.team]), "staff_number": staff_number(t.officer), "given_name": "Sam",
+            "family_name": f"Officer{staff_number(t.officer)}", "email": "sam.matrix@example.org",
+            "started_on": c.day(-10)})))],
+    Case("GET", "/team/next-steps", EVERYONE, LIST,
+         _get(lambda c, t: "/team/next-steps" + (
+             "" if t.inside else f"?team_id={c.world.teams[t.officer.split('-')[0]]}")), out_ok=(200, 403, 404)),
+    *page_pair("/officers/{officer_id:int}/training/book", EVERYONE, RECORDERS, _get(_officer_url("/training/book")),
+               _post(_officer_url("/training/book"), lambda c, t: {"module_code": "PREVENT", "starts_on": c.day(30)})),
+    *page_pair("/bookings/{booking_id:int}/attend", EVERYONE, RECORDERS,
+               _get(lambda c, t: f"/bookings/{c.bookings[t.officer]}/attend"),
+               _post(lambda c, t: f"/bookings/{c.bookings[t.officer]}/attend",
+                     lambda c, t: {"attended_on": c.day(-1), "result": "pass"})),
     Case("GET", "/forecast", EVERYONE, LIST,
          _get(lambda c, t: f"/forecast?from={c.day()}&to={c.day(800)}" + (
              "" if t.inside else f"&organisation_id={c.world.orgs[t.officer[:2]]}")), out_ok=(200, 403, 404)),
