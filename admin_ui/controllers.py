@@ -11,7 +11,17 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from admin_ui import pages_admin, pages_coordinator, pages_manager, pages_officer, pages_vetting
+from admin_ui import (
+    pages_admin,
+    pages_calendar,
+    pages_coordinator,
+    pages_downloads,
+    pages_imports,
+    pages_manager,
+    pages_officer,
+    pages_policy,
+    pages_vetting,
+)
 from admin_ui.forms import PAGE_ERRORS
 from core.controllers import session_cookie
 from core.errors import NotAuthenticated, TooManyRequests
@@ -70,5 +80,6 @@ class PagesController(Controller):
 
 ROUTE_HANDLERS: list[type] = [
     PagesController, *pages_officer.ROUTES, *pages_manager.ROUTES, *pages_vetting.ROUTES,
-    *pages_coordinator.ROUTES, *pages_admin.ROUTES,
+    *pages_coordinator.ROUTES, *pages_admin.ROUTES, *pages_downloads.ROUTES, *pages_imports.ROUTES,
+    *pages_policy.ROUTES, *pages_calendar.ROUTES,
 ]

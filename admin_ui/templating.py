@@ -43,9 +43,11 @@ NAV: dict[str, list[tuple[str, str]]] = {
     "hr": [("/vetting", "Vetting"), ("/officers", "Officers")],
     "vetting_officer": [("/vetting", "Vetting queue"), ("/officers", "Officers")],
     "csas_coordinator": [("/forecast", "Forecast"), ("/accreditations", "Accreditations to renew"),
-                         ("/officers", "Officers"), ("/admin/policy", "Policy")],
+                         ("/officers", "Officers"), ("/downloads", "Downloads"), ("/imports", "Imports"),
+                         ("/admin/policy", "Policy")],
     "admin": [("/admin", "Users"), ("/admin/policy", "Policy"), ("/admin/catalogues", "Catalogues"),
-              ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers")],
+              ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers"),
+              ("/downloads", "Downloads"), ("/imports", "Imports")],
 }
 
 
