@@ -14,6 +14,7 @@ from core.http import CurrentPrincipal
 from register.scope import require_installation_writer
 from scheduler.policy_store import MAX_DAYS, policy_document, update_policy
 from vetting.rules import check_level_update
+from vetting.services import list_levels
 
 MAX_REMINDERS = 10
 
@@ -71,7 +72,8 @@ class PolicyPages(Controller):
     async def vetting_levels(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
         await require_installation_writer(principal, action="change the policy")
         levels = (await policy_document())["vetting_levels"]
-        codes = [(lv["code"], lv["code"]) for lv in levels]
+        titles = {lv["code"]: lv["title"] for lv in await list_levels()}
+        codes = [(lv["code"], f"{titles.get(lv['code']) or lv['code']} ({lv['code']})") for lv in levels]
         action = Action(
             title="Change the vetting levels", caption="Policy", submit="Continue", back_url="/admin/policy",
             confirm_title="Are you sure you want to change the vetting levels?",
@@ -82,7 +84,8 @@ class PolicyPages(Controller):
                       hint="An officer needs a clearance at one of these levels to use any power."),
                 Field("annual_review", "Levels with an annual review", "checkboxes", codes, required=False,
                       hint="A clearance at these levels stops counting at its review date until reviewed."),
-                *[Field(f"renewal__{lv['code']}", f"{lv['code']}: renewal period (months)", "number",
+                *[Field(f"renewal__{lv['code']}", f"{titles.get(lv['code']) or lv['code']}: renewal period (months)",
+                        "number",
                         width="govuk-input--width-4") for lv in levels],
             ],
         )
@@ -93,7 +96,8 @@ class PolicyPages(Controller):
                 name = f"renewal__{lv['code']}"
                 text = str(raw.get(name) or "").strip()
                 if text.isdigit() and check_level_update(int(text)):
-                    problems[name] = f"{lv['code']}: the renewal period must be from 1 to 240 months."
+                    problems[name] = (f"{titles.get(lv['code']) or lv['code']}: the renewal period must be from 1 "
+                                      "to 240 months.")
             if problems:
                 ticked = {n: v if isinstance(v := raw.get(n, []), list) else [v] for n in ("accepted", "annual_review")}
                 return render_form(principal, action, {**raw, **ticked}, problems, status_code=422,
