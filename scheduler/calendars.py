@@ -15,6 +15,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from core.access import Principal
 from core.audit import record_audit
@@ -217,5 +218,6 @@ async def list_own_feeds(actor: Principal, limit: int = 100) -> list[dict[str, A
             name = (await _feed_name(FEED_READER, FeedScope(row["scope"]), row["scope_id"])).removeprefix("CSAS: ")
         except NotFound:
             name = "No longer on the register"
-        items.append({**row, "name": name, "live": row["revoked_at"] is None})
+        made_at = row["created_at"].astimezone(ZoneInfo(get_settings().timezone))  # as people read the time
+        items.append({**row, "name": name, "made_at": made_at, "live": row["revoked_at"] is None})
     return items
