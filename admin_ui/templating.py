@@ -49,6 +49,10 @@ NAV: dict[str, list[tuple[str, str]]] = {
               ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers"),
               ("/downloads", "Downloads"), ("/imports", "Imports")],
 }
+# The other roles that may import a dataset (reports.imports.IMPORT_ROLES) reach the imports page from their menu
+# too, last, after the pages of their daily work.
+for _role in ("manager", "hr", "vetting_officer"):
+    NAV[_role].append(("/imports", "Imports"))
 
 
 def long_date(value: Any) -> str:

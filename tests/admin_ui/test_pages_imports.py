@@ -107,6 +107,34 @@ async def test_a_confirmation_imports_only_the_file_this_user_previewed(client: 
     assert await Officer.count() == before
 
 
+async def test_a_preview_older_than_its_lifetime_cannot_be_confirmed(client: AsyncClient, world: World,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from admin_ui import pages_imports
+
+    await sign_in(client, "coord_a")
+    token, response = await upload(client, "officers", "new.csv", GOOD)
+    fields = hidden(response.text)
+    monkeypatch.setattr(pages_imports, "PREVIEW_LIFETIME_SECONDS", -1)  # as if the hour had passed
+    before = await Officer.count()
+    refused = await client.post("/imports/officers", data={**fields, "_csrf_token": token},
+                                files={"unused": ("x", b"")})
+    assert refused.status_code == 422 and "The preview has expired" in refused.text
+    assert await Officer.count() == before
+
+
+async def test_another_users_preview_cannot_be_confirmed(client: AsyncClient, world: World) -> None:
+    await sign_in(client, "coord_a")
+    _, response = await upload(client, "officers", "new.csv", GOOD)
+    fields = hidden(response.text)
+    await client.post("/logout", data={"_csrf_token": TOKEN.search(response.text).group(1)})  # type: ignore[union-attr]
+    await sign_in(client, "hr_a1")
+    token = await _token(client, "/imports/officers")
+    refused = await client.post("/imports/officers", data={**fields, "_csrf_token": token},
+                                files={"unused": ("x", b"")})
+    assert refused.status_code == 422
+    assert await Officer.count() == 8
+
+
 async def test_a_file_that_is_not_a_table_is_refused_on_the_upload_page(client: AsyncClient, world: World) -> None:
     await sign_in(client, "coord_a")
     _, response = await upload(client, "officers", "new.xlsx", "not a workbook")
@@ -143,6 +171,7 @@ async def test_who_may_import_what(client: AsyncClient, world: World, who: str, 
     await sign_in(client, who)
     index = await client.get("/imports")
     assert index.status_code == (200 if allowed else 403)
+    assert ('href="/imports"' in index.text) == bool(allowed)  # in the menu of every role that may import
     for dataset in allowed:
         assert (await client.get(f"/imports/{dataset}")).status_code == 200
     for dataset in refused:
