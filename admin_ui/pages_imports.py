@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import hmac
 from functools import partial
@@ -89,19 +90,17 @@ def _upload_page(principal: Principal, dataset: str, status_code: int = 200, err
                  notice: str | None = None) -> Response[Any]:
     required = [" or ".join(options) for options in imports.REQUIRED[dataset].values()]
     optional = [" or ".join(options) for options in imports.OPTIONAL[dataset].values()]
-    return page("pages/import_upload.html", principal, status_code=status_code, title=f"Import {TITLES[dataset]}",
+    title = ("Error: " if errors else "") + f"Import {TITLES[dataset].lower()}"
+    return page("pages/import_upload.html", principal, status_code=status_code, title=title,
                 nav_active="/imports", dataset=dataset, heading=TITLES[dataset], what=WHAT[dataset],
                 required=required, optional=optional, limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
                 error_list=[("file", message) for message in errors or []], back_url="/imports", notice=notice)
 
 
 def _too_large(request: Request[Any, Any, Any], _: RequestEntityTooLarge) -> Response[Any]:
-    """Litestar refuses an oversized body before the handler runs: say so on the upload page, as the API does."""
-    dataset = request.path_params.get("dataset", "")
-    principal = request.state.get("principal") if "principal" in request.state else None
-    if dataset not in TITLES or principal is None:
-        return page_error(request, upload_too_large())
-    return _upload_page(principal, dataset, 413, [upload_too_large().detail])
+    """Litestar refuses an oversized body before the handler runs (in the CSRF middleware, which reads the form,
+    before the user is known): the error page says what the API says, with the same limit."""
+    return page_error(request, upload_too_large())
 
 
 def _file_problems(exc: DomainError) -> list[str]:
@@ -142,7 +141,7 @@ class ImportPages(Controller):
                 if isinstance(value, UploadFile):
                     await value.close()
 
-    async def _act(self, principal: Principal, today: Any, dataset: str, form: Any) -> Response[Any]:
+    async def _act(self, principal: Principal, today: dt.date, dataset: str, form: Any) -> Response[Any]:
         confirming = form.get("confirm") == "yes"
         if confirming:
             content, filename = self._previewed_file(principal, dataset, form)

@@ -140,6 +140,7 @@ async def test_a_file_that_is_not_a_table_is_refused_on_the_upload_page(client: 
     _, response = await upload(client, "officers", "new.xlsx", "not a workbook")
     assert response.status_code == 422
     assert "not an Excel workbook" in response.text and 'id="file"' in response.text
+    assert "<title>Error: Import officers" in response.text
     _, missing = await upload(client, "officers", "cols.csv", "staff_number\nN1\n")
     assert "Missing required column" in missing.text
 
