@@ -29,7 +29,7 @@ async def test_the_admin_changes_the_officers_reminder_days(client: AsyncClient,
     assert done.status_code == 303
     assert (await policy_document())["officer_reminder_days"] == [30, 7]
     assert await AuditEvent.count().where(AuditEvent.action == "policy.update") >= 1
-    assert "30, 7 days before" in (await client.get("/admin/policy")).text
+    assert "30, 7 days before each expiry" in (await client.get("/admin/policy")).text
 
 
 @pytest.mark.parametrize("value", ["two weeks", "14, -1", "99999"])
@@ -92,3 +92,4 @@ async def test_the_coordinator_of_the_only_force_changes_the_reminders(client: A
     done = await post_form(client, "/admin/policy/reminders", {"officer_reminder_days": "", "confirm": "yes"})
     assert done.status_code == 303
     assert (await policy_document())["officer_reminder_days"] == []
+    assert "None besides the start-by reminder" in (await client.get("/admin/policy")).text
