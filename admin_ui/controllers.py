@@ -14,11 +14,15 @@ from litestar.response import Redirect, Template
 from admin_ui import (
     pages_account,
     pages_admin,
+    pages_calendar,
     pages_coordinator,
+    pages_downloads,
+    pages_imports,
     pages_manager,
     pages_next_steps,
     pages_officer,
     pages_people,
+    pages_policy,
     pages_vetting,
 )
 from admin_ui.errors import NEXT, PAGE_ERRORS, local_path
@@ -77,5 +81,6 @@ class PagesController(Controller):
 ROUTE_HANDLERS: list[type] = [
     PagesController, *pages_officer.ROUTES, *pages_manager.ROUTES, *pages_vetting.ROUTES,
     *pages_coordinator.ROUTES, *pages_admin.ROUTES, *pages_people.ROUTES,
-    *pages_next_steps.ROUTES, *pages_account.ROUTES,
+    *pages_next_steps.ROUTES, *pages_account.ROUTES, *pages_downloads.ROUTES, *pages_imports.ROUTES,
+    *pages_policy.ROUTES, *pages_calendar.ROUTES,
 ]

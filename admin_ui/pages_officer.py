@@ -16,7 +16,7 @@ from core.http import CurrentPrincipal, Today
 from register.leaving import record_leaving
 from register.officers.services import get_officer
 from register.record.services import officer_record
-from scheduler import calendars
+from reports.data import CARD_ROLES
 from scheduler.policy_store import load_catalogue
 from scheduler.readiness import next_step, overdue_count
 from scheduler.services import officer_judgement
@@ -54,6 +54,7 @@ NOTICES = {
     "booking": "The training was booked.",
     "attended": "The attendance was recorded.",
     "note": "The case note was added.",
+    "calendar_revoked": "The calendar address was revoked: calendar apps can no longer read it.",
 }
 
 DECLARATION_KINDS = [("change_of_circumstances", "Change of circumstances"),
@@ -93,6 +94,7 @@ async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict
         "can_train": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_kit": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_request_vetting": viewer.is_admin or viewer.role in (Role.HR, Role.VETTING_OFFICER),
+        "can_card": viewer.is_admin or viewer.role in CARD_ROLES,
         "can_grant": viewer.is_admin or viewer.role is Role.CSAS_COORDINATOR,
         "can_edit": may_change_people(viewer),
         "can_leave": (viewer.is_admin or viewer.role is Role.HR) and officer["left_on"] is None,
@@ -173,26 +175,6 @@ class OfficerPages(Controller):
             return done(back, "left")
 
         return await run_action(request, principal, action, perform, defaults={"left_on": today})
-
-    @route("/calendar/{feed_scope:str}/{scope_id:int}", http_method=["GET", "POST"])
-    async def subscribe(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, feed_scope: FromPath[str],
-                        scope_id: FromPath[int]) -> Response[Any]:
-        scope = feed_scope
-        await calendars.check_feed_scope(principal, scope, scope_id)
-        back = "/me" if scope == "officer" and principal.officer_id == scope_id else (
-            "/team/calendar" if scope == "team" else f"/officers/{scope_id}")
-        action = Action(title="Subscribe to a calendar", submit="Continue", back_url=back, fields=[],
-                        intro="You will get a private address for your calendar app (Outlook, Google, Apple). "
-                              "Anyone with the address can read the calendar: keep it to yourself.",
-                        confirm_title="Create a calendar address?", confirm_button="Create address")
-
-        async def perform(values: dict[str, Any]) -> Response[Any]:
-            feed = await calendars.create_feed(principal, scope, scope_id)
-            url = f"{str(request.base_url).rstrip('/')}/api/calendars/{feed['token']}.ics"
-            return page("pages/calendar_url.html", principal, title="Your calendar address", url=url,
-                        back_url=back)
-
-        return await run_action(request, principal, action, perform)
 
 
 ROUTES: list[type] = [OfficerPages]

@@ -54,10 +54,16 @@ NAV: dict[str, list[tuple[str, str]]] = {
     "hr": [("/vetting", "Vetting"), ("/officers", "Officers"), ("/employers", "Employers and teams")],
     "vetting_officer": [("/vetting", "Vetting queue"), ("/officers", "Officers")],
     "csas_coordinator": [("/forecast", "Forecast"), ("/accreditations", "Accreditations to renew"),
-                         ("/officers", "Officers"), ("/employers", "Employers"), ("/admin/policy", "Policy")],
+                         ("/officers", "Officers"), ("/employers", "Employers"), ("/downloads", "Downloads"),
+                         ("/imports", "Imports"), ("/admin/policy", "Policy")],
     "admin": [("/admin", "Users"), ("/admin/policy", "Policy"), ("/admin/catalogues", "Catalogues"),
-              ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers")],
+              ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers"),
+              ("/downloads", "Downloads"), ("/imports", "Imports")],
 }
+# The other roles that may import a dataset (reports.imports.IMPORT_ROLES) reach the imports page from their menu
+# too, last, after the pages of their daily work.
+for _role in ("manager", "hr", "vetting_officer"):
+    NAV[_role].append(("/imports", "Imports"))
 
 
 def current_nav(role: str, *candidates: str | None) -> str | None:

@@ -87,6 +87,9 @@ class ImportResult:
     unchanged: int = 0
     dry_run: bool = False
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # What each row without a problem would do (or did), by its spreadsheet row number: "created", "updated" or
+    # "unchanged". For the import page's preview; the API's answer (as_dict) keeps to the counts.
+    changes: dict[int, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
@@ -243,7 +246,8 @@ async def _run_batch(ctx: RowContext, dataset: str, rows: list[dict[str, str]], 
             problems = columns_of(ctx, outcome.violations)
         else:
             problems = []
-            applied = outcome.applied if outcome is not None else "unchanged"
+            applied = outcome.applied if outcome is not None and outcome.applied else "unchanged"
+            result.changes[index + 2] = applied
             if applied == "created":
                 result.created += 1
             elif applied == "updated":
@@ -310,12 +314,14 @@ async def _run_training(ctx: RowContext, rows: list[dict[str, str]], result: Imp
             key, item = outcome
             if key in ctx.existing:
                 result.unchanged += 1
+                result.changes[index + 2] = "unchanged"
                 continue
             problems = columns_of(ctx, verdicts[index])
             if not problems:
                 ctx.existing.add(key)
                 to_create.append((index, item))
                 result.created += 1
+                result.changes[index + 2] = "created"
                 continue
         for column, message in problems:
             result.errors.append({"row": index + 2, "column": column, "message": message})

@@ -15,6 +15,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from core.access import Principal
 from core.audit import record_audit
@@ -60,14 +61,23 @@ async def _feed_name(actor: Principal, scope: FeedScope, scope_id: int) -> str:
     return f"CSAS: {organisation['name']}"
 
 
-async def check_feed_scope(actor: Principal, scope: str, scope_id: int) -> FeedScope:
-    """422 for an unknown scope, 403/404 unless the actor may see everything the feed would show."""
+def _parse_scope(scope: str) -> FeedScope:
     allowed = ", ".join(s.value for s in FeedScope)
     raise_if_violations([] if scope in FeedScope.__members__.values() else [
         Violation(CoreErrorCode.INVALID_CHOICE, f"scope must be one of: {allowed}.", "scope")])
-    feed_scope = FeedScope(scope)
+    return FeedScope(scope)
+
+
+async def check_feed_scope(actor: Principal, scope: str, scope_id: int) -> FeedScope:
+    """422 for an unknown scope, 403/404 unless the actor may see everything the feed would show."""
+    feed_scope = _parse_scope(scope)
     await _feed_name(actor, feed_scope, scope_id)
     return feed_scope
+
+
+async def feed_title(actor: Principal, scope: str, scope_id: int) -> str:
+    """Whom a feed of scope/scope_id is about ('Team A1a'), checked as check_feed_scope checks it."""
+    return (await _feed_name(actor, _parse_scope(scope), scope_id)).removeprefix("CSAS: ")
 
 
 async def create_feed(actor: Principal, scope: str, scope_id: int) -> dict[str, Any]:
@@ -168,14 +178,46 @@ async def revoke_feed_by_id(actor: Principal, feed_id: int) -> None:
     """An administrator revokes any feed by its id (tokens are never shown again). Revoking a feed already
     revoked changes nothing; a feed silenced by its creator's deactivation is revoked for good."""
     _require_admin(actor, "revoke calendar feeds by id")
+    await _revoke_by_id(actor, feed_id)
+
+
+async def revoke_own_feed(actor: Principal, feed_id: int) -> None:
+    """A user revokes a feed they made, by the id their calendar page lists (the token was shown only once);
+    an administrator may revoke any. Revoking a feed already revoked changes nothing."""
+    await _revoke_by_id(actor, feed_id, owner_only=not actor.is_admin)
+
+
+async def _revoke_by_id(actor: Principal, feed_id: int, owner_only: bool = False) -> None:
     async with write_transaction():
-        feed = await CalendarFeed.select(CalendarFeed.id, CalendarFeed.revoked_at) \
+        feed = await CalendarFeed.select(CalendarFeed.id, CalendarFeed.revoked_at, CalendarFeed.created_by_user_id) \
             .where(CalendarFeed.id == feed_id).first()
         if feed is None:
             raise NotFound(SchedulerErrorCode.CALENDAR_NOT_FOUND, f"No calendar feed with id {feed_id}.")
+        if owner_only and (actor.user_id is None or feed["created_by_user_id"] != actor.user_id):
+            raise Forbidden(SchedulerErrorCode.NOT_FEED_OWNER,
+                            "Only whoever created a feed (or an administrator) can revoke it.")
         if feed["revoked_at"] is not None:
             return
         revoked_at = now_utc()
         await CalendarFeed.update({CalendarFeed.revoked_at: revoked_at}).where(CalendarFeed.id == feed_id)
         await record_audit(actor, "calendar.revoke", "calendar_feed", feed_id, {"revoked_at": None},
                            {"revoked_at": revoked_at})
+
+
+async def list_own_feeds(actor: Principal, limit: int = 100) -> list[dict[str, Any]]:
+    """The feeds this user made, newest first, each named by what it shows and whether it still serves; never
+    the token. A feed whose officer, team or employer is no longer on the register is named as such."""
+    if actor.user_id is None:
+        return []
+    rows = await CalendarFeed.select(
+        CalendarFeed.id, CalendarFeed.scope, CalendarFeed.scope_id, CalendarFeed.created_at, CalendarFeed.revoked_at,
+    ).where(CalendarFeed.created_by_user_id == actor.user_id).order_by(CalendarFeed.id, ascending=False).limit(limit)
+    items = []
+    for row in rows:
+        try:
+            name = (await _feed_name(FEED_READER, FeedScope(row["scope"]), row["scope_id"])).removeprefix("CSAS: ")
+        except NotFound:
+            name = "No longer on the register"
+        made_at = row["created_at"].astimezone(ZoneInfo(get_settings().timezone))  # as people read the time
+        items.append({**row, "name": name, "made_at": made_at, "live": row["revoked_at"] is None})
+    return items

@@ -2,3 +2,20 @@
 import { initAll } from "/static/vendor/govuk-frontend.min.js";
 
 initAll();
+
+// Copy buttons (progressive enhancement): hidden in the HTML, shown only where the clipboard can be written;
+// without JavaScript the text stays selectable. The result is announced through the page's aria-live region.
+for (const button of document.querySelectorAll("[data-copy-target]")) {
+  const source = document.getElementById(button.dataset.copyTarget);
+  const status = document.getElementById("copy-status");
+  if (!source || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      if (status) status.textContent = button.dataset.copiedText || "Copied";
+    } catch {
+      if (status) status.textContent = "Your browser did not allow copying: select the address and copy it.";
+    }
+  });
+}
