@@ -166,7 +166,7 @@ class ManagerPages(Controller):
             title="Record training", caption=f"{officer['given_name']} {officer['family_name']}",
             submit="Continue", back_url=back, confirm_button="Save training record",
             fields=[Field("module_code", "Module", "select", modules),
-                    Field("completed_on", "Date completed", "date", hint="For example, 1 February 2027."),
+                    Field("completed_on", "Date completed", "date"),
                     Field("result", "Result", "radios", RESULTS),
                     Field("provider", "Provider", required=False),
                     Field("certificate_ref", "Certificate reference", required=False)],
@@ -190,7 +190,7 @@ class ManagerPages(Controller):
             title="Issue kit", caption=f"{officer['given_name']} {officer['family_name']}", submit="Continue",
             back_url=back, confirm_button="Issue kit",
             fields=[Field("kit_type_code", "Kit", "select", types),
-                    Field("issued_on", "Date issued", "date", hint="For example, 1 February 2027."),
+                    Field("issued_on", "Date issued", "date"),
                     Field("serial_number", "Serial number", required=False),
                     Field("size", "Size", required=False, width="govuk-input--width-5")],
         )
@@ -212,7 +212,7 @@ class ManagerPages(Controller):
             submit="Continue", back_url=back, confirm_title="Are you sure the kit was returned?",
             confirm_button="Record the return", destructive=True,
             warning="The item will no longer count as issued to the officer.",
-            fields=[Field("returned_on", "Date returned", "date", hint="For example, 1 February 2027."),
+            fields=[Field("returned_on", "Date returned", "date"),
                     Field("condition", "Condition", "radios", RETURN_CONDITIONS)],
         )
 
@@ -230,7 +230,7 @@ class ManagerPages(Controller):
         action = Action(
             title="Record a kit inspection", caption=f"{issue['kit_type_title']} {issue['serial_number'] or ''}",
             submit="Continue", back_url=back, confirm_button="Record the inspection",
-            fields=[Field("inspected_on", "Date inspected", "date", hint="For example, 1 February 2027."),
+            fields=[Field("inspected_on", "Date inspected", "date"),
                     Field("condition", "Condition", "radios", INSPECTION_CONDITIONS)],
         )
 

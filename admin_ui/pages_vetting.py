@@ -72,7 +72,7 @@ class VettingPages(Controller):
             fields=[
                 Field("status", "New status", "select", EVENT_STATUSES,
                       hint=f"Now: {row['status'].replace('_', ' ')}."),
-                Field("on", "Date of the change", "date", hint="For example, 1 February 2027."),
+                Field("on", "Date of the change", "date"),
                 Field("force_reference", "Force vetting reference", required=False),
                 Field("expires_on", "Clearance expires on", "date", required=False,
                       hint="Only when granting, and only to change the calculated expiry."),
@@ -99,7 +99,7 @@ class VettingPages(Controller):
         action = Action(
             title="Acknowledge a declaration", caption=f"{officer['given_name']} {officer['family_name']}",
             submit="Continue", back_url=back, confirm_button="Acknowledge declaration",
-            fields=[Field("on", "Date acknowledged", "date", hint="For example, 1 February 2027.")],
+            fields=[Field("on", "Date acknowledged", "date")],
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
@@ -119,7 +119,7 @@ class VettingPages(Controller):
             title="Request vetting", caption=f"{officer['given_name']} {officer['family_name']}",
             submit="Continue", back_url=back, confirm_button="Request vetting",
             fields=[Field("level_code", "Vetting level", "select", levels),
-                    Field("requested_on", "Date requested", "date", hint="For example, 1 February 2027.")],
+                    Field("requested_on", "Date requested", "date")],
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
+from admin_ui.date_input import HINT as DATE_HINT
 from core.dates import long_date as written_date
 from scheduler.readiness import STATUS_WORDS, overdue_note, step_when
 
@@ -81,4 +82,5 @@ def configure(engine: JinjaTemplateEngine) -> None:
     env.filters["step_when"] = step_when
     env.filters["overdue_note"] = overdue_note
     env.globals["NAV"] = NAV
+    env.globals["DATE_HINT"] = DATE_HINT
     env.globals["ROLE_LABELS"] = ROLE_LABELS
