@@ -41,7 +41,7 @@ def test_three_boxes_make_the_day_they_name(day: str, month: str, year: str, val
     ("first", "3", "2027", "Date of issue must be a real date", {"day"}),
     ("1", "March", "2027", "Date of issue must be a real date", {"month"}),
     ("-1", "3", "2027", "Date of issue must be a real date", {"day"}),
-    ("１", "3", "2027", "Date of issue must be a real date", {"day"}),  # a full-width digit is not typed as 1
+    ("\uff11", "3", "2027", "Date of issue must be a real date", {"day"}),  # a full-width digit is not typed as 1
     ("", "", "", "Enter date of issue", {"day", "month", "year"}),
     ("31", "12", "1899", "Date of issue must be between 1 January 1900 and 31 December 2199",
      {"day", "month", "year"}),
