@@ -40,6 +40,12 @@ def _window_day(request: Request[Any, Any, Any], name: str, label: str, iso: str
     return answer, answer.value or default
 
 
+async def _grantable_powers(held: set[str] | None = None) -> list[tuple[str, str]]:
+    """The powers a form may grant, by title: a repealed power is never offered (the service would refuse it only
+    after the check page), nor one the accreditation already holds."""
+    return [(p["code"], p["title"]) for p in await list_powers() if p["in_force"] and p["code"] not in (held or ())]
+
+
 class CoordinatorPages(Controller):
     include_in_schema = False
     exception_handlers = PAGE_ERRORS
@@ -78,7 +84,7 @@ class CoordinatorPages(Controller):
         officer = await get_officer(principal, acc["officer_id"])
         return page("pages/accreditation.html", principal, title=f"Accreditation {acc['number']}",
                     nav_active="/accreditations", acc=acc, officer=officer, notice=notice_for(request),
-                    back_url=f"/officers/{officer['id']}")
+                    back_url=f"/officers/{officer['id']}", names=(await load_catalogue()).names)
 
     @route("/accreditations/{accreditation_id:int}/{change:str}", http_method=["GET", "POST"])
     async def change(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
@@ -138,8 +144,7 @@ class CoordinatorPages(Controller):
                               accreditation_id: FromPath[int]) -> Response[Any]:
         acc = await accreditations.get_accreditation(principal, accreditation_id, today)
         held = {p["code"] for p in acc["powers"] if not p["withdrawn_on"]}
-        powers = [(p["code"], f"{p['code']}: {p['title']}") for p in await list_powers()
-                  if p["in_force"] and p["code"] not in held]
+        powers = await _grantable_powers(held)
         back = f"/accreditations/{accreditation_id}"
         action = Action(
             title="Designate a further power", caption=f"Accreditation {acc['number']}", submit="Continue",
@@ -160,7 +165,7 @@ class CoordinatorPages(Controller):
     async def grant(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
                     officer_id: FromPath[int]) -> Response[Any]:
         officer = await get_officer(principal, officer_id)
-        powers = [(p["code"], f"{p['code']}: {p['title']}") for p in await list_powers()]
+        powers = await _grantable_powers()
         force_id = principal.force_id or (await get_organisation(principal, officer["organisation"]))["force"]
         back = f"/officers/{officer_id}"
         action = Action(

@@ -56,6 +56,21 @@ async def test_granting_from_the_officers_record(client: AsyncClient, world: Wor
     assert await Accreditation.count() == 1
 
 
+async def test_forms_that_grant_powers_offer_them_by_title_and_never_a_repealed_one(
+        client: AsyncClient, world: World) -> None:
+    from register.tables import Power
+
+    repealed = [p["code"] for p in await Power.select(Power.code).where(Power.in_force == False)]  # noqa: E712
+    assert repealed, "the catalogue seeds repealed powers"
+    acc = await grant(world)
+    await sign_in(client, "coord_a")
+    for url in (f"/officers/{world.officers['A2a-1']}/accreditations/new", f"/accreditations/{acc['id']}/powers/new"):
+        form = (await client.get(url)).text
+        assert 'value="PHOTOGRAPH"' in form
+        assert all(f'value="{code}"' not in form for code in repealed), url
+        assert "Photograph a person given a penalty notice" in form and "PHOTOGRAPH:" not in form
+
+
 async def test_a_manager_cannot_suspend(client: AsyncClient, world: World) -> None:
     acc = await grant(world)
     await sign_in(client, "mgr_a1a")
