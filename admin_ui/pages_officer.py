@@ -10,6 +10,7 @@ from litestar.params import FromPath
 
 from admin_ui.errors import AdminErrorCode
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from admin_ui.templating import words
 from core.access import Principal, Role
 from core.errors import Forbidden
 from core.http import CurrentPrincipal, Today
@@ -87,7 +88,7 @@ def declaration_action(back: str) -> Action:
             Field("kind", "Kind of declaration", "radios", DECLARATION_KINDS),
             Field("made_on", "Date of the declaration", "date"),
             Field("categories", "What has changed", "checkboxes",
-                  [(c, c.replace("_", " ").capitalize()) for c in DECLARATION_CATEGORIES],
+                  [(c, words(c)) for c in DECLARATION_CATEGORIES],
                   hint="Select all that apply."),
         ],
         confirm_button="Submit declaration",

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
+from admin_ui.templating import words
 from core.access import Role
 from core.http import CurrentPrincipal, Today
 from register.officers.services import get_officer
@@ -25,7 +26,7 @@ from vetting.services import (
     vetting_queue,
 )
 
-EVENT_STATUSES = [(s.value, s.value.replace("_", " ").capitalize()) for s in Status if s is not Status.DRAFT]
+EVENT_STATUSES = [(s.value, words(s)) for s in Status if s is not Status.DRAFT]
 QUEUE_FILTERS = ["draft", "submitted", "info_requested", "in_progress", "appealed"]
 
 
@@ -71,7 +72,7 @@ class VettingPages(Controller):
             warning="The timeline keeps every change; a status cannot be taken back.",
             fields=[
                 Field("status", "New status", "select", EVENT_STATUSES,
-                      hint=f"Now: {row['status'].replace('_', ' ')}."),
+                      hint=f"Now: {words(row['status'])}."),
                 Field("on", "Date of the change", "date"),
                 Field("force_reference", "Force vetting reference", required=False),
                 Field("expires_on", "Clearance expires on", "date", required=False,
