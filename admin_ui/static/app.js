@@ -12,4 +12,5 @@ function sortableTables(scope) {
 
 initAll();
 sortableTables(document);
-document.body.addEventListener("htmx:afterSettle", (event) => sortableTables(event.target));
+// htmx 4 names its events htmx:after:settle; the search swaps in a new officer table.
+document.addEventListener("htmx:after:settle", () => sortableTables(document));

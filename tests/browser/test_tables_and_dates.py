@@ -62,6 +62,10 @@ async def test_the_coordinators_officer_list_shows_employer_team_and_readiness_a
     await expect(table.locator("th", has_text="Name")).to_have_attribute("aria-sort", "descending")
     await expect(names.first).not_to_have_text(first)
     await assert_accessible(page)
+    # The search swaps in a new table (htmx): it sorts too.
+    await page.get_by_label("Search by name, staff number or email").fill("A1B1")
+    await expect(page.get_by_role("link", name="Alex OfficerA1A1")).to_have_count(0)
+    await expect(table.get_by_role("button", name="Employer")).to_be_visible()
 
 
 async def test_a_day_is_typed_in_three_boxes_and_checked_in_words(page: Page, world: World) -> None:
