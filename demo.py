@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from core.access import Principal, Role
 from core.clock import business_today
@@ -21,6 +22,15 @@ class DemoModeRequired(RuntimeError):
     pass
 
 
+class AccountScope(TypedDict, total=False):
+    """The scope keywords of create_user, one set per demo account."""
+
+    force_id: int
+    organisation_id: int
+    team_ids: list[int]
+    officer_id: int
+
+
 def demo_password(username: str) -> str:
     return f"{username}-demo-2026"
 
@@ -35,7 +45,7 @@ async def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     await vetting_demo.load(DEMO_ACTOR, people, today)
     await training_demo.load(DEMO_ACTOR, people, today)
     lapse = people.lapse_borough
-    accounts = [
+    accounts: list[tuple[str, Role, AccountScope]] = [
         ("admin", Role.ADMIN, {}),
         ("coordinator", Role.CSAS_COORDINATOR, {"force_id": people.force_id}),
         ("vetting", Role.VETTING_OFFICER, {"force_id": people.force_id}),

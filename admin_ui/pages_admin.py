@@ -31,10 +31,7 @@ from scheduler.status import scheduler_health
 from training.services import list_modules
 from vetting.services import list_levels
 
-LEAD_LABELS = {
-    "vetting": "Vetting renewal", "csas_course": "CSAS course", "accreditation": "Re-accreditation",
-    "module": "Training module", "kit": "Kit replacement", "employer": "Employer arrangement review",
-}
+LEAD_LABELS = {f.name: f.metadata["label"] for f in fields(LeadTimes)}
 
 SCALAR_LABELS = {
     "warning_days": "Warning period", "overdue_after_days": "Overdue after",

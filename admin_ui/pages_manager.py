@@ -18,9 +18,9 @@ from core.http import CurrentPrincipal, Today
 from register.kit import rules as kit_rules
 from register.kit import services as kit
 from register.officers.services import get_officer, list_officers, list_teams
+from scheduler.kinds import StepStatus
 from scheduler.policy_store import load_catalogue, load_policy
 from scheduler.readiness import next_step, overdue_count, urgency
-from scheduler.rules import StepStatus
 from scheduler.services import compliance_of, judgements_for
 from training.services import list_modules, record_completion, training_matrix
 

@@ -16,7 +16,7 @@ from core.errors import Forbidden
 from core.http import CurrentPrincipal, Today
 from register.leaving import record_leaving
 from register.officers.services import get_officer
-from register.record import officer_record
+from register.record.services import officer_record
 from scheduler import calendars
 from scheduler.policy_store import load_catalogue
 from scheduler.readiness import next_step, overdue_count

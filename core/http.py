@@ -36,6 +36,7 @@ from litestar.openapi.spec import (
     SecurityScheme,
 )
 from litestar.params import QueryParameter
+from litestar.types import ExceptionHandlersMap
 from litestar.utils.signature import ParsedSignature
 
 from core.access import Principal
@@ -221,7 +222,7 @@ def _unhandled(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, 
                             headers=answer.headers)
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: _domain_error,
     ValidationException: _validation_error,
     HTTPException: _http_error,

@@ -1,9 +1,9 @@
-"""Register's routes: the officers', accreditations' and kit's controllers, for create_app()."""
+"""Register's routes: the officers', accreditations', kit's and the officer record's controllers, for create_app()."""
 
 from __future__ import annotations
 
 from register.accreditations.controllers import AccreditationController
-from register.kit.controllers import KitIssueController, KitTypeController, OfficerRecordController
+from register.kit.controllers import KitIssueController, KitTypeController
 from register.officers.controllers import (
     ForceController,
     OfficerController,
@@ -12,6 +12,7 @@ from register.officers.controllers import (
     TeamController,
     UserController,
 )
+from register.record.controllers import OfficerRecordController
 
 ROUTE_HANDLERS = [
     ForceController, OrganisationController, TeamController, OfficerController, PowerController, UserController,

@@ -14,11 +14,11 @@ from core.db import EVERYTHING, long_running
 from register.accreditations import services as register_accreditations
 from register.facts import employment_rows
 from register.officers import services as register_services
-from register.record import RECORD_ROLES, officer_record
+from register.record.services import RECORD_ROLES, officer_record
 from scheduler import services as scheduler_services
+from scheduler.dependencies import clearance_effective_expiry
 from scheduler.policy_store import load_policy
 from scheduler.readiness import next_step, overdue_count
-from scheduler.rules import clearance_effective_expiry
 from training import services as training_services
 from vetting import services as vetting_services
 from vetting.rules import OPEN

@@ -30,8 +30,10 @@ from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from scheduler.dependencies import kind_of
+from scheduler.kinds import Kind, PlanStep, StepStatus
 from scheduler.policy import Names
-from scheduler.rules import Kind, PlanStep, PowerCompliance, StepStatus
+from scheduler.rules import PowerCompliance
 
 PRODID = "-//CSAS Register//EN"
 ORGANIZER_NAME = "CSAS Register"
@@ -65,13 +67,6 @@ class CalendarAlarms:
 
 DEFAULT_ALARMS = CalendarAlarms()
 
-_KIND_LABEL = {
-    Kind.ACCREDITATION: "Accreditation",
-    Kind.VETTING: "Vetting",
-    Kind.KIT: "Kit",
-    Kind.EMPLOYER: "Employer",
-    Kind.OFFICER: "Officer",
-}
 
 
 def build_calendar(
@@ -195,7 +190,7 @@ def _item_label(step: PlanStep, names: Names) -> str:
         return f"Kit {names.kit_type(step.code)}"
     if step.kind is Kind.EMPLOYER:
         return "employer's scheme arrangement review"
-    return f"{_KIND_LABEL[step.kind]} {step.code}"
+    return f"{kind_of(step.kind).label} {step.code}"
 
 
 def _binding_label(power: PowerCompliance, names: Names) -> str:
@@ -205,7 +200,7 @@ def _binding_label(power: PowerCompliance, names: Names) -> str:
         return names.module(binding.code)
     if binding.kind is Kind.KIT:
         return f"kit {names.kit_type(binding.code)}"
-    return f"{_KIND_LABEL[binding.kind].lower()} {binding.code}"
+    return f"{kind_of(binding.kind).label.lower()} {binding.code}"
 
 
 def _step_description(step: PlanStep) -> str:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.db import any_id, execute, ids_argument, postgres_engine, select_rows, write_transaction
-from scheduler.rules import Compliance, Dependency, Kind
+from scheduler.kinds import Dependency, Kind
+from scheduler.rules import Compliance
 
 _JUDGED_SQL = (
     'SELECT m."officer_id" FROM "power_outlook" m LEFT JOIN "officer_fact_version" v ON v."officer_id" = '

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+
+def _lead(days: int, label: str) -> Any:
+    return field(default=days, metadata={"label": label})
 
 
 @dataclass(frozen=True)
 class LeadTimes:
-    """Days before an item's expiry by which its renewal step must start."""
+    """Days before an item's expiry by which its renewal step must start: one field per lead time a kind of
+    dependency plans with (scheduler.dependencies), with its default and its label. The API's update schema and
+    the policy page are made from these fields."""
 
-    vetting: int = 180
-    csas_course: int = 120
-    accreditation: int = 60
-    module: int = 60
-    kit: int = 30
-    employer: int = 90
+    vetting: int = _lead(180, "Vetting renewal")
+    csas_course: int = _lead(120, "CSAS course")
+    accreditation: int = _lead(60, "Re-accreditation")
+    module: int = _lead(60, "Training module")
+    kit: int = _lead(30, "Kit replacement")
+    employer: int = _lead(90, "Employer arrangement review")
 
 
 @dataclass(frozen=True)

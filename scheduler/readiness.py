@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from core.dates import long_date
-from scheduler.rules import PlanStep, StepStatus
+from scheduler.kinds import PlanStep, StepStatus
 
 URGENCY = {StepStatus.OVERDUE: 0, StepStatus.OPEN: 1, StepStatus.MISSED: 2, StepStatus.UPCOMING: 3}
 # A step's status as people read it ("open" is the rules' word; "due now" says what it means).

@@ -13,16 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.dates import long_date
+from scheduler.dependencies import end_days, kind_of
 from scheduler.facts import OfficerFacts
+from scheduler.kinds import Kind, PlanStep, StepStatus
 from scheduler.policy import Names, Policy
-from scheduler.rules import (
-    Compliance,
-    Kind,
-    PlanStep,
-    StepStatus,
-    compute_compliance,
-    dependency_end_dates,
-)
+from scheduler.rules import Compliance, compute_compliance
 
 
 class Audience(StrEnum):
@@ -68,38 +63,22 @@ def step_item(step: PlanStep) -> str:
     return f"{step.kind.value}:{step.code}:{step.expires_on.isoformat()}"
 
 
-def item_words(kind: Kind, code: str, facts: OfficerFacts, names: Names) -> str:
+def item_words(kind: str, code: str, facts: OfficerFacts, names: Names) -> str:
     """The item a step, warning or lapse is about, in words: the accreditation's number, the clearance's level,
-    the module's or kit's title."""
-    if kind is Kind.ACCREDITATION:
-        return f"accreditation {code}"
-    if kind is Kind.VETTING:
-        return f"{code} vetting clearance"
-    if kind is Kind.TRAINING:
-        return names.module(code)
-    if kind is Kind.KIT:
-        return names.kit_type(code)
-    if kind is Kind.EMPLOYER:
-        return f"{facts.employer.name}'s scheme arrangement"
-    return "employment with " + facts.employer.name
+    the module's or kit's title (each kind's words)."""
+    return kind_of(kind).words(code, facts, names)
 
 
-def is_suspension(kind: Kind, code: str, facts: OfficerFacts, on: dt.date) -> bool:
+def is_suspension(kind: str, code: str, facts: OfficerFacts, on: dt.date) -> bool:
     """Whether accreditation `code` ends its holding on `on` by a suspension entered ahead, not by its expiry: the
     words then say so (a message is true on the day it is sent)."""
-    return kind is Kind.ACCREDITATION and any(
+    return kind == Kind.ACCREDITATION and any(
         a.number == code and any(start == on for start, _ in a.suspensions)
         and on not in (a.expires_on, a.ended_on) for a in facts.accreditations)
 
 
-def _renew_action(kind: Kind, words: str) -> str:
-    return {
-        Kind.ACCREDITATION: "apply for re-accreditation",
-        Kind.VETTING: "submit the vetting renewal",
-        Kind.TRAINING: f"book {words}",
-        Kind.KIT: f"issue a new {words}",
-        Kind.EMPLOYER: "renew the scheme arrangement",
-    }.get(kind, "check the officer's record")
+def _renew_action(kind: str, words: str) -> str:
+    return kind_of(kind).renew_action(words)
 
 
 def _step_line(facts: OfficerFacts, step: PlanStep, action: str, names: Names) -> str:
@@ -187,7 +166,7 @@ def ends_between(facts: OfficerFacts, first: dt.date, last: dt.date) -> bool:
     """Whether anything the officer's powers depend on ends on a day from `first` to `last` (inclusive). When
     nothing does, no power can become unusable in that window: the sweep need not judge compliance to find
     lapses there or to warn about them."""
-    return any(end is not None and first <= end <= last for end in dependency_end_dates(facts))
+    return any(first <= end <= last for end in end_days(facts))
 
 
 def may_warn_coordinators(facts: OfficerFacts, day: dt.date, policy: Policy) -> bool:
@@ -200,15 +179,14 @@ def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Polic
     """Powers that became unusable on a day L with since <= L <= day (usable on L - 1, not on L), each with the
     items whose end broke its run.
 
-    A power can stop being usable only on a day something it depends on ends (dependency_end_dates), so only
+    A power can stop being usable only on a day something it depends on ends (scheduler.dependencies.end_days), so only
     those days are judged, with everything on record now: a renewal recorded in between is no lapse, and a power
     that came back within the window and lapsed again is found again.
     """
     if facts.left_on is not None and facts.left_on <= day:
         return []
-    end_days = sorted({end for end in dependency_end_dates(facts) if end is not None and since <= end <= day})
     lapses = []
-    for lapse_on in end_days:
+    for lapse_on in sorted({end for end in end_days(facts) if since <= end <= day}):
         before = {p.code: p for p in compute_compliance(facts, lapse_on - dt.timedelta(days=1), policy).powers
                   if p.usable and p.usable_until == lapse_on - dt.timedelta(days=1)}
         if not before:
@@ -216,7 +194,7 @@ def find_lapses(facts: OfficerFacts, since: dt.date, day: dt.date, policy: Polic
         on_the_day = {p.code: p for p in compute_compliance(facts, lapse_on, policy).powers}
         lapsed = [before[c] for c in sorted(before) if c in on_the_day and not on_the_day[c].usable]
         if lapsed:
-            ended = list(dict.fromkeys((d.kind.value, d.code) for p in lapsed for d in p.ending or (p.binding,)
+            ended = list(dict.fromkeys((d.kind, d.code) for p in lapsed for d in p.ending or (p.binding,)
                                        if d is not None))
             (kind, code), also = ended[0], tuple(ended[1:])
             lapses.append(Lapse(facts.officer_id, tuple(p.code for p in lapsed), lapse_on, kind, code, also))
@@ -227,7 +205,7 @@ def lapse_reminders(facts: OfficerFacts, lapse: Lapse, names: Names = Names(), d
                     usable_again: frozenset[str] = frozenset()) -> list[Reminder]:
     """The notice of a lapse, sent on `day` (default: the lapse day). A catch-up may send it after some of the
     powers came back: those are said to be usable again, not to be stopped, so each line is true on its day."""
-    ended = [(Kind(lapse.binding_kind), lapse.binding_code)] + [(Kind(k), c) for k, c in lapse.also_ended]
+    ended = [(lapse.binding_kind, lapse.binding_code), *lapse.also_ended]
     suspended = [(kind, code) for kind, code in ended if is_suspension(kind, code, facts, lapse.lapsed_on)]
     expired = [item for item in ended if item not in suspended]
     words = [item_words(kind, code, facts, names) for kind, code in expired]

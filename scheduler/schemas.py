@@ -4,12 +4,15 @@ msgspec writes as their value: they are passed as they are (Enum.value is a slow
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
 from core.schemas import Body, LongList, ShortList
-from scheduler.rules import Compliance, Dependency, Kind, PlanStep, Rag, StepStatus
+from scheduler.kinds import Dependency, Kind, PlanStep, StepStatus
+from scheduler.policy import LeadTimes
+from scheduler.rules import Compliance, Rag
 
 # scheduler.calendars.FeedScope's values: that module sits above this one (it loads facts), so they are named here.
 FeedScopeName = Literal["officer", "team", "organisation"]
@@ -113,13 +116,14 @@ class SweepRead(msgspec.Struct):
     digests: list[DigestRead]
 
 
-class LeadTimesUpdate(Body, omit_defaults=True, forbid_unknown_fields=True):
-    vetting: int | msgspec.UnsetType = msgspec.UNSET
-    csas_course: int | msgspec.UnsetType = msgspec.UNSET
-    accreditation: int | msgspec.UnsetType = msgspec.UNSET
-    module: int | msgspec.UnsetType = msgspec.UNSET
-    kit: int | msgspec.UnsetType = msgspec.UNSET
-    employer: int | msgspec.UnsetType = msgspec.UNSET
+if TYPE_CHECKING:
+    class LeadTimesUpdate(Body):
+        """Any of LeadTimes' fields, in days."""
+else:
+    # Made from LeadTimes' fields, so a new lead time is one field there (and can be set through the API).
+    LeadTimesUpdate = msgspec.defstruct(
+        "LeadTimesUpdate", [(f.name, int | msgspec.UnsetType, msgspec.UNSET) for f in fields(LeadTimes)],
+        bases=(Body,), module=__name__, omit_defaults=True, forbid_unknown_fields=True)
 
 
 class LevelPolicy(Body, omit_defaults=True):

@@ -13,9 +13,10 @@ from register.facts import PersonFact, accreditation_facts, kit_facts, person_fa
 from register.officers.employment import scoped_officer_ids, scoped_officers_sql, visible_employment
 from scheduler import outlook
 from scheduler.facts import OfficerFacts
+from scheduler.kinds import PlanStep
 from scheduler.policy import Policy
 from scheduler.policy_store import Catalogue, load_catalogue
-from scheduler.rules import Compliance, PlanStep, compute_compliance, compute_plan
+from scheduler.rules import Compliance, compute_compliance, compute_plan
 from scheduler.tables import LapseEvent
 from training.facts import training_facts
 from vetting.facts import clearance_facts

@@ -6,8 +6,7 @@ import msgspec
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page
-from register import record
+from core.http import ApiController, CurrentPrincipal, Limit, Offset, Page
 from register.kit import services as kit
 from register.kit.schemas import (
     KitInspectionCreate,
@@ -15,7 +14,6 @@ from register.kit.schemas import (
     KitIssueRead,
     KitReturn,
     KitTypeRead,
-    OfficerRecordRead,
 )
 
 
@@ -72,12 +70,3 @@ class KitIssueController(ApiController):
         self, principal: CurrentPrincipal, issue_id: FromPath[int], data: JSONBody[KitInspectionCreate]
     ) -> KitIssueRead:
         return _read(await kit.inspect_kit(principal, issue_id, data.inspected_on, data.condition))
-
-
-class OfficerRecordController(ApiController):
-    path = "/api/officers/{officer_id:int}/record"
-    tags = ["register"]
-
-    @get("/")
-    async def get(self, principal: CurrentPrincipal, day: Day, officer_id: FromPath[int]) -> OfficerRecordRead:
-        return msgspec.convert(await record.officer_record(principal, officer_id, day), OfficerRecordRead)

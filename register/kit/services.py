@@ -14,7 +14,7 @@ from typing import Any
 from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.dates import long_date
-from core.db import is_unique_violation, select_rows, write_transaction
+from core.db import is_unique_violation, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
 from register import hooks
 from register.accreditations.rules import AccreditationDates, suspension_periods
@@ -346,13 +346,11 @@ async def events_for_officer(officer_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-_LEFT_WITH_KIT_OUT_SQL = (
-    'SELECT DISTINCT k."officer" FROM "kit_issue" k JOIN "officer" o ON o."id" = k."officer" '
-    'WHERE o."left_on" IS NOT NULL AND o."left_on" <= {} AND k."returned_on" IS NULL ORDER BY k."officer"'
-)
-
-
 async def leavers_with_kit_out(day: dt.date) -> list[int]:
     """Officers who have left by `day` with kit still out (not returned, nor returned as lost): the sweep tells
     their managers what is still to recover."""
-    return [row["officer"] for row in await select_rows(_LEFT_WITH_KIT_OUT_SQL, day)]
+    left_on = KitIssue.officer.left_on
+    rows = await KitIssue.select(KitIssue.officer).where(
+        left_on.is_not_null() & (left_on <= day) & KitIssue.returned_on.is_null(),
+    ).distinct().order_by(KitIssue.officer)
+    return [row["officer"] for row in rows]

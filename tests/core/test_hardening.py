@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from core.logs import redact
 from register.tables import Officer
 from tests.factories import PASSWORD, World
-from tests.register.test_officers_api import new_officer
+from tests.register.officers.test_api import new_officer
 
 
 async def sign_in(client: AsyncClient, username: str) -> None:

@@ -4,7 +4,8 @@ from dataclasses import replace
 import pytest
 
 from register.facts import DesignatedPowerFact, EmployerFact, KitFact
-from scheduler.rules import Kind, Rag, compute_compliance
+from scheduler.kinds import Kind
+from scheduler.rules import Rag, compute_compliance
 from tests.scheduler.builders import (
     ACCREDITATION_EXPIRES,
     POLICY,

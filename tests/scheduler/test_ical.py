@@ -9,7 +9,8 @@ import pytest
 from icalendar import Calendar
 
 from scheduler.ical import CalendarAlarms, CalendarOfficer, build_calendar
-from scheduler.rules import Dependency, Kind, PlanStep, PowerCompliance, StepStatus
+from scheduler.kinds import Dependency, Kind, PlanStep, StepStatus
+from scheduler.rules import PowerCompliance
 
 D = dt.date
 GENERATED = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)
@@ -221,7 +222,7 @@ def test_feeds_name_powers_modules_and_kit_by_their_titles() -> None:
 
 
 def test_a_lapse_by_suspension_is_not_said_to_be_undone_by_renewal() -> None:
-    from scheduler.rules import Dependency
+    from scheduler.kinds import Dependency
 
     suspended = Dependency(Kind.ACCREDITATION, "SUR-001", D(2027, 3, 1), suspended=True)
     jo = CalendarOfficer(7, "Jo Bloggs", (), (power("FPN_LITTER", D(2027, 2, 28), binding=suspended),))

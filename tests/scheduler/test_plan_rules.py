@@ -4,7 +4,8 @@ from dataclasses import replace
 import pytest
 
 from register.facts import KitFact
-from scheduler.rules import Kind, StepStatus, compute_plan, compute_step_status
+from scheduler.kinds import Kind, StepStatus, compute_step_status
+from scheduler.rules import compute_plan
 from tests.scheduler.builders import POLICY, D, officer, with_clearance, with_module
 from training.facts import BookingFact
 from vetting.facts import ApplicationFact

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from scheduler.kinds import Kind, PlanStep, StepStatus
 from scheduler.readiness import (
     STATUS_WORDS,
     next_step,
@@ -17,7 +18,6 @@ from scheduler.readiness import (
     step_when,
     urgency,
 )
-from scheduler.rules import Kind, PlanStep, StepStatus
 
 D = dt.date
 S = StepStatus

@@ -11,8 +11,9 @@ import pytest
 
 from register.facts import KitFact
 from scheduler.facts import OfficerFacts
+from scheduler.kinds import Kind, StepStatus
 from scheduler.reminders import find_lapses
-from scheduler.rules import Kind, StepStatus, compute_compliance, compute_plan
+from scheduler.rules import compute_compliance, compute_plan
 from tests.scheduler.builders import (
     ACCREDITATION_EXPIRES,
     CORE_EXPIRES,

@@ -129,9 +129,9 @@ def test_the_warning_window_is_inclusive_of_its_last_day() -> None:
 def test_every_lapse_day_is_a_dependency_end_date(facts: OfficerFacts, day: dt.date) -> None:
     """The sweep skips judging windows with no dependency end date; that is only safe while every power's lapse
     day (usable_until + 1) is one of them. A dependency added to the rules without its end date fails here."""
-    from scheduler.rules import dependency_end_dates
+    from scheduler.dependencies import end_days
 
-    ends = {end for end in dependency_end_dates(facts) if end is not None}
+    ends = set(end_days(facts))
     for power in compute_compliance(facts, day, POLICY).powers:
         if power.usable and power.usable_until is not None:
             assert power.usable_until + ONE in ends, (power.code, power.binding)

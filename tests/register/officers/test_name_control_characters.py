@@ -15,7 +15,7 @@ from register.officers import services
 from register.officers.rules import check_no_control_characters
 from register.tables import Officer
 from tests.factories import SYSTEM, World
-from tests.register.test_officers_api import new_officer
+from tests.register.officers.test_api import new_officer
 from tests.reports.test_import_duplicate_headers import GOOD, post, sheet
 
 CONTROLS = {"CR": "\r", "LF": "\n", "TAB": "\t", "CRLF": "\r\n", "BEL": "\x07", "ESC": "\x1b", "DEL": "\x7f",
