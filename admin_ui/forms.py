@@ -12,11 +12,13 @@ from typing import Any
 from litestar import Request, Response
 from litestar.response import Redirect, Template
 
+from admin_ui.date_input import PARTS as DATE_PARTS
+from admin_ui.date_input import DateAnswer, read_date_from
+
 # Page controllers take their exception handlers from here, next to the forms whose errors they complement.
 from admin_ui.errors import PAGE_ERRORS as PAGE_ERRORS
 from admin_ui.templating import long_date
 from core.access import Principal
-from core.dates import in_range, out_of_range_message
 from core.errors import DomainError
 
 Values = dict[str, Any]
@@ -65,6 +67,13 @@ def _parse(action: Action, raw: dict[str, Any]) -> tuple[Values, dict[str, str]]
             if f.required and not values[f.name]:
                 errors[f.name] = f"Select at least one option for {f.label.lower()}."
             continue
+        if f.kind == "date":
+            answer = read_date_from(raw, f.name, f.label, required=f.required)
+            # A refused date keeps what was typed (and which boxes were wrong) for the form shown again.
+            values[f.name] = answer if answer.error else answer.value
+            if answer.error:
+                errors[f.name] = answer.error
+            continue
         text = raw.get(f.name, "")
         text = (text[-1] if isinstance(text, list) and text else text) or ""
         text = str(text).strip()
@@ -74,16 +83,7 @@ def _parse(action: Action, raw: dict[str, Any]) -> tuple[Values, dict[str, str]]
                 errors[f.name] = f"Enter {f.label.lower()}." if f.kind not in ("select", "radios") \
                     else f"Select {f.label.lower()}."
             continue
-        if f.kind == "date":
-            try:
-                values[f.name] = dt.date.fromisoformat(text)
-            except ValueError:
-                errors[f.name] = f"{f.label} must be a real date, like 2027-02-01."
-                values[f.name] = text
-                continue
-            if not in_range(values[f.name]):
-                errors[f.name] = out_of_range_message(f.label)
-        elif f.kind == "number":
+        if f.kind == "number":
             try:
                 values[f.name] = int(text)
             except ValueError:
@@ -134,18 +134,31 @@ def _raw(value: Any) -> Any:
     return value
 
 
+def _date_answer(value: Any) -> DateAnswer:
+    return value if isinstance(value, DateAnswer) else DateAnswer.of(value if isinstance(value, dt.date) else None)
+
+
+def _anchor(f: Field, value: Any) -> str:
+    """Where the error summary's link goes: the field, or a date's first box in error (GOV.UK pattern)."""
+    if f.kind == "date":
+        return f"{f.name}-{_date_answer(value).first_bad}"
+    return f.name
+
+
 def render_form(viewer: Principal | None, action: Action, values: Values, errors: dict[str, str],
                 summary: list[str] | None = None, status_code: int = 200, **extra: Any) -> Template:
-    names = [f.name for f in action.fields]
-    error_list = [(name if name in names else (names[0] if names else ""), message)
+    by_name = {f.name: f for f in action.fields}
+    first = _anchor(action.fields[0], values.get(action.fields[0].name)) if action.fields else ""
+    error_list = [(_anchor(by_name[name], values.get(name)) if name in by_name else first, message)
                   for name, message in errors.items()]
     for message in summary or []:
-        error_list.append((names[0] if names else "", message))
+        error_list.append((first, message))
+    dates = {f.name: _date_answer(values.get(f.name)) for f in action.fields if f.kind == "date"}
     secret = {f.name for f in action.fields if f.kind == "password"}  # never written back into the page
     return Template("pages/form.html", status_code=status_code, context={
-        "viewer": viewer, "action": action,
-        "values": {k: _raw(v) for k, v in values.items() if k not in secret},
-        "errors": {k: v for k, v in errors.items() if k in names}, "error_list": error_list,
+        "viewer": viewer, "action": action, "dates": dates,
+        "values": {k: _raw(v) for k, v in values.items() if k not in dates and k not in secret},
+        "errors": {k: v for k, v in errors.items() if k in by_name}, "error_list": error_list,
         "title": action.title, "back_url": action.back_url, **extra,
     })
 
@@ -189,7 +202,10 @@ async def run_action(request: Request[Any, Any, Any], viewer: Principal | None, 
             value = values.get(f.name)
             if f.kind == "password":
                 continue
-            if isinstance(value, list):
+            if f.kind == "date" and isinstance(value, dt.date):
+                answer = DateAnswer.of(value)
+                hidden += [(f"{f.name}-{part}", answer.part(part)) for part in DATE_PARTS]
+            elif isinstance(value, list):
                 hidden += [(f.name, str(v)) for v in value]
             elif value is not None:
                 hidden.append((f.name, str(_raw(value))))

@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, route
 from litestar.params import FromPath, FromQuery
 
+from admin_ui.date_input import DateAnswer, read_date_from
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.dates import parse_day
@@ -24,11 +25,25 @@ from scheduler.services import forecast
 RENEW_WINDOW_DAYS = 180
 
 
-def _parse_day(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return parse_day(value) if value else default
-    except ValueError:
-        return default
+def _window_day(request: Request[Any, Any, Any], name: str, label: str, iso: str | None,
+                default: dt.date) -> tuple[DateAnswer, dt.date]:
+    """A day of the forecast's window: typed in the filter's date boxes, or ISO in a link (`from_`, `to`); the
+    default when neither gives one (a refused day is shown with its error, and the default used meanwhile)."""
+    answer = read_date_from(dict(request.query_params), name, label, required=False)
+    if answer.value is None and not answer.error and iso:
+        try:
+            answer = DateAnswer.of(parse_day(iso))
+        except ValueError:
+            pass
+    if answer.value is None and not answer.error:
+        answer = DateAnswer.of(default)
+    return answer, answer.value or default
+
+
+async def _grantable_powers(held: set[str] | None = None) -> list[tuple[str, str]]:
+    """The powers a form may grant, by title: a repealed power is never offered (the service would refuse it only
+    after the check page), nor one the accreditation already holds."""
+    return [(p["code"], p["title"]) for p in await list_powers() if p["in_force"] and p["code"] not in (held or ())]
 
 
 class CoordinatorPages(Controller):
@@ -36,17 +51,18 @@ class CoordinatorPages(Controller):
     exception_handlers = PAGE_ERRORS
 
     @get("/forecast")
-    async def forecast_page(self, principal: CurrentPrincipal, today: Today,
+    async def forecast_page(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
                             from_: FromQuery[str | None] = None, to: FromQuery[str | None] = None,
                             organisation_id: FromQuery[int | None] = None) -> Response[Any]:
-        start = _parse_day(from_, today)
-        end = _parse_day(to, start + dt.timedelta(days=90))
+        start_answer, start = _window_day(request, "from", "From", from_, today)
+        end_answer, end = _window_day(request, "to", "To", to, start + dt.timedelta(days=90))
         rows = await forecast(principal, start, end, organisation_id=organisation_id)
         organisations = await list_organisations(principal)
         # Titles, not codes: the powers and modules as people know them (the code stays beside them as a hint).
         names = (await load_catalogue()).names
         return page("pages/forecast.html", principal, title="Forecast", nav_active="/forecast", rows=rows,
-                    start=start, end=end, organisations=organisations, organisation_id=organisation_id, names=names)
+                    start=start, end=end, start_answer=start_answer, end_answer=end_answer,
+                    organisations=organisations, organisation_id=organisation_id, names=names)
 
     @get("/accreditations")
     async def to_renew(self, principal: CurrentPrincipal, today: Today) -> Response[Any]:
@@ -68,7 +84,7 @@ class CoordinatorPages(Controller):
         officer = await get_officer(principal, acc["officer_id"])
         return page("pages/accreditation.html", principal, title=f"Accreditation {acc['number']}",
                     nav_active="/accreditations", acc=acc, officer=officer, notice=notice_for(request),
-                    back_url=f"/officers/{officer['id']}")
+                    back_url=f"/officers/{officer['id']}", names=(await load_catalogue()).names)
 
     @route("/accreditations/{accreditation_id:int}/{change:str}", http_method=["GET", "POST"])
     async def change(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
@@ -91,7 +107,7 @@ class CoordinatorPages(Controller):
             title=f"{verb} accreditation {acc['number']}", submit="Continue", back_url=back,
             confirm_title=f"Are you sure you want to {verb.lower()} accreditation {acc['number']}?",
             confirm_button=f"{verb} accreditation", destructive=change != "reinstate", warning=warning,
-            fields=[Field("on", "From", "date", hint="For example, 1 February 2027."),
+            fields=[Field("on", "From", "date"),
                     Field("reason", "Reason", "textarea", hint="Give the reason in a few words. Do not record "
                           "intelligence or personal details.")],
         )
@@ -112,7 +128,7 @@ class CoordinatorPages(Controller):
             title=f"Withdraw power {code}", caption=f"Accreditation {acc['number']}", submit="Continue",
             back_url=back, confirm_title=f"Are you sure you want to withdraw power {code}?",
             confirm_button="Withdraw power", destructive=True,
-            fields=[Field("on", "From", "date", hint="For example, 1 February 2027."),
+            fields=[Field("on", "From", "date"),
                     Field("reason", "Reason", "textarea")],
         )
 
@@ -128,15 +144,14 @@ class CoordinatorPages(Controller):
                               accreditation_id: FromPath[int]) -> Response[Any]:
         acc = await accreditations.get_accreditation(principal, accreditation_id, today)
         held = {p["code"] for p in acc["powers"] if not p["withdrawn_on"]}
-        powers = [(p["code"], f"{p['code']}: {p['title']}") for p in await list_powers()
-                  if p["in_force"] and p["code"] not in held]
+        powers = await _grantable_powers(held)
         back = f"/accreditations/{accreditation_id}"
         action = Action(
             title="Designate a further power", caption=f"Accreditation {acc['number']}", submit="Continue",
             back_url=back, confirm_button="Designate power",
             intro="The power is usable from the date given once its training prerequisites are met.",
             fields=[Field("code", "Power", "radios", powers),
-                    Field("granted_on", "Granted on", "date", hint="For example, 1 February 2027.")],
+                    Field("granted_on", "Granted on", "date")],
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
@@ -150,7 +165,7 @@ class CoordinatorPages(Controller):
     async def grant(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
                     officer_id: FromPath[int]) -> Response[Any]:
         officer = await get_officer(principal, officer_id)
-        powers = [(p["code"], f"{p['code']}: {p['title']}") for p in await list_powers()]
+        powers = await _grantable_powers()
         force_id = principal.force_id or (await get_organisation(principal, officer["organisation"]))["force"]
         back = f"/officers/{officer_id}"
         action = Action(
@@ -158,7 +173,7 @@ class CoordinatorPages(Controller):
             submit="Continue", back_url=back, confirm_button="Grant accreditation",
             intro="If an accreditation from your force is in force on the grant date, this renews it.",
             fields=[Field("number", "Accreditation number", width="govuk-input--width-10"),
-                    Field("granted_on", "Granted on", "date", hint="For example, 1 February 2027."),
+                    Field("granted_on", "Granted on", "date"),
                     Field("expires_on", "Expires on", "date"),
                     Field("power_codes", "Powers", "checkboxes", powers, required=False,
                           hint="Leave empty when renewing to carry the current powers over."),

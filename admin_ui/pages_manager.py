@@ -19,9 +19,9 @@ from register.kit import rules as kit_rules
 from register.kit import services as kit
 from register.officers.services import get_officer, list_officers, list_teams
 from scheduler.kinds import StepStatus
-from scheduler.policy_store import load_policy
+from scheduler.policy_store import load_catalogue, load_policy
 from scheduler.readiness import next_step, overdue_count, urgency
-from scheduler.services import judgements_for
+from scheduler.services import compliance_of, judgements_for
 from training.services import list_modules, record_completion, training_matrix
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
@@ -75,6 +75,7 @@ async def team_events(viewer: Principal, today: dt.date, team_id: int | None
     step, those with an overdue one first."""
     events: list[dict[str, Any]] = []
     officers: list[dict[str, Any]] = []
+    names = (await load_catalogue()).names
     for facts, comp, plan in await judgements_for(viewer, today, team_id=team_id):
         name = facts.name
         officers.append({"officer_id": facts.officer_id, "name": name, "next": next_step(plan),
@@ -83,7 +84,7 @@ async def team_events(viewer: Principal, today: dt.date, team_id: int | None
             events.append({"on": step.start_by, "kind": "Start by", "text": f"{name}: {step.title}",
                            "officer_id": facts.officer_id, "overdue": step.status is StepStatus.OVERDUE})
             events.append({"on": step.expires_on, "kind": "Expires",
-                           "text": f"{name}: {step.kind.value.replace('_', ' ')} {step.code}",
+                           "text": f"{name}: {names.item(step.kind.value, step.code)}",
                            "officer_id": facts.officer_id, "overdue": False})
         if comp.powers_usable_until is not None:
             events.append({"on": comp.powers_usable_until, "kind": "Powers lapse", "text": f"{name}: powers lapse",
@@ -122,6 +123,7 @@ class ManagerPages(Controller):
         return page("pages/team.html", principal, title="Team readiness", nav_active="/team", rows=rows,
                     counts=counts, with_overdue=sum(1 for r in everyone if r["overdue"]), total=len(everyone),
                     today=today, notice=notice_for(request), sort=order, sorts=sorts, only_overdue=only_overdue,
+                    names=(await load_catalogue()).names,
                     show_all_url=_board_url(team_id, order, False), only_overdue_url=_board_url(team_id, order, True))
 
     @get("/team/calendar")
@@ -135,7 +137,7 @@ class ManagerPages(Controller):
         return page("pages/team_calendar.html", principal, title="Expiry calendar", nav_active="/team/calendar",
                     weeks=month_grid(first, events), month=first, prev_month=prev_month, next_month=next_month,
                     upcoming=upcoming, officers=officers, overdue=sum(o["overdue"] for o in officers), today=today,
-                    feed_team=_team_choice(principal, team_id))
+                    feed_team=_team_choice(principal, team_id), names=(await load_catalogue()).names)
 
     @get("/team/training")
     async def matrix(self, principal: CurrentPrincipal, today: Today,
@@ -147,27 +149,28 @@ class ManagerPages(Controller):
         data = (await training_matrix(principal, as_of=today, team_id=team_id, warning_days=warning_days)
                 if team_id is not None else None)
         return page("pages/training_matrix.html", principal, title="Training matrix", nav_active="/team/training",
-                    matrix=data, today=today, teams=teams, team_id=team_id)
+                    matrix=data, today=today, teams=teams, team_id=team_id, names=(await load_catalogue()).names)
 
     @get("/officers")
     async def officers(self, principal: CurrentPrincipal, today: Today, q: FromQuery[str | None] = None,
                        offset: FromQuery[int] = 0) -> Response[Any]:
         rows, total = await list_officers(principal, today=today, q=q or None, limit=50, offset=max(offset, 0))
+        readiness = await compliance_of(principal, [r["id"] for r in rows], today)
         return page("pages/officers.html", principal, title="Officers", nav_active="/officers", rows=rows,
-                    total=total, q=q or "", offset=max(offset, 0), limit=50,
-                    can_add_officer=may_change_people(principal))
+                    total=total, q=q or "", offset=max(offset, 0), limit=50, readiness=readiness,
+                    rag_order=RAG_ORDER, can_add_officer=may_change_people(principal))
 
     @route("/officers/{officer_id:int}/training/new", http_method=["GET", "POST"])
     async def record_training(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
                               officer_id: FromPath[int]) -> Response[Any]:
         officer = await get_officer(principal, officer_id)
-        modules = [(m["code"], f"{m['title']} ({m['code']})") for m in await list_modules()]
+        modules = [(m["code"], m["title"]) for m in await list_modules()]
         back = f"/officers/{officer_id}"
         action = Action(
             title="Record training", caption=f"{officer['given_name']} {officer['family_name']}",
             submit="Continue", back_url=back, confirm_button="Save training record",
             fields=[Field("module_code", "Module", "select", modules),
-                    Field("completed_on", "Date completed", "date", hint="For example, 1 February 2027."),
+                    Field("completed_on", "Date completed", "date"),
                     Field("result", "Result", "radios", RESULTS),
                     Field("provider", "Provider", required=False),
                     Field("certificate_ref", "Certificate reference", required=False)],
@@ -191,7 +194,7 @@ class ManagerPages(Controller):
             title="Issue kit", caption=f"{officer['given_name']} {officer['family_name']}", submit="Continue",
             back_url=back, confirm_button="Issue kit",
             fields=[Field("kit_type_code", "Kit", "select", types),
-                    Field("issued_on", "Date issued", "date", hint="For example, 1 February 2027."),
+                    Field("issued_on", "Date issued", "date"),
                     Field("serial_number", "Serial number", required=False),
                     Field("size", "Size", required=False, width="govuk-input--width-5")],
         )
@@ -214,7 +217,7 @@ class ManagerPages(Controller):
             submit="Continue", back_url=back, confirm_title="Are you sure the kit was returned?",
             confirm_button="Record the return", destructive=True,
             warning="The item will no longer count as issued to the officer.",
-            fields=[Field("returned_on", "Date returned", "date", hint="For example, 1 February 2027."),
+            fields=[Field("returned_on", "Date returned", "date"),
                     Field("condition", "Condition", "radios", RETURN_CONDITIONS)],
         )
 
@@ -232,7 +235,7 @@ class ManagerPages(Controller):
         action = Action(
             title="Record a kit inspection", caption=f"{issue['kit_type_title']} {issue['serial_number'] or ''}",
             submit="Continue", back_url=back, confirm_button="Record the inspection",
-            fields=[Field("inspected_on", "Date inspected", "date", hint="For example, 1 February 2027."),
+            fields=[Field("inspected_on", "Date inspected", "date"),
                     Field("condition", "Condition", "radios", INSPECTION_CONDITIONS)],
         )
 

@@ -10,6 +10,7 @@ from litestar.params import FromPath
 
 from admin_ui.errors import AdminErrorCode
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from admin_ui.templating import words
 from core.access import Principal, Role
 from core.errors import Forbidden
 from core.http import CurrentPrincipal, Today
@@ -109,9 +110,9 @@ def declaration_action(back: str) -> Action:
               "no details are recorded here.",
         fields=[
             Field("kind", "Kind of declaration", "radios", DECLARATION_KINDS),
-            Field("made_on", "Date of the declaration", "date", hint="For example, 1 February 2027."),
+            Field("made_on", "Date of the declaration", "date"),
             Field("categories", "What has changed", "checkboxes",
-                  [(c, c.replace("_", " ").capitalize()) for c in DECLARATION_CATEGORIES],
+                  [(c, words(c)) for c in DECLARATION_CATEGORIES],
                   hint="Select all that apply."),
         ],
         confirm_button="Submit declaration",
@@ -167,7 +168,7 @@ class OfficerPages(Controller):
             submit="Continue", back_url=back, confirm_title="Are you sure the officer is leaving?",
             confirm_button="Record leaving", destructive=True,
             warning="Their accreditations end that day and recovery of their ID card and badge begins.",
-            fields=[Field("left_on", "Last day of employment", "date", hint="For example, 1 February 2027.")],
+            fields=[Field("left_on", "Last day of employment", "date")],
         )
 
         async def perform(values: dict[str, Any]) -> Response[Any]:

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
+from admin_ui.templating import words
 from core.access import Role, require_role
 from core.errors import Conflict
 from core.http import CurrentPrincipal, Today
@@ -59,7 +60,7 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
 
 
 def _status_options(statuses: list[Status]) -> list[tuple[str, str]]:
-    return [(s.value, s.value.replace("_", " ").capitalize()) for s in statuses]
+    return [(s.value, words(s)) for s in statuses]
 
 
 class VettingPages(Controller):
@@ -115,8 +116,8 @@ class VettingPages(Controller):
             warning="The timeline keeps every change; a status cannot be taken back.",
             fields=[
                 Field("status", "New status", "select", _status_options(legal),
-                      hint=f"Now: {row['status'].replace('_', ' ')}."),
-                Field("on", "Date of the change", "date", hint="For example, 1 February 2027."),
+                      hint=f"Now: {words(row['status'])}."),
+                Field("on", "Date of the change", "date"),
                 Field("force_reference", "Force vetting reference", required=False),
                 Field("expires_on", "Clearance expires on", "date", required=False,
                       hint="Only when granting, and only to change the calculated expiry."),
@@ -163,7 +164,7 @@ class VettingPages(Controller):
         action = Action(
             title="Acknowledge a declaration", caption=f"{officer['given_name']} {officer['family_name']}",
             submit="Continue", back_url=back, confirm_button="Acknowledge declaration",
-            fields=[Field("on", "Date acknowledged", "date", hint="For example, 1 February 2027.")],
+            fields=[Field("on", "Date acknowledged", "date")],
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
@@ -183,7 +184,7 @@ class VettingPages(Controller):
             title="Request vetting", caption=f"{officer['given_name']} {officer['family_name']}",
             submit="Continue", back_url=back, confirm_button="Request vetting",
             fields=[Field("level_code", "Vetting level", "select", levels),
-                    Field("requested_on", "Date requested", "date", hint="For example, 1 February 2027.")],
+                    Field("requested_on", "Date requested", "date")],
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:

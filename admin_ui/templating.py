@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
+from admin_ui.date_input import HINT as DATE_HINT
 from core.dates import long_date as written_date
+from core.settings import get_settings
+from scheduler.policy import Names
 from scheduler.readiness import STATUS_WORDS, overdue_note, step_when
 
 # Red/amber/green as GOV.UK tags, always with a word: colour is never the only signal.
@@ -80,17 +86,64 @@ def current_nav(role: str, *candidates: str | None) -> str | None:
 
 
 def long_date(value: Any) -> str:
-    """core.dates.long_date for templates: also takes ISO strings, datetimes and None ('')."""
+    """core.dates.long_date for templates: also takes ISO strings, datetimes (as long_time) and None ('')."""
     if value is None or value == "":
         return ""
+    if isinstance(value, dt.datetime):
+        return long_time(value)
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value[:10])
         except ValueError:
             return str(value)
-    if isinstance(value, dt.datetime):
-        return f"{written_date(value.date())} {value:%H:%M}"
     return written_date(value)
+
+
+def long_time(value: dt.datetime | str | None, timezone: str | None = None) -> str:
+    """A moment as people there read it: '2 December 2026 at 14:05' on the force's clock (Europe/London by
+    default, so British Summer Time is shown as such). Stored timestamps are UTC; a naive one is taken as UTC."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    local = aware.astimezone(ZoneInfo(timezone or get_settings().timezone))
+    return f"{written_date(local.date())} at {local:%H:%M}"
+
+
+def sort_day(value: Any) -> str:
+    """A day as a sortable table's data-sort-value: ISO text sorts in date order ('9 March' would sort after
+    '10 April'); no day sorts last."""
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return value.isoformat()
+    return str(value) if value else "9999-12-31"
+
+
+def _names(context: Context) -> Names:
+    """The catalogue's titles a page passed as `names` (scheduler.policy.Names, as digests and calendars use)."""
+    names = context.get("names")
+    return names if isinstance(names, Names) else Names()
+
+
+@pass_context
+def power_title(context: Context, code: str) -> str:
+    return _names(context).power(code)
+
+
+@pass_context
+def module_title(context: Context, code: str) -> str:
+    return _names(context).module(code)
+
+
+@pass_context
+def kit_title(context: Context, code: str) -> str:
+    return _names(context).kit_type(code)
+
+
+@pass_context
+def item_title(context: Context, item: Any) -> str:
+    """A plan step or binding (anything with .kind and .code) named as Names.item names it."""
+    return _names(context).item(str(getattr(item.kind, "value", item.kind)), item.code)
 
 
 def tag(value: Any) -> Markup:
@@ -132,11 +185,18 @@ def scroll_tables(html: str) -> Markup:
 def configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.filters["long_date"] = long_date
+    env.filters["long_time"] = long_time
     env.filters["tag"] = tag
+    env.filters["sort_day"] = sort_day
+    env.filters["power_title"] = power_title
+    env.filters["module_title"] = module_title
+    env.filters["kit_title"] = kit_title
+    env.filters["item_title"] = item_title
     env.filters["words"] = words
     env.filters["step_when"] = step_when
     env.filters["overdue_note"] = overdue_note
     env.filters["scroll_tables"] = scroll_tables
     env.globals["NAV"] = NAV
     env.globals["current_nav"] = current_nav
+    env.globals["DATE_HINT"] = DATE_HINT
     env.globals["ROLE_LABELS"] = ROLE_LABELS

@@ -59,3 +59,12 @@ class Names:
 
     def kit_type(self, code: str) -> str:
         return self.kit.get(code) or code
+
+    def item(self, kind: str, code: str) -> str:
+        """A plan step's or binding's item for a page, by kind ('training', 'kit', ... as scheduler.rules.Kind):
+        the module's or kit's title; otherwise the kind and its code ('Vetting NPPV2A', 'Accreditation SP-001')."""
+        if kind == "training":
+            return self.module(code)
+        if kind == "kit":
+            return self.kit_type(code)
+        return f"{kind.replace('_', ' ').capitalize()} {code}"

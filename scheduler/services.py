@@ -103,6 +103,15 @@ async def compliance_for(
     return [(f, compute_compliance(f, as_of, policy)) for f in facts.values()]
 
 
+async def compliance_of(actor: Principal, officer_ids: list[int], as_of: dt.date) -> dict[int, Compliance]:
+    """Compliance of the named officers the actor may see and who still serve on as_of (a page of the officer
+    list): others are left out, whatever ids are passed."""
+    allowed = set(await scoped_officer_ids(actor, None, None, active_on=as_of)) & set(officer_ids)
+    catalogue = await load_catalogue()
+    facts = await load_facts(sorted(allowed), as_of, catalogue)
+    return {oid: compute_compliance(f, as_of, catalogue.policy) for oid, f in facts.items()}
+
+
 async def judgements_for(
     actor: Principal, as_of: dt.date, organisation_id: int | None = None, team_id: int | None = None,
 ) -> list[tuple[OfficerFacts, Compliance, list[PlanStep]]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.access import Principal, Role, require_role
 from core.audit import record_audit
+from core.dates import long_date
 from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from core.tables import AuditEvent
@@ -554,4 +555,4 @@ async def kit_training_violations(officer_id: int, kit_type_code: str, issued_on
         return []
     return [Violation(TrainingErrorCode.TRAINING_REQUIRED,
                       f"{kit_type_code} can be issued only after {module_code} training has been passed "
-                      f"(in date on {issued_on.isoformat()}).", "kit_type_code")]
+                      f"(in date on {long_date(issued_on)}).", "kit_type_code")]

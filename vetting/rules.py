@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
-from core.dates import add_months
+from core.dates import add_months, long_date
 from core.errors import CoreErrorCode, Violation
 from vetting.errors import VettingErrorCode
 
@@ -127,13 +127,14 @@ def check_transition(
         return (VettingErrorCode.INFO_ALREADY_REQUESTED,
                 "Missing information is requested once; withdraw the application instead.")
     if on < requested_on:
-        return VettingErrorCode.DATE_BEFORE_REQUEST, f"The event cannot be dated before the request ({requested_on})."
+        return (VettingErrorCode.DATE_BEFORE_REQUEST,
+                f"The event cannot be dated before the request ({long_date(requested_on)}).")
     if last_event_on is not None and on < last_event_on:
         return (VettingErrorCode.DATE_BEFORE_LAST_EVENT,
-                f"The event cannot be dated before the last event ({last_event_on}).")
+                f"The event cannot be dated before the last event ({long_date(last_event_on)}).")
     if target is Status.APPEALED and refused_on is not None and (on - refused_on).days > appeal_window_days:
         return (VettingErrorCode.APPEAL_WINDOW_CLOSED,
-                f"An appeal must be made within {appeal_window_days} days of the refusal ({refused_on}).")
+                f"An appeal must be made within {appeal_window_days} days of the refusal ({long_date(refused_on)}).")
     return None
 
 

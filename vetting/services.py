@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from core.access import Principal, Role, require_role
 from core.audit import record_audit
+from core.dates import long_date
 from core.db import all_of, write_transaction
 from core.errors import Conflict, CoreErrorCode, NotFound, Violation, raise_if_violations
 from register.officers.services import get_officer
@@ -439,7 +440,7 @@ async def acknowledge_declaration(
     await get_officer(actor, before["officer"])
     if before["acknowledged_on"] is not None:
         raise Conflict(VettingErrorCode.ALREADY_ACKNOWLEDGED,
-                       f"The declaration was acknowledged on {before['acknowledged_on'].isoformat()}.")
+                       f"The declaration was acknowledged on {long_date(before['acknowledged_on'])}.")
     raise_if_violations(rules.check_acknowledgement(before["made_on"], on, today))
     async with write_transaction():
         updated = await Declaration.update({Declaration.acknowledged_on: on, Declaration.acknowledged_by:

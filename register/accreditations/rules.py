@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.dates import long_date
 from core.errors import CoreErrorCode, Violation
 from core.rules import check_date_order, check_required_text
 
@@ -151,7 +152,7 @@ def place_new_accreditation(
 def check_event_day(granted_on: dt.date, on: dt.date, field_name: str = "on") -> list[Violation]:
     if on < granted_on:
         return [Violation(CoreErrorCode.DATE_ORDER, f"{field_name} cannot be before the accreditation's granted_on "
-                                        f"({granted_on.isoformat()}).", field_name)]
+                                        f"({long_date(granted_on)}).", field_name)]
     return []
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from core.access import Principal, Role, require_role
 from core.audit import record_audit
+from core.dates import long_date
 from core.db import write_transaction
 from core.errors import Conflict, CoreErrorCode, Forbidden, NotFound, Violation, raise_if_violations
 from register.accreditations.rules import (
@@ -229,7 +230,7 @@ async def grant_accreditation(
                                        "granted_on")])
     if officer["left_on"] is not None and officer["left_on"] <= granted_on:
         raise Conflict(RegisterErrorCode.OFFICER_ALREADY_LEFT,
-                       f"The officer left on {officer['left_on'].isoformat()}.")
+                       f"The officer left on {long_date(officer['left_on'])}.")
     powers = await _powers_for_codes(power_codes, "power_codes")
     async with write_transaction():
         placement, other = place_new_accreditation(await _officer_dates(officer_id, force_id), granted_on,
@@ -303,7 +304,7 @@ def _require_in_order(events: list[dict[str, Any]], on: dt.date) -> None:
     if is_out_of_order(last, on):
         assert last is not None
         raise Conflict(RegisterErrorCode.EVENT_OUT_OF_ORDER,
-                       f"The last change took effect on {last.isoformat()}; history cannot run backwards.")
+                       f"The last change took effect on {long_date(last)}; history cannot run backwards.")
 
 
 async def suspend_accreditation(actor: Principal, accreditation_id: int, on: dt.date, reason: str,
@@ -380,7 +381,7 @@ async def withdraw_power(actor: Principal, accreditation_id: int, code: str, on:
             raise Conflict(RegisterErrorCode.POWER_NOT_DESIGNATED, f"{code} is not currently designated.")
         if on < current["granted_on"]:
             raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "on cannot be before the power was granted "
-                                           f"({current['granted_on'].isoformat()}).", "on")])
+                                           f"({long_date(current['granted_on'])}).", "on")])
         await DesignatedPower.update({DesignatedPower.withdrawn_on: on, DesignatedPower.withdrawn_reason: reason}) \
             .where(DesignatedPower.id == current["id"])
         await _event(actor, row["id"], EventKind.POWER_WITHDRAWN, on, reason, code)

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.access import Principal, Role, require_role
 from core.audit import record_audit
+from core.dates import long_date
 from core.db import is_unique_violation, write_transaction
 from core.errors import Conflict, NotFound, Violation, raise_if_violations
 from register import hooks
@@ -257,7 +258,7 @@ async def return_kit(actor: Principal, issue_id: int, returned_on: dt.date, cond
         raise_if_violations(check_return(row["issued_on"], returned_on, condition))
         if row["returned_on"] is not None:
             raise Conflict(RegisterErrorCode.ALREADY_RETURNED,
-                           f"The item was already returned on {row['returned_on'].isoformat()}.")
+                           f"The item was already returned on {long_date(row['returned_on'])}.")
         if row["last_inspected_on"] is not None and returned_on < row["last_inspected_on"]:
             raise Conflict(RegisterErrorCode.EVENT_OUT_OF_ORDER,
                            "The item was inspected after that day; history cannot run backwards.")
@@ -285,7 +286,7 @@ async def inspect_kit(actor: Principal, issue_id: int, inspected_on: dt.date, co
             raise Conflict(RegisterErrorCode.ALREADY_RETURNED, "The item was returned: it cannot be inspected.")
         if row["last_inspected_on"] is not None and inspected_on < row["last_inspected_on"]:
             raise Conflict(RegisterErrorCode.EVENT_OUT_OF_ORDER,
-                           f"The last inspection was on {row['last_inspected_on'].isoformat()}; "
+                           f"The last inspection was on {long_date(row['last_inspected_on'])}; "
                            "history cannot run backwards.")
         await KitInspection.insert(KitInspection(kit_issue=issue_id, inspected_on=inspected_on,
                                                  condition=condition, inspected_by=actor.username))

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.access import Principal, Role, require_role
 from core.audit import record_audit
+from core.dates import long_date
 from core.db import all_of, is_unique_violation, write_transaction
 from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_violations
 from core.services import create_user as core_create_user
@@ -272,7 +273,7 @@ async def mark_officer_left(actor: Principal, officer_id: int, left_on: dt.date)
     await _require_manageable(actor, before["organisation"])
     if before["left_on"] is not None:
         raise Conflict(RegisterErrorCode.OFFICER_ALREADY_LEFT,
-                       f"The officer already left on {before['left_on'].isoformat()}.")
+                       f"The officer already left on {long_date(before['left_on'])}.")
     raise_if_violations(check_leaving(before["started_on"], left_on))
     async with write_transaction():
         await Officer.update({Officer.left_on: left_on}).where(Officer.id == officer_id)

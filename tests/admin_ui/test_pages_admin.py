@@ -125,3 +125,19 @@ async def test_deactivating_a_user_from_the_users_page_is_confirmed(client: Asyn
     assert done.status_code == 303 and done.headers["location"].endswith("done=user_deactivated")
     assert (await User.select(User.is_active).where(User.id == user_id).first())["is_active"] is False  # type: ignore[index]
     assert "Reactivate" in (await client.get("/admin")).text
+
+
+async def test_the_scheduler_page_shows_times_as_people_in_london_read_them(client: AsyncClient, world: World) -> None:
+    import datetime as dt
+
+    from scheduler.tables import SweepRun
+
+    # 05:00 UTC on a July day is 06:00 in London (British Summer Time).
+    started = dt.datetime(2026, 7, 2, 5, 0, tzinfo=dt.UTC)
+    await SweepRun.insert(SweepRun(as_of=dt.date(2026, 7, 2), started_at=started, status="succeeded",
+                                   finished_at=started + dt.timedelta(minutes=3), officers=12, messages=4)).run()
+    await sign_in(client, "admin")
+    page = (await client.get("/admin/scheduler")).text
+    assert "2 July 2026 at 06:00 (for 2 July 2026), Succeeded" in page
+    assert "2 July 2026 at 06:03" in page
+    assert "2026-07-02" not in page and "05:00" not in page

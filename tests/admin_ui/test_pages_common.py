@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from typing import Any
 
 import pytest
@@ -27,13 +28,32 @@ async def sign_in(client: AsyncClient, username: str) -> None:
     assert response.status_code == 303, response.text
 
 
+DATE_BOX = re.compile(r'name="([^"]+)-day"')
+
+
+def typed_dates(data: dict[str, Any], date_fields: Collection[str] = ()) -> dict[str, Any]:
+    """A form's answers as a person types them: each day (a date, or an ISO string for a field the page asks as a
+    date) in the three boxes Day, Month, Year of the GOV.UK date input."""
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        if isinstance(value, str) and name in date_fields and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            year, month, day = value.split("-")
+            out |= {f"{name}-day": day, f"{name}-month": month, f"{name}-year": year}
+        elif isinstance(value, dt.date):
+            out |= {f"{name}-day": str(value.day), f"{name}-month": str(value.month), f"{name}-year": str(value.year)}
+        else:
+            out[name] = value
+    return out
+
+
 async def post_form(client: AsyncClient, url: str, data: dict[str, Any]) -> Response:
-    """Posts like the browser does: the token from the form the page rendered."""
+    """Posts like the browser does: the token from the form the page rendered, days typed in its date boxes."""
     page = await client.get(url)
     assert page.status_code == 200, page.text
     token = TOKEN.search(page.text)
     assert token
-    return await client.post(url, data={**data, "_csrf_token": token.group(1)})
+    typed = typed_dates(data, set(DATE_BOX.findall(page.text)))
+    return await client.post(url, data={**typed, "_csrf_token": token.group(1)})
 
 
 def today() -> dt.date:

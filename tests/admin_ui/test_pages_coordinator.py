@@ -44,6 +44,19 @@ async def test_a_missing_reason_is_shown_by_the_field(client: AsyncClient, world
     assert (await Accreditation.select(Accreditation.withdrawn_on).first())["withdrawn_on"] is None  # type: ignore[index]
 
 
+async def test_the_forecast_window_is_typed_in_date_boxes_and_a_wrong_day_is_said(
+        client: AsyncClient, world: World) -> None:
+    await sign_in(client, "coord_a")
+    typed = await client.get("/forecast?from-day=01&from-month=12&from-year=2026&to-day=1&to-month=3&to-year=2027")
+    assert typed.status_code == 200
+    assert "Powers usable on 1 December 2026 that stop being usable before 1 March 2027" in typed.text
+    assert 'type="date"' not in typed.text and 'name="from-day"' in typed.text
+    wrong = await client.get("/forecast?from-day=31&from-month=2&from-year=2027")
+    assert wrong.status_code == 200  # a filter: the page still answers, for the default window
+    assert 'href="#from-day">From must be a real date' in wrong.text
+    assert 'id="from-day" name="from-day" type="text" inputmode="numeric" value="31"' in wrong.text
+
+
 async def test_granting_from_the_officers_record(client: AsyncClient, world: World) -> None:
     await sign_in(client, "coord_a")
     url = f"/officers/{world.officers['A2a-1']}/accreditations/new"
@@ -54,6 +67,21 @@ async def test_granting_from_the_officers_record(client: AsyncClient, world: Wor
     done = await post_form(client, url, {**answers, "confirm": "yes"})
     assert done.status_code == 303, done.text
     assert await Accreditation.count() == 1
+
+
+async def test_forms_that_grant_powers_offer_them_by_title_and_never_a_repealed_one(
+        client: AsyncClient, world: World) -> None:
+    from register.tables import Power
+
+    repealed = [p["code"] for p in await Power.select(Power.code).where(Power.in_force == False)]  # noqa: E712
+    assert repealed, "the catalogue seeds repealed powers"
+    acc = await grant(world)
+    await sign_in(client, "coord_a")
+    for url in (f"/officers/{world.officers['A2a-1']}/accreditations/new", f"/accreditations/{acc['id']}/powers/new"):
+        form = (await client.get(url)).text
+        assert 'value="PHOTOGRAPH"' in form
+        assert all(f'value="{code}"' not in form for code in repealed), url
+        assert "Photograph a person given a penalty notice" in form and "PHOTOGRAPH:" not in form
 
 
 async def test_a_manager_cannot_suspend(client: AsyncClient, world: World) -> None:

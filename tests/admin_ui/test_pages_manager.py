@@ -40,7 +40,12 @@ async def test_the_training_matrix_shows_the_team(client: AsyncClient, world: Wo
     await sign_in(client, "mgr_a1a")
     page = await client.get("/team/training")
     assert page.status_code == 200
-    assert "CSAS_CORE" in page.text and "OfficerA1A1" in page.text and "Missing" in page.text
+    # Modules by title, never by code; every column sortable; the sideways scroll said in words above the table.
+    assert "CSAS accreditation course and exam" in page.text and ">CSAS_CORE<" not in page.text
+    assert "OfficerA1A1" in page.text and "Missing" in page.text
+    assert 'data-module="moj-sortable-table"' in page.text
+    assert 'aria-label="Training matrix, scrolls sideways" aria-describedby="matrix-cue"' in page.text
+    assert "the table scrolls sideways to show them all" in page.text
 
 
 async def test_recording_training_needs_confirmation_then_writes(client: AsyncClient, world: World) -> None:

@@ -33,19 +33,20 @@ def _declaration(**changes: object) -> dict[str, object]:
     return {"kind": "change_of_circumstances", "made_on": today().isoformat(), "categories": ["address"]} | changes
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"categories": []}, "categories", "Select at least one option"),
-    ({"made_on": "2026-02-30"}, "made_on", "must be a real date"),
-    ({"kind": ""}, "kind", "Select kind of declaration"),
+@pytest.mark.parametrize(("changes", "field", "message", "link"), [
+    ({"categories": []}, "categories", "Select at least one option", "categories"),
+    # A date's summary link goes to its first box in error: here the day, as 30 February is no day.
+    ({"made_on": "2026-02-30"}, "made_on", "Date of the declaration must be a real date", "made_on-day"),
+    ({"kind": ""}, "kind", "Select kind of declaration", "kind"),
 ])
 async def test_bad_declaration_input_is_shown_by_the_field_and_writes_nothing(
-        client: AsyncClient, world: World, changes: dict[str, object], field: str, message: str) -> None:
+        client: AsyncClient, world: World, changes: dict[str, object], field: str, message: str, link: str) -> None:
     await sign_in(client, "off_a1a1")
     response = await post_form(client, "/me/declaration", _declaration(confirm="yes", **changes))
     assert response.status_code == 422
     assert f'id="{field}-error"' in response.text
     assert message in response.text
-    assert f'href="#{field}"' in response.text  # the error summary links to the field
+    assert f'href="#{link}"' in response.text  # the error summary links to the field
     assert await Declaration.count() == 0
 
 

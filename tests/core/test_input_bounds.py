@@ -171,7 +171,7 @@ async def test_pages_refuse_days_outside_the_range_next_to_the_field(
         "module_code": "FIRST_AID", "completed_on": day, "result": "pass", "confirm": "yes"})
     assert response.status_code == 422, response.text
     assert 'id="completed_on-error"' in response.text
-    assert "Date completed must be between 1 January 1900 and 31 December 2199." in response.text
+    assert "Date completed must be between 1 January 1900 and 31 December 2199" in response.text
     assert await TrainingRecord.count() == 0
 
 

@@ -24,6 +24,7 @@ from piccolo.table import Table, sort_table_classes
 from core.access import Role
 from core.clock import business_today, now_utc
 from core.db import get_engine, is_sqlite, write_transaction
+from tests.admin_ui.test_pages_common import typed_dates
 from tests.db import reset_database
 from tests.factories import PASSWORD, SYSTEM, World, build_world, make_user
 
@@ -612,7 +613,11 @@ def _get(fmt: Callable[[Ctx, Target], str]) -> Build:
 
 
 def _post(fmt: Callable[[Ctx, Target], str], form: Callable[[Ctx, Target], dict[str, Any]]) -> Build:
-    return lambda c, t: Req(fmt(c, t), form=form(c, t))
+    """Days typed as a browser posts them: every page form asks its days (`on`, `*_on`) in three boxes."""
+    def build(c: Ctx, t: Target) -> Req:
+        answers = form(c, t)
+        return Req(fmt(c, t), form=typed_dates(answers, {k for k in answers if k == "on" or k.endswith("_on")}))
+    return build
 
 
 def _officer_url(suffix: str) -> Callable[[Ctx, Target], str]:
