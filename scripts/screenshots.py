@@ -34,6 +34,10 @@ SHOTS = [
     ("vetting", "/vetting", "vetting-queue.png"),
     ("coordinator", "/forecast", "coordinator-forecast.png"),
     ("admin", "/admin/policy", "admin-policy.png"),
+    ("coordinator", "/officers", "coordinator-officers.png"),
+    ("coordinator", "/downloads", "coordinator-downloads.png"),
+    ("hr", "/officers/new", "hr-add-officer.png"),
+    ("manager", "/team/next-steps", "manager-next-steps.png"),
 ]
 
 
