@@ -11,7 +11,7 @@ from playwright.async_api import Page, expect
 from core.clock import business_today
 from register.tables import Organisation
 from tests.browser.axe import assert_accessible
-from tests.browser.test_journeys import sign_in
+from tests.browser.test_journeys import sign_in, type_date
 from tests.factories import SYSTEM, World
 from training.services import record_completion
 from vetting import services as vetting
@@ -89,7 +89,7 @@ async def test_manager_books_the_next_step_and_records_attendance(page: Page, wo
     await _fits(page, width)
     await page.get_by_role("link", name="Book training for Alex OfficerA1A1").click()
     await _fits(page, width)
-    await page.get_by_label("Date the course starts").fill(day.isoformat())
+    await type_date(page, "Date the course starts", day)
     await _continue_and_confirm(page, "Book training")
     await expect(page.locator(".govuk-notification-banner")).to_contain_text("The training was booked.")
     await page.get_by_role("link", name="Record attendance").click()

@@ -26,6 +26,14 @@ async def sign_in(page: Page, username: str) -> None:
     await page.get_by_role("button", name="Sign in").click()
 
 
+async def type_date(page: Page, legend: str, day: dt.date) -> None:
+    """Types a day into the GOV.UK date input whose fieldset's legend is `legend` (Day, Month, Year boxes)."""
+    boxes = page.get_by_role("group", name=legend)
+    await boxes.get_by_label("Day").fill(str(day.day))
+    await boxes.get_by_label("Month").fill(str(day.month))
+    await boxes.get_by_label("Year").fill(str(day.year))
+
+
 async def grant(world: World, officer: str = "A1a-1") -> dict[str, object]:
     day = business_today()
     return await accreditations.grant_accreditation(
