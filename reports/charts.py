@@ -52,9 +52,9 @@ def expiry_cliff(months: list[str], counts: list[int], title: str = "Items expir
     return _png(fig)
 
 
-def capability_forecast(months: list[str], series: dict[str, list[int]],
-                        title: str = "Officers able to use each power, at each month start", fmt: str = "png") -> bytes:
-    """One step line per power, keyed by the label its legend gives it (the power's title); `fmt` png or svg."""
+def capability_figure(months: list[str], series: dict[str, list[int]],
+                      title: str = "Officers able to use each power, at each month start") -> Any:
+    """One step line per power, keyed by the label its legend gives it (the power's title)."""
     fig, ax = plt.subplots(figsize=(7.5, 3.6 + 0.15 * max(len(series) - 10, 0)))
     for index, (label, counts) in enumerate(series.items()):
         ax.step(months, counts, where="post", label=textwrap.fill(label, LABEL_WIDTH),
@@ -68,7 +68,13 @@ def capability_forecast(months: list[str], series: dict[str, list[int]],
     if series:
         ax.legend(fontsize=6, ncol=1 if len(series) <= 14 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5),
                   frameon=False, handlelength=3.2)
-    return _png(fig, fmt)
+    return fig
+
+
+def capability_forecast(months: list[str], series: dict[str, list[int]],
+                        title: str = "Officers able to use each power, at each month start", fmt: str = "png") -> bytes:
+    """capability_figure as `fmt` (png or svg) bytes."""
+    return _png(capability_figure(months, series, title), fmt)
 
 
 def compliance_trend(months: list[str], counts: list[int], title: str = "Powers lapsed per month") -> bytes:
