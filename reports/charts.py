@@ -32,10 +32,12 @@ def line_style(index: int) -> dict[str, Any]:
             "linestyle": DASHES[index % len(DASHES)]}
 
 
-def _png(fig: Any, fmt: str = "png") -> bytes:
+def _png(fig: Any, fmt: str = "png", whole: bool = False) -> bytes:
+    """The figure's bytes; `whole` widens the image to hold what sits outside the axes (a legend beside them)."""
     buffer = BytesIO()
-    fig.tight_layout()
-    fig.savefig(buffer, format=fmt, dpi=110)
+    if not whole:  # tight_layout would shrink the axes to make room for the legend instead
+        fig.tight_layout()
+    fig.savefig(buffer, format=fmt, dpi=110, **({"bbox_inches": "tight", "pad_inches": 0.1} if whole else {}))
     plt.close(fig)
     return buffer.getvalue()
 
@@ -66,7 +68,7 @@ def capability_figure(months: list[str], series: dict[str, list[int]],
     ax.tick_params(axis="both", labelsize=7)
     ax.tick_params(axis="x", rotation=45)
     if series:
-        ax.legend(fontsize=6, ncol=1 if len(series) <= 14 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5),
+        ax.legend(fontsize=6, ncol=1 if len(series) <= 20 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5),
                   frameon=False, handlelength=3.2)
     return fig
 
@@ -74,7 +76,7 @@ def capability_figure(months: list[str], series: dict[str, list[int]],
 def capability_forecast(months: list[str], series: dict[str, list[int]],
                         title: str = "Officers able to use each power, at each month start", fmt: str = "png") -> bytes:
     """capability_figure as `fmt` (png or svg) bytes."""
-    return _png(capability_figure(months, series, title), fmt)
+    return _png(capability_figure(months, series, title), fmt, whole=True)
 
 
 def compliance_trend(months: list[str], counts: list[int], title: str = "Powers lapsed per month") -> bytes:
