@@ -5,39 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
+from anyio import to_thread
 from litestar import Controller, Request, Response, get, route
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 
-from admin_ui.date_input import DateAnswer, read_date_from
+from admin_ui.forecast_view import GROUPINGS, page_of, read_filter, shown, usable_by_month
 from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
-from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
 from register import leaving
 from register.accreditations import services as accreditations
 from register.facts import employment_rows
-from register.officers.services import get_officer, get_organisation, list_organisations, list_powers
+from register.officers.services import get_officer, get_organisation, list_organisations, list_powers, list_teams
+from reports import exports
 from scheduler.policy_store import load_catalogue
-from scheduler.services import forecast
 
 RENEW_WINDOW_DAYS = 180
-
-
-def _window_day(request: Request[Any, Any, Any], name: str, label: str, iso: str | None,
-                default: dt.date) -> tuple[DateAnswer, dt.date]:
-    """A day of the forecast's window: typed in the filter's date boxes, or ISO in a link (`from_`, `to`); the
-    default when neither gives one (a refused day is shown with its error, and the default used meanwhile)."""
-    answer = read_date_from(dict(request.query_params), name, label, required=False)
-    if answer.value is None and not answer.error and iso:
-        try:
-            answer = DateAnswer.of(parse_day(iso))
-        except ValueError:
-            pass
-    if answer.value is None and not answer.error:
-        answer = DateAnswer.of(default)
-    return answer, answer.value or default
+CHART_TITLE = "Officers able to use each power, at the window's start and each month start"
 
 
 async def _grantable_powers(held: set[str] | None = None) -> list[tuple[str, str]]:
@@ -51,18 +38,46 @@ class CoordinatorPages(Controller):
     exception_handlers = PAGE_ERRORS
 
     @get("/forecast")
-    async def forecast_page(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
-                            from_: FromQuery[str | None] = None, to: FromQuery[str | None] = None,
-                            organisation_id: FromQuery[int | None] = None) -> Response[Any]:
-        start_answer, start = _window_day(request, "from", "From", from_, today)
-        end_answer, end = _window_day(request, "to", "To", to, start + dt.timedelta(days=90))
-        rows = await forecast(principal, start, end, organisation_id=organisation_id)
-        organisations = await list_organisations(principal)
-        # Titles, not codes: the powers and modules as people know them (the code stays beside them as a hint).
+    async def forecast_page(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                            today: Today) -> Response[Any]:
+        from reports.charts import describe_capability_forecast  # matplotlib: loaded on first use, not at start-up
+
+        chosen = read_filter(request, today)
+        # Titles, not codes: the powers and modules as people know them.
         names = (await load_catalogue()).names
-        return page("pages/forecast.html", principal, title="Forecast", nav_active="/forecast", rows=rows,
-                    start=start, end=end, start_answer=start_answer, end_answer=end_answer,
-                    organisations=organisations, organisation_id=organisation_id, names=names)
+        groups = await shown(principal, chosen, names)
+        on_page, pages = page_of(groups, chosen.page)
+        months, series = await usable_by_month(principal, chosen, names)
+        return page("pages/forecast.html", principal, title="Forecast", nav_active="/forecast", chosen=chosen,
+                    groups=on_page, group_count=len(groups), row_count=sum(len(g.rows) for g in groups),
+                    page_number=min(chosen.page, pages), pages=pages, groupings=GROUPINGS,
+                    start=chosen.start, end=chosen.end, start_answer=chosen.start_answer,
+                    end_answer=chosen.end_answer, organisations=await list_organisations(principal),
+                    teams=await list_teams(principal), names=names, months=months, series=series,
+                    chart_alt=describe_capability_forecast(months, series, CHART_TITLE))
+
+    @get("/forecast/chart.svg", media_type="image/svg+xml")
+    async def forecast_chart(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                             today: Today) -> Response[bytes]:
+        from reports.charts import capability_forecast
+
+        chosen = read_filter(request, today)
+        months, series = await usable_by_month(principal, chosen, (await load_catalogue()).names)
+        svg = await to_thread.run_sync(partial(capability_forecast, months, series, CHART_TITLE, "svg"))
+        return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
+
+    @get(["/forecast/download.csv", "/forecast/download.xlsx"])
+    async def forecast_download(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                                today: Today) -> Response[bytes]:
+        """What the page shows for the same filter (every page of it, in its grouping's order), as a file."""
+        chosen = read_filter(request, today)
+        groups = await shown(principal, chosen, (await load_catalogue()).names)
+        rows = await exports.forecast_download(principal, [r for g in groups for r in g.rows], today)
+        fmt = request.url.path.rpartition(".")[2]
+        body = await to_thread.run_sync(partial(exports.render, "forecast", fmt, rows))
+        name = f"forecast-{chosen.start.isoformat()}-to-{chosen.end.isoformat()}-by-{chosen.group}.{fmt}"
+        return Response(body, media_type=exports.CONTENT_TYPES[fmt].split(";")[0],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @get("/accreditations")
     async def to_renew(self, principal: CurrentPrincipal, today: Today) -> Response[Any]:

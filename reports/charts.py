@@ -1,9 +1,10 @@
-"""Charts as PNG bytes, drawn with matplotlib's Agg backend (no display): the expiry cliff, the capability forecast
-and the compliance trend. Each takes plain data (labels and counts) so pages, API and the pack share them; each
+"""Charts as PNG (or SVG) bytes, drawn with matplotlib's Agg backend (no display): the expiry cliff, the capability
+forecast and the compliance trend. Each takes plain data (labels and counts) so pages, API and the pack share them; each
 has a describe_* twin that says in words, from the same data, what the chart shows (its alternative text)."""
 
 from __future__ import annotations
 
+import textwrap
 from io import BytesIO
 from typing import Any
 
@@ -12,15 +13,31 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 BAR = "#2b5d8c"
 WARN = "#b3541e"
+# A line is told from its neighbours by colour (Okabe and Ito's palette, distinct to colour-blind readers), by
+# marker and by dash, so a greyscale print still separates them: 8 colours, 7 markers and 4 dashes cycle together,
+# so no two of the first 56 lines share all three.
+COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#000000", "#e69f00", "#56b4e9", "#8c6d1f"]
+MARKERS = ["o", "s", "^", "D", "v", "X", "P"]
+DASHES = ["-", "--", ":", "-."]
+LABEL_WIDTH = 34  # a longer title wraps in the legend (never cut, so no two labels read the same)
 
 
-def _png(fig: Any) -> bytes:
+def line_style(index: int) -> dict[str, Any]:
+    """The index-th line's colour, marker and dash."""
+    return {"color": COLOURS[index % len(COLOURS)], "marker": MARKERS[index % len(MARKERS)],
+            "linestyle": DASHES[index % len(DASHES)]}
+
+
+def _png(fig: Any, fmt: str = "png", whole: bool = False) -> bytes:
+    """The figure's bytes; `whole` widens the image to hold what sits outside the axes (a legend beside them)."""
     buffer = BytesIO()
-    fig.tight_layout()
-    fig.savefig(buffer, format="png", dpi=110)
+    if not whole:  # tight_layout would shrink the axes to make room for the legend instead
+        fig.tight_layout()
+    fig.savefig(buffer, format=fmt, dpi=110, **({"bbox_inches": "tight", "pad_inches": 0.1} if whole else {}))
     plt.close(fig)
     return buffer.getvalue()
 
@@ -37,19 +54,29 @@ def expiry_cliff(months: list[str], counts: list[int], title: str = "Items expir
     return _png(fig)
 
 
-def capability_forecast(months: list[str], series: dict[str, list[int]],
-                        title: str = "Officers able to use each power, at each month start") -> bytes:
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    for code, counts in series.items():
-        ax.step(months, counts, where="post", label=code, linewidth=1.2)
+def capability_figure(months: list[str], series: dict[str, list[int]],
+                      title: str = "Officers able to use each power, at each month start") -> Any:
+    """One step line per power, keyed by the label its legend gives it (the power's title)."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.6 + 0.15 * max(len(series) - 10, 0)))
+    for index, (label, counts) in enumerate(series.items()):
+        ax.step(months, counts, where="post", label=textwrap.fill(label, LABEL_WIDTH),
+                linewidth=1.4, markersize=4, **line_style(index))
     ax.set_title(title, fontsize=10)
     ax.set_ylabel("officers", fontsize=8)
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # officers are counted whole
     ax.tick_params(axis="both", labelsize=7)
     ax.tick_params(axis="x", rotation=45)
     if series:
-        ax.legend(fontsize=6, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-    return _png(fig)
+        ax.legend(fontsize=6, ncol=1 if len(series) <= 20 else 2, loc="center left", bbox_to_anchor=(1.0, 0.5),
+                  frameon=False, handlelength=3.2)
+    return fig
+
+
+def capability_forecast(months: list[str], series: dict[str, list[int]],
+                        title: str = "Officers able to use each power, at each month start", fmt: str = "png") -> bytes:
+    """capability_figure as `fmt` (png or svg) bytes."""
+    return _png(capability_figure(months, series, title), fmt, whole=True)
 
 
 def compliance_trend(months: list[str], counts: list[int], title: str = "Powers lapsed per month") -> bytes:
@@ -92,9 +119,10 @@ def describe_capability_forecast(months: list[str], series: dict[str, list[int]]
     if not series:
         return f"Step chart: {title.lower()}, {_span(months)}; no designated powers in scope."
     lines = []
+    first = months[0] if months[0] == "now" else f"on {months[0]}"  # the pack's "now", or the window's first day
     for code, counts in series.items():
         low = min(range(len(counts)), key=lambda i: (counts[i], i))
-        lines.append(f"{code} {counts[0]} {months[0]}, {counts[-1]} in {months[-1]}"
+        lines.append(f"{code} {counts[0]} {first}, {counts[-1]} in {months[-1]}"
                      + (f", lowest {counts[low]} in {months[low]}" if counts[low] < min(counts[0], counts[-1])
                         else ""))
     return (f"Step chart: {title.lower()}, {_span(months)}, one line per power ({len(series)}): "

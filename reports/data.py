@@ -17,7 +17,7 @@ from register.officers import services as register_services
 from register.record.services import RECORD_ROLES, officer_record
 from scheduler import services as scheduler_services
 from scheduler.dependencies import clearance_effective_expiry
-from scheduler.policy_store import load_policy
+from scheduler.policy_store import load_catalogue, load_policy
 from scheduler.readiness import next_step, overdue_count
 from training import services as training_services
 from vetting import services as vetting_services
@@ -178,6 +178,7 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
         trend[(day.year - trend_months[0].year) * 12 + day.month - trend_months[0].month] += 1
 
     policy = await load_policy()
+    titles = (await load_catalogue()).names
     return {
         "as_of": as_of,
         "officers": len(pairs),
@@ -187,6 +188,8 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
                       for (employer, team), counts in readiness.items()],
         "cliff_months": [month_label(m) for m in months], "cliff": cliff,
         "capability_starts": starts, "capability": capability,
+        # The chart names each power by its title; the table beside it keeps the code (its column is narrow).
+        "power_titles": {code: titles.power(code) for code in capability},
         "queue_buckets": buckets,
         "queue_oldest": [{"name": names.get(r["officer"]) or f"officer {r['officer']}", "level": r["level_code"],
                           "status": r["status"], "requested_on": r["requested_on"],

@@ -102,12 +102,26 @@ async def load_rows(actor: Principal, dataset: str, today: dt.date) -> list[dict
             "issued_on": k["issued_on"], "returned_on": k["returned_on"], "condition": k["condition"],
             "expires_on": k["expires_on"], "next_inspection_due_on": k["next_inspection_due_on"]} for k in issues]
     items = await scheduler_services.forecast(actor, today, today + dt.timedelta(days=FORECAST_DAYS))
-    return [who(f["officer_id"]) | {
-        "name": f["name"], "power": f["code"], "usable_until": f["usable_until"],
+    return forecast_rows(items, people)
+
+
+def forecast_rows(items: list[dict[str, Any]], people: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Forecast items (scheduler.services.forecast) as the forecast dataset's rows, in the order given: the export
+    and the forecast page's download of what it shows."""
+    return [{
+        "name": f["name"], "staff_number": people[f["officer_id"]]["staff_number"] if f["officer_id"] in people else "",
+        "organisation": people[f["officer_id"]]["organisation_name"] if f["officer_id"] in people else "",
+        "power": f["code"], "usable_until": f["usable_until"],
         "binding_kind": f["binding"].kind.value if f["binding"] else "",
         "binding_code": f["binding"].code if f["binding"] else "",
         "binding_expires_on": f["binding"].expires_on if f["binding"] else None,
         "resumes_on": f["resumes_on"]} for f in items]
+
+
+@long_running
+async def forecast_download(actor: Principal, items: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    """The rows of the forecast page's download: these items, named with the caller's view of each officer."""
+    return forecast_rows(items, await _officers(actor, today))
 
 
 def frame(dataset: str, rows: list[dict[str, Any]]) -> Any:

@@ -16,7 +16,9 @@ from scheduler.readiness import readiness_label, step_line
 def _chart_data(data: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     return {
         "cliff": (data["cliff_months"], data["cliff"]),
-        "capability": (["now"] + [month_label(d) for d in data["capability_starts"][1:]], data["capability"]),
+        "capability": (["now"] + [month_label(d) for d in data["capability_starts"][1:]],
+                       {data.get("power_titles", {}).get(code, code): counts
+                        for code, counts in data["capability"].items()}),
         "trend": (data["trend_months"], data["trend"]),
     }
 

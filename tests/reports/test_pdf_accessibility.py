@@ -188,7 +188,10 @@ async def test_the_compliance_pack_is_tagged_and_its_charts_say_what_they_show()
 
     assert capability.startswith("Step chart: officers able to use each power")
     litter = loaded["capability"]["FPN_LITTER"]
-    assert f"FPN_LITTER {litter[0]} now, {litter[-1]} in {months[-1]}" in capability
+    # The power by its title, as the chart's legend names it (issue 19), never its code.
+    title = loaded["power_titles"]["FPN_LITTER"]
+    assert title != "FPN_LITTER" and f"{title} {litter[0]} now, {litter[-1]} in {months[-1]}" in capability
+    assert "FPN_LITTER" not in capability
 
     assert trend.startswith("Line chart: powers lapsed per month")
     assert f"{loaded['trend_months'][0]} to {loaded['trend_months'][-1]}" in trend
