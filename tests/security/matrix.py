@@ -649,6 +649,28 @@ def _prerequisites(c: Ctx, t: Target) -> dict[str, Any]:
     return form
 
 
+def _reminder_days(c: Ctx, t: Target) -> dict[str, Any]:
+    return {"officer_reminder_days": ", ".join(str(d) for d in [*c.policy["officer_reminder_days"], 30])}
+
+
+def _vetting_levels(c: Ctx, t: Target) -> dict[str, Any]:
+    levels = c.policy["vetting_levels"]
+    return {"accepted": [lv["code"] for lv in levels if lv["accepted_for_csas"]],
+            "annual_review": [lv["code"] for lv in levels if lv["has_annual_review"]],
+            **{f"renewal__{lv['code']}": lv["renewal_months"] + (1 if i == 0 else 0) for i, lv in enumerate(levels)}}
+
+
+def _forecast(path: str) -> Build:
+    return _get(lambda c, t: f"{path}?from={c.day()}&to={c.day(800)}" + (
+        "" if t.inside else f"&organisation_id={c.world.orgs[t.officer[:2]]}"))
+
+
+def _not_my_feed(c: Ctx, t: Target) -> str:
+    """Inside: the caller's own calendar address; outside: another user's."""
+    owner = t.who if t.inside and t.who != ANON else ("mgr_a1a" if t.who == "off_a1a1" else "off_a1a1")
+    return f"/calendar/feeds/{c.feed_ids[owner]}/revoke"
+
+
 PAGE_CASES: list[Case] = [
     Case("GET", "/", PUBLIC, NONE, _get(lambda c, t: "/"), ok=(200, 303), anonymous_ok=True),
     Case("POST", "/login", PUBLIC, NONE, anonymous_ok=True,
@@ -780,6 +802,23 @@ PAGE_CASES: list[Case] = [
     Case("GET", "/forecast", EVERYONE, LIST,
          _get(lambda c, t: f"/forecast?from={c.day()}&to={c.day(800)}" + (
              "" if t.inside else f"&organisation_id={c.world.orgs[t.officer[:2]]}")), out_ok=(200, 403, 404)),
+    # The forecast's chart and its downloads: what the page shows, filtered the same way. The CSV's rows are
+    # checked for leaks; the Excel file holds the same rows and the chart only counts (neither is text to search).
+    Case("GET", "/forecast/download.csv", EVERYONE, LIST, _forecast("/forecast/download.csv"),
+         out_ok=(200, 403, 404)),
+    *[Case("GET", path, EVERYONE, NONE, _forecast(path)) for path in ("/forecast/chart.svg", "/forecast/download.xlsx")],
+    # --- downloads, imports (a preview writes nothing; the rows are about an officer every importer sees) ---
+    Case("GET", "/downloads", GRANTORS, NONE, _get(lambda c, t: "/downloads")),
+    Case("GET", "/imports", OFFICE, NONE, _get(lambda c, t: "/imports")),
+    Case("GET", "/imports/{dataset:str}", RECORDERS, NONE, _get(lambda c, t: "/imports/training")),
+    Case("POST", "/imports/{dataset:str}", RECORDERS, NONE, writes=False, ok=(200,),
+         build=lambda c, t: Req("/imports/training", files={"file": ("training.csv", _csv([{
+             "officer": staff_number(IN_OFFICER), "module": "PREVENT", "completed_on": c.day(-1),
+             "result": "pass"}]), "text/csv")})),
+    # --- your own calendar addresses (an administrator may revoke anyone's) ---
+    Case("GET", "/calendar", EVERYONE, NONE, _get(lambda c, t: "/calendar")),
+    Case("POST", "/calendar/feeds/{feed_id:int}/revoke", EVERYONE, RECORD, target="feed",
+         build=_post(_not_my_feed, lambda c, t: {})),
     Case("GET", "/accreditations", EVERYONE, LIST, _get(lambda c, t: "/accreditations")),
     Case("GET", "/accreditations/{accreditation_id:int}", EVERYONE, RECORD, _get(_acc_url(""))),
     Case("GET", "/accreditations/{accreditation_id:int}/{change:str}", EVERYONE, RECORD, _get(_acc_url("/suspend"))),
@@ -814,7 +853,7 @@ PAGE_CASES: list[Case] = [
     Case("GET", "/admin/policy", POLICY, NONE, _get(lambda c, t: "/admin/policy")),
     *[Case(m, f"/admin/policy/{name}", EVERY_FORCE, NONE, b) for name, form in (
         ("lead-times", _lead_times), ("warnings", _warnings), ("validity", _validity),
-        ("prerequisites", _prerequisites))
+        ("prerequisites", _prerequisites), ("reminders", _reminder_days), ("vetting-levels", _vetting_levels))
       for m, b in (("GET", _get(lambda c, t, n=name: f"/admin/policy/{n}")),
                    ("POST", _post(lambda c, t, n=name: f"/admin/policy/{n}", form)))],
     Case("GET", "/admin/catalogues", ADMIN, NONE, _get(lambda c, t: "/admin/catalogues")),
@@ -881,6 +920,8 @@ async def call(client: httpx.AsyncClient, ctx: Ctx, cell: Cell) -> httpx.Respons
             await client.get("/health")  # any safe request sets the CSRF cookie
         token = client.cookies.get("csas_csrf") or ""
         form = dict(req.form or {})
+        if req.files is not None:  # an upload's first step (an import's preview): nothing to confirm yet
+            return await client.post(req.path, data=form, files=req.files, headers=headers | {"x-csrftoken": token})
         if cell.case.template not in ("/login", "/logout"):
             form["confirm"] = "yes"
         return await client.post(req.path, data=form, headers=headers | {"x-csrftoken": token})
