@@ -21,8 +21,6 @@ from scheduler.readiness import next_step, overdue_count, urgency
 from scheduler.services import judgements_for
 from training.services import attend_booking, create_booking, get_booking, list_modules
 
-DATE_HINT = "For example, 1 February 2027."
-
 
 @dataclass(frozen=True)
 class StepAction:
@@ -90,7 +88,7 @@ class NextStepPages(Controller):
             title="Book training", caption=f"{officer['given_name']} {officer['family_name']}",
             submit="Continue", back_url=back, confirm_button="Book training",
             fields=[Field("module_code", "Module", "select", modules),
-                    Field("starts_on", "Date the course starts", "date", hint=DATE_HINT),
+                    Field("starts_on", "Date the course starts", "date"),
                     Field("provider", "Training provider", required=False)],
         )
 
@@ -113,7 +111,7 @@ class NextStepPages(Controller):
             title="Record attendance", caption=f"{officer['given_name']} {officer['family_name']}, {title}",
             submit="Continue", back_url=back, confirm_button="Record attendance",
             intro="The result is saved as the officer's training record for the module.",
-            fields=[Field("attended_on", "Date attended", "date", hint=DATE_HINT),
+            fields=[Field("attended_on", "Date attended", "date"),
                     Field("result", "Result", "radios", RESULTS),
                     Field("certificate_ref", "Certificate reference", required=False)],
         )

@@ -26,7 +26,6 @@ from register.officers.services import (
 )
 
 KINDS = [(k.value, k.value.replace("_", " ").capitalize()) for k in OrganisationKind]
-DATE_HINT = "For example, 1 February 2027."
 
 
 # The roles register.officers.services.create_organisation lets add employers: employers enter arrangements with
@@ -61,7 +60,7 @@ def officer_fields(teams: list[tuple[str, str]]) -> list[Field]:
         Field("given_name", "Given name"),
         Field("family_name", "Family name"),
         Field("email", "Email address", hint="Reminders about their renewals go here."),
-        Field("started_on", "Date they started", "date", hint=DATE_HINT),
+        Field("started_on", "Date they started", "date"),
     ]
 
 
@@ -91,8 +90,7 @@ class PeoplePages(Controller):
             fields=[Field("name", "Name of the employer"),
                     Field("kind", "Kind of employer", "radios", KINDS),
                     Field("force_id", "Force", "select", forces),
-                    Field("arrangement_approved_on", "Scheme arrangement approved on", "date", required=False,
-                          hint=DATE_HINT),
+                    Field("arrangement_approved_on", "Scheme arrangement approved on", "date", required=False),
                     Field("arrangement_review_due_on", "Scheme arrangement review due on", "date", required=False,
                           hint="Usually 3 years after approval.")],
         )

@@ -806,7 +806,8 @@ PAGE_CASES: list[Case] = [
     # checked for leaks; the Excel file holds the same rows and the chart only counts (neither is text to search).
     Case("GET", "/forecast/download.csv", EVERYONE, LIST, _forecast("/forecast/download.csv"),
          out_ok=(200, 403, 404)),
-    *[Case("GET", path, EVERYONE, NONE, _forecast(path)) for path in ("/forecast/chart.svg", "/forecast/download.xlsx")],
+    *[Case("GET", path, EVERYONE, NONE, _forecast(path))
+      for path in ("/forecast/chart.svg", "/forecast/download.xlsx")],
     # --- downloads, imports (a preview writes nothing; the rows are about an officer every importer sees) ---
     Case("GET", "/downloads", GRANTORS, NONE, _get(lambda c, t: "/downloads")),
     Case("GET", "/imports", OFFICE, NONE, _get(lambda c, t: "/imports")),
