@@ -14,9 +14,6 @@ from litestar.response import Redirect, Template
 
 from admin_ui.date_input import PARTS as DATE_PARTS
 from admin_ui.date_input import DateAnswer, read_date_from
-
-# Page controllers take their exception handlers from here, next to the forms whose errors they complement.
-from admin_ui.errors import PAGE_ERRORS as PAGE_ERRORS
 from admin_ui.templating import long_date
 from core.access import Principal
 from core.errors import DomainError

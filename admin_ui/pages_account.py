@@ -11,7 +11,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect
 
-from admin_ui.forms import PAGE_ERRORS, Action, Field, Values, done, page, run_action
+from admin_ui.errors import PAGE_ERRORS
+from admin_ui.forms import Action, Field, Values, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from admin_ui.templating import LANDING
 from core.accounts import LinkPurpose, password_link_state, request_password_reset, set_password_with_link

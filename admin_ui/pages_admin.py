@@ -10,7 +10,8 @@ from litestar import Controller, Request, Response, get, route
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
-from admin_ui.forms import PAGE_ERRORS, Action, Field, Values, done, page, run_action
+from admin_ui.errors import PAGE_ERRORS
+from admin_ui.forms import Action, Field, Values, done, page, run_action
 from admin_ui.pages_account import PASSWORD_HINT, password_rule
 from admin_ui.pages_officer import notice_for
 from admin_ui.templating import ROLE_LABELS

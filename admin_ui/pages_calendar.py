@@ -11,7 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 from litestar import Controller, Request, Response, get, post, route
 from litestar.params import FromPath
 
-from admin_ui.forms import PAGE_ERRORS, Action, done, page, run_action
+from admin_ui.errors import PAGE_ERRORS
+from admin_ui.forms import Action, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.access import Principal
 from core.http import CurrentPrincipal

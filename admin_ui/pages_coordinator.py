@@ -12,8 +12,9 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get, route
 from litestar.params import FromPath
 
+from admin_ui.errors import PAGE_ERRORS
 from admin_ui.forecast_view import GROUPINGS, page_of, read_filter, shown, usable_by_month
-from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from admin_ui.forms import Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.http import CurrentPrincipal, Today
 from register import leaving

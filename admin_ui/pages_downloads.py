@@ -8,7 +8,8 @@ from typing import Any
 
 from litestar import Controller, Response, get
 
-from admin_ui.forms import PAGE_ERRORS, page
+from admin_ui.errors import PAGE_ERRORS
+from admin_ui.forms import page
 from admin_ui.pages_imports import importable
 from core.access import Role, require_role
 from core.http import CurrentPrincipal

@@ -9,7 +9,8 @@ from typing import Any
 from litestar import Controller, Request, Response, get, route
 from litestar.params import FromPath
 
-from admin_ui.forms import PAGE_ERRORS, Action, Field, done, page, run_action
+from admin_ui.errors import PAGE_ERRORS
+from admin_ui.forms import Action, Field, done, page, run_action
 from admin_ui.pages_officer import PEOPLE_CHANGERS, may_change_people, notice_for
 from core.access import Principal, Role, require_role
 from core.http import CurrentPrincipal, Today

@@ -9,7 +9,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, route
 
-from admin_ui.forms import PAGE_ERRORS, Action, Field, done, form_data, render_form, run_action
+from admin_ui.errors import PAGE_ERRORS
+from admin_ui.forms import Action, Field, done, form_data, render_form, run_action
 from core.http import CurrentPrincipal
 from register.scope import require_installation_writer
 from scheduler.policy_store import MAX_DAYS, policy_document, update_policy
