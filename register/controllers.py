@@ -7,6 +7,7 @@ from register.kit.controllers import KitIssueController, KitTypeController
 from register.officers.controllers import (
     ForceController,
     OfficerController,
+    OfficerPhotoController,
     OrganisationController,
     PowerController,
     TeamController,
@@ -16,5 +17,5 @@ from register.record.controllers import OfficerRecordController
 
 ROUTE_HANDLERS = [
     ForceController, OrganisationController, TeamController, OfficerController, PowerController, UserController,
-    AccreditationController, KitTypeController, KitIssueController, OfficerRecordController,
+    AccreditationController, KitTypeController, KitIssueController, OfficerRecordController, OfficerPhotoController,
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Bytea, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -47,6 +47,23 @@ class Officer(Table):
         null=True, default=None, help_text="Leaving day: from it the officer no longer serves; null while employed."
     )
     created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class OfficerPhoto(Table):
+    """An officer's photograph for the ID card and the public check of a card: one per officer, replaced whole.
+
+    Kept in the database rather than the var directory so that a backup (core/backup.py) holds it and every app
+    instance serves it. Stored already processed (register/officers/photos.py): a 35:45 JPEG, metadata stripped.
+    """
+
+    id: Serial
+    officer = ForeignKey(references=Officer, null=False, unique=True, help_text="One photo per officer.")
+    jpeg = Bytea(null=False, default=b"", help_text="Baseline JPEG, 35:45, no EXIF or other metadata.")
+    width = Integer(null=False, default=0)
+    height = Integer(null=False, default=0)
+    uploaded_at = Timestamptz(null=False, default=TimestamptzNow())
+    uploaded_by = Varchar(length=150, null=False, default="")
+    uploaded_by_user_id = Integer(null=True, default=None)
 
 
 class Power(Table):

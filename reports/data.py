@@ -14,6 +14,7 @@ from core.db import EVERYTHING, long_running
 from register.accreditations import services as register_accreditations
 from register.facts import employment_rows
 from register.officers import services as register_services
+from register.officers.photos import photo_jpeg
 from register.record.services import RECORD_ROLES, officer_record
 from scheduler import services as scheduler_services
 from scheduler.dependencies import clearance_effective_expiry
@@ -85,6 +86,7 @@ async def card_data(actor: Principal, officer_id: int, as_of: dt.date) -> dict[s
     return {
         "officer": officer, "as_of": as_of, "force": force, "accreditation": current,
         "powers": [p for p in current["powers"] if p["in_force"]] if current else [],
+        "photo": await photo_jpeg(officer_id),
     }
 
 

@@ -1,15 +1,30 @@
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from litestar import get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar import Request, Response, delete, get, patch, post, put
+from litestar.datastructures import UploadFile
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 
-from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
-from core.schemas import UserRead
+from core.http import (
+    PROBLEM_MEDIA_TYPE,
+    ApiController,
+    CurrentPrincipal,
+    Day,
+    Limit,
+    Offset,
+    Page,
+    Today,
+    file_operation,
+    problem_response,
+)
+from core.schemas import ProblemDetails, UserRead
 from core.services import list_users, set_user_active
 from register import leaving
-from register.officers import services
+from register.officers import photos, services
 from register.officers.rules import OfficerStatus
 from register.officers.schemas import (
     ForceCreate,
@@ -20,6 +35,7 @@ from register.officers.schemas import (
     OfficerUpdate,
     OrganisationCreate,
     OrganisationRead,
+    PhotoRead,
     PowerRead,
     TeamCreate,
     TeamRead,
@@ -132,6 +148,46 @@ class OfficerController(ApiController):
     ) -> OfficerRead:
         row = await leaving.record_leaving(principal, officer_id, data.left_on)
         return OfficerRead.of(row, services.officer_status(row, today))
+
+
+@dataclass
+class PhotoForm:
+    file: UploadFile
+
+
+def _photo_too_large(_: Request[Any, Any, Any], __: RequestEntityTooLarge) -> Response[dict[str, Any]]:
+    """Litestar refuses a body over the limit before the handler runs: answered as the service answers."""
+    refused = photos.photo_too_large()
+    return problem_response(refused.status, refused.title, refused.detail, refused.code, refused.violations)
+
+
+class OfficerPhotoController(ApiController):
+    """The officer's photo (issue 20): whoever sees the officer sees it; HR, coordinators and administrators
+    change it (register.officers.photos)."""
+
+    path = "/api/officers/{officer_id:int}"
+    tags = ["register"]
+
+    @put("/photo", request_max_body_size=photos.UPLOAD_LIMIT, exception_handlers={
+        RequestEntityTooLarge: _photo_too_large},
+         responses={413: ResponseSpec(data_container=ProblemDetails, media_type=PROBLEM_MEDIA_TYPE,
+                                      generate_examples=False,
+                                      description="The file is over the 5 MB limit (`photo_too_large`).")})
+    async def put_photo(self, principal: CurrentPrincipal, officer_id: FromPath[int],
+                        data: MultipartBody[PhotoForm]) -> PhotoRead:
+        if not isinstance(data.file, UploadFile):  # a plain form field named "file" is not a file
+            raise photos.photo_required()
+        content = await data.file.read()
+        await data.file.close()
+        return PhotoRead(officer_id=officer_id, **await photos.set_photo(principal, officer_id, content))
+
+    @get("/photo.jpg", media_type="image/jpeg", operation_class=file_operation("image/jpeg"))
+    async def get_photo(self, principal: CurrentPrincipal, officer_id: FromPath[int]) -> Response[bytes]:
+        return Response(await photos.get_photo(principal, officer_id), media_type="image/jpeg")
+
+    @delete("/photo", status_code=204)
+    async def delete_photo(self, principal: CurrentPrincipal, officer_id: FromPath[int]) -> None:
+        await photos.remove_photo(principal, officer_id)
 
 
 class PowerController(ApiController):

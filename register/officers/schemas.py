@@ -133,3 +133,15 @@ class PowerRead(msgspec.Struct):
     statute: str
     in_force: bool
     is_traffic: bool
+
+
+class PhotoRead(msgspec.Struct):
+    """A stored photo, described: the image itself is GET /api/officers/{id}/photo.jpg."""
+
+    officer_id: int
+    width: int
+    height: int
+    bytes: int
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by: str

@@ -1,5 +1,5 @@
 """The ID and powers card: CR80 (85.60 by 53.98 mm), landscape, front and back; tagged like the reports, the
-coloured band an artifact and the photograph's space a figure that says what goes there."""
+coloured band an artifact; the officer's photo, or the space for one, a figure that says what it is."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from reports.pdf.fonts import FONT, TaggedPDF, day
 
 CR80 = (85.60, 53.98)
+PHOTO_BOX = (4, 14, 20, 25)  # x, y, width, height in mm
 
 
 def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
@@ -34,12 +35,15 @@ def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
     with pdf.tag("/P"):
         pdf.cell(0, 3.5, "Community Safety Accreditation Scheme", new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0, 0, 0)
-    with pdf.tag("/Figure", alt=f"Space for the photograph of {name}, stuck on when the card is issued"):
-        pdf.set_draw_color(150, 150, 150)
-        pdf.rect(4, 14, 20, 25)
-        pdf.set_font(FONT, "", 5)
-        pdf.set_xy(4, 25)
-        pdf.cell(20, 3, "photograph", align="C")
+    if data.get("photo"):
+        _photo(pdf, data["photo"], name)
+    else:
+        with pdf.tag("/Figure", alt=f"Space for the photograph of {name}, stuck on when the card is issued"):
+            pdf.set_draw_color(150, 150, 150)
+            pdf.rect(*PHOTO_BOX)
+            pdf.set_font(FONT, "", 5)
+            pdf.set_xy(4, 25)
+            pdf.cell(20, 3, "photograph", align="C")
     pdf.set_xy(27, 14)
     pdf.set_font(FONT, "B", 10)
     with pdf.tag("/H1"):
@@ -90,3 +94,14 @@ def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
     with pdf.tag("/P"):
         pdf.cell(0, 2.5, f"As of {day(data['as_of'])}. If found, please return to {data['force']['name']}.")
     return bytes(pdf.output())
+
+
+def _photo(pdf: TaggedPDF, jpeg: bytes, name: str) -> None:
+    """The stored photo (35:45) at the box's full height, centred across its width, the box's edge around it.
+    fpdf2 embeds the JPEG as it is (no re-encoding) and tags it a /Figure with its words."""
+    x, y, width, height = PHOTO_BOX
+    photo_width = height * 35 / 45
+    pdf.figure(jpeg, f"Photograph of {name}", x=x + (width - photo_width) / 2, y=y, w=photo_width, h=height)
+    with pdf.artifact():
+        pdf.set_draw_color(150, 150, 150)
+        pdf.rect(*PHOTO_BOX)
