@@ -15,6 +15,7 @@ from core.access import Principal, Role
 from core.errors import Forbidden
 from core.http import CurrentPrincipal, Today
 from register.leaving import record_leaving
+from register.officers.photos import photo_details
 from register.officers.services import get_officer
 from register.record.services import officer_record
 from reports.data import CARD_ROLES
@@ -56,6 +57,8 @@ NOTICES = {
     "attended": "The attendance was recorded.",
     "note": "The case note was added.",
     "calendar_revoked": "The calendar address was revoked: calendar apps can no longer read it.",
+    "photo": "The photo was saved.",
+    "photo_removed": "The photo was removed.",
 }
 
 DECLARATION_KINDS = [("change_of_circumstances", "Change of circumstances"),
@@ -91,6 +94,7 @@ async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict
         "next_step": next_step(plan), "overdue": overdue_count(plan),
         "applications": applications, "training": training, "bookings": bookings, "declarations": declarations,
         "today": today,
+        "photo": await photo_details(viewer, officer_id),
         "names": (await load_catalogue()).names,
         "can_train": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_kit": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),

@@ -106,6 +106,9 @@ def prepare_photo(content: bytes) -> PreparedPhoto:
                                f"least {MIN_PHOTO_SIZE[0]} pixels wide and {MIN_PHOTO_SIZE[1]} high.")
             # A large JPEG is decoded at a fraction of its size when that is still at least twice what is kept.
             image.draft("RGB", (PHOTO_SIZE[0] * 2, PHOTO_SIZE[1] * 2))
+            if _is_card_jpeg(image, content):
+                image.load()  # decodes every pixel: a damaged file fails here
+                return PreparedPhoto(content, *PHOTO_SIZE)
             upright = ImageOps.exif_transpose(image)
             jpeg = _card_jpeg(upright)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -114,6 +117,17 @@ def prepare_photo(content: bytes) -> PreparedPhoto:
         # Pillow reports a damaged or hostile file with any of these, depending on the decoder.
         raise _not_an_image() from exc
     return PreparedPhoto(jpeg, *PHOTO_SIZE)
+
+
+def _is_card_jpeg(image: Image.Image, content: bytes) -> bool:
+    """Is this already a photo as the register keeps it (one it made: a page's check step carried it back, or it
+    was downloaded from the register)? Then it is kept byte for byte: encoding a JPEG again loses a little each
+    time, and what a user saw on the check page is what is stored. Only a bare JFIF header and nothing after the
+    image's end is allowed, so no metadata can ride along."""
+    markers: list[tuple[str, bytes]] = getattr(image, "applist", [])  # every APPn segment of a JPEG
+    return (image.format == "JPEG" and image.size == PHOTO_SIZE and image.mode == "RGB"
+            and all(marker == "APP0" and data.startswith(b"JFIF\0") for marker, data in markers)
+            and "comment" not in image.info and content.endswith(b"\xff\xd9"))
 
 
 def _card_jpeg(image: Image.Image) -> bytes:
@@ -174,10 +188,22 @@ async def get_photo(actor: Principal, officer_id: int) -> bytes:
     return jpeg
 
 
-async def set_photo(actor: Principal, officer_id: int, content: bytes) -> dict[str, Any]:
-    """Stores the upload as the officer's photo, replacing any held; audited as officer.photo_set."""
+async def require_photo_changer(actor: Principal, officer_id: int) -> dict[str, Any]:
+    """The officer, if the caller may change their photo (as their employment record): 404, 403 otherwise."""
     officer = await get_officer(actor, officer_id)
     await _require_manageable(actor, officer["organisation"])
+    return officer
+
+
+async def preview_photo(actor: Principal, officer_id: int, content: bytes) -> PreparedPhoto:
+    """What set_photo would store, stored nowhere: for a page's check step."""
+    await require_photo_changer(actor, officer_id)
+    return await to_thread.run_sync(prepare_photo, content)
+
+
+async def set_photo(actor: Principal, officer_id: int, content: bytes) -> dict[str, Any]:
+    """Stores the upload as the officer's photo, replacing any held; audited as officer.photo_set."""
+    await require_photo_changer(actor, officer_id)
     prepared = await to_thread.run_sync(prepare_photo, content)
     values = {"jpeg": prepared.jpeg, "width": prepared.width, "height": prepared.height,
               "uploaded_at": now_utc(), "uploaded_by": actor.username}
@@ -200,8 +226,7 @@ async def set_photo(actor: Principal, officer_id: int, content: bytes) -> dict[s
 
 async def remove_photo(actor: Principal, officer_id: int) -> None:
     """Deletes the officer's photo: 404 photo_not_found when none is held; audited as officer.photo_remove."""
-    officer = await get_officer(actor, officer_id)
-    await _require_manageable(actor, officer["organisation"])
+    await require_photo_changer(actor, officer_id)
     async with write_transaction():
         before = await _stored(officer_id)
         if before is None:
