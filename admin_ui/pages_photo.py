@@ -34,7 +34,7 @@ from register.officers import photos
 PREVIEW_LIFETIME_SECONDS = 3600
 
 
-def _stamp(principal: Principal, officer_id: int, issued: int, content: bytes) -> str:
+def preview_stamp(principal: Principal, officer_id: int, issued: int, content: bytes) -> str:
     digest = hashlib.sha256(content).hexdigest()
     return hash_token(f"photo-preview:{principal.user_id}:{officer_id}:{issued}:{digest}")
 
@@ -91,7 +91,7 @@ class PhotoPages(Controller):
         return page("pages/photo_check.html", principal, title="Check the photo", nav_active="/officers",
                     officer=officer, name=_name(officer), replacing=held,
                     content=base64.b64encode(prepared.jpeg).decode("ascii"), issued=issued,
-                    stamp=_stamp(principal, officer_id, issued, prepared.jpeg),
+                    stamp=preview_stamp(principal, officer_id, issued, prepared.jpeg),
                     back_url=f"/officers/{officer_id}/photo")
 
     @route("/officers/{officer_id:int}/photo/remove", http_method=["GET", "POST"])
@@ -132,7 +132,7 @@ class PhotoPages(Controller):
             return None
         fresh = 0 <= now_utc().timestamp() - issued <= PREVIEW_LIFETIME_SECONDS
         if not fresh or not hmac.compare_digest(str(form.get("stamp", "")),
-                                                _stamp(principal, officer_id, issued, content)):
+                                                preview_stamp(principal, officer_id, issued, content)):
             return None
         return content
 

@@ -387,6 +387,37 @@ def _import(dataset: str, rows: Callable[[Ctx, Target], list[dict[str, str]]]) -
 
 ORG_NAME = {"A1": "Council A1", "A2": "Council A2", "B1": "Council B1"}
 
+
+def _photo_file() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (350, 450), (90, 110, 130)).save(out, "JPEG")
+    return out.getvalue()
+
+
+async def _photo(c: Ctx, t: Target) -> None:
+    """The target officer has a photo to read or remove."""
+    from register.officers import photos
+
+    await photos.set_photo(SYSTEM, c.officer(t.officer), _photo_file())
+
+
+def _photo_confirmation(c: Ctx, t: Target) -> dict[str, Any]:
+    """The photo page's confirmation as the check page hands it to the caller (stamped for them)."""
+    import base64
+
+    from admin_ui.pages_photo import preview_stamp
+    from register.officers.photos import prepare_photo
+
+    jpeg = prepare_photo(_photo_file()).jpeg
+    issued = int(now_utc().timestamp())
+    principal = c.world.principals.get(t.who, SYSTEM)
+    return {"content": base64.b64encode(jpeg).decode(), "issued": str(issued),
+            "stamp": preview_stamp(principal, c.officer(t.officer), issued, jpeg)}
+
 CASES: list[Case] = [
     # --- sign-in, session, tokens, users ---
     api("POST", "/api/auth/login", PUBLIC, NONE, anonymous_ok=True,
@@ -465,6 +496,14 @@ CASES: list[Case] = [
         build=_officer_path("/api/officers/{id}/record.pdf")),
     api("GET", "/api/officers/{officer_id:int}/card.pdf", RECORDERS, RECORD,
         build=_officer_path("/api/officers/{id}/card.pdf")),
+    # The officer's photo: seen with the officer, changed as the employment record is.
+    api("PUT", "/api/officers/{officer_id:int}/photo", EMPLOYERS, RECORD,
+        build=lambda c, t: Req(f"/api/officers/{c.officer(t.officer)}/photo",
+                               files={"file": ("photo.jpg", _photo_file(), "image/jpeg")})),
+    api("GET", "/api/officers/{officer_id:int}/photo.jpg", EVERYONE, RECORD, prepare=_photo,
+        build=_officer_path("/api/officers/{id}/photo.jpg")),
+    api("DELETE", "/api/officers/{officer_id:int}/photo", EMPLOYERS, RECORD, prepare=_photo,
+        build=_officer_path("/api/officers/{id}/photo")),
     # --- accreditations ---
     api("POST", "/api/accreditations", GRANTORS, RECORD,
         build=lambda c, t: Req("/api/accreditations", json={
@@ -700,6 +739,15 @@ PAGE_CASES: list[Case] = [
     Case("GET", "/officers/{officer_id:int}", EVERYONE, RECORD, _get(_officer_url(""))),
     *page_pair("/officers/{officer_id:int}/leave", EVERYONE, EMPLOYERS, _get(_officer_url("/leave")),
                _post(_officer_url("/leave"), lambda c, t: {"left_on": c.day()})),
+    # The photo: the upload's first step checks the file and writes nothing; the confirmation stores it.
+    Case("GET", "/officers/{officer_id:int}/photo", EMPLOYERS, RECORD, _get(_officer_url("/photo"))),
+    Case("POST", "/officers/{officer_id:int}/photo", EMPLOYERS, RECORD, writes=False, ok=(200,), variant="check",
+         build=lambda c, t: Req(f"/officers/{c.officer(t.officer)}/photo",
+                                files={"file": ("photo.jpg", _photo_file(), "image/jpeg")})),
+    Case("POST", "/officers/{officer_id:int}/photo", EMPLOYERS, RECORD, variant="confirm",
+         build=_post(_officer_url("/photo"), _photo_confirmation)),
+    *page_pair("/officers/{officer_id:int}/photo/remove", EMPLOYERS, EMPLOYERS, _get(_officer_url("/photo/remove")),
+               _post(_officer_url("/photo/remove"), lambda c, t: {}), prepare=_photo),
     *page_pair("/officers/{officer_id:int}/training/new", EVERYONE, RECORDERS, _get(_officer_url("/training/new")),
                _post(_officer_url("/training/new"), lambda c, t: {
                    "module_code": "PREVENT", "completed_on": c.day(-1), "result": "pass"})),
@@ -927,7 +975,7 @@ async def call(client: httpx.AsyncClient, ctx: Ctx, cell: Cell) -> httpx.Respons
             form["confirm"] = "yes"
         return await client.post(req.path, data=form, headers=headers | {"x-csrftoken": token})
     if req.files is not None:
-        return await client.post(req.path, files=req.files, headers=headers)
+        return await client.request(method, req.path, files=req.files, headers=headers)
     if req.json is not None:
         return await client.request(method, req.path, json=req.json, headers=headers)
     return await client.request(method, req.path, headers=headers)
