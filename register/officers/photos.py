@@ -205,18 +205,15 @@ async def set_photo(actor: Principal, officer_id: int, content: bytes) -> dict[s
     """Stores the upload as the officer's photo, replacing any held; audited as officer.photo_set."""
     await require_photo_changer(actor, officer_id)
     prepared = await to_thread.run_sync(prepare_photo, content)
-    values = {"jpeg": prepared.jpeg, "width": prepared.width, "height": prepared.height,
-              "uploaded_at": now_utc(), "uploaded_by": actor.username}
+    values: dict[str, Any] = {"jpeg": prepared.jpeg, "width": prepared.width, "height": prepared.height,
+                              "uploaded_at": now_utc(), "uploaded_by": actor.username,
+                              "uploaded_by_user_id": actor.user_id}
     async with write_transaction():
         before = await _stored(officer_id)
         if before is None:
-            await OfficerPhoto.insert(OfficerPhoto(officer=officer_id, uploaded_by_user_id=actor.user_id, **values))
+            await OfficerPhoto.insert(OfficerPhoto(officer=officer_id, **values))
         else:
-            await OfficerPhoto.update({OfficerPhoto.jpeg: prepared.jpeg, OfficerPhoto.width: prepared.width,
-                                       OfficerPhoto.height: prepared.height,
-                                       OfficerPhoto.uploaded_at: values["uploaded_at"],
-                                       OfficerPhoto.uploaded_by: actor.username,
-                                       OfficerPhoto.uploaded_by_user_id: actor.user_id}).where(
+            await OfficerPhoto.update({getattr(OfficerPhoto, name): value for name, value in values.items()}).where(
                 OfficerPhoto.officer == officer_id)
         after = _details(values)
         await record_audit(actor, "officer.photo_set", "officer", officer_id,
