@@ -93,8 +93,9 @@ def prepare_photo(content: bytes) -> PreparedPhoto:
     if not content:
         raise photo_required()
     try:
-        # verify() reads the whole file checking its structure without decoding it into pixels; an image must be
-        # opened again after it.
+        # The pixel count comes from the header, before anything is decoded. verify() then checks the file's
+        # structure (a PNG's every chunk checksum) without decoding pixels; an image must be opened again after it.
+        # A file damaged inside its pixel data fails when it is decoded below.
         with Image.open(io.BytesIO(content), formats=ACCEPTED_FORMATS) as probe:
             if probe.width * probe.height > MAX_PHOTO_PIXELS:
                 raise _too_many_pixels(probe.width, probe.height)
@@ -104,11 +105,11 @@ def prepare_photo(content: bytes) -> PreparedPhoto:
                 raise _refusal(RegisterErrorCode.PHOTO_TOO_SMALL,
                                f"The photo is too small ({image.width} by {image.height} pixels): it must be at "
                                f"least {MIN_PHOTO_SIZE[0]} pixels wide and {MIN_PHOTO_SIZE[1]} high.")
-            # A large JPEG is decoded at a fraction of its size when that is still at least twice what is kept.
-            image.draft("RGB", (PHOTO_SIZE[0] * 2, PHOTO_SIZE[1] * 2))
             if _is_card_jpeg(image, content):
                 image.load()  # decodes every pixel: a damaged file fails here
                 return PreparedPhoto(content, *PHOTO_SIZE)
+            # A large JPEG is decoded at a fraction of its size when that is still at least twice what is kept.
+            image.draft("RGB", (PHOTO_SIZE[0] * 2, PHOTO_SIZE[1] * 2))
             upright = ImageOps.exif_transpose(image)
             jpeg = _card_jpeg(upright)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
