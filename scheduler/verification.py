@@ -116,15 +116,16 @@ async def verify_card(token: str, day: dt.date, power: str | None = None) -> Ver
     facts = (await load_facts([card["officer"]], day, catalogue))[card["officer"]]
     compliance = compute_compliance(facts, day, catalogue.policy)
     usable = [p.code for p in compliance.powers if p.usable]
-    card_expired = card["expires_on"] is not None and card["expires_on"] <= day
     reason: Reason | None = None
-    if card_expired:
-        reason, usable = Reason.CARD_NOT_VALID, []
-    elif not usable:
+    if not usable:
         history = await accreditations.list_for_officer(card["officer"], day)
         granted = [a for a in history if a["granted_on"] <= day]  # newest first
         reason = compute_reason(compliance, facts, AccreditationStatus(granted[0]["status"]) if granted else None,
                                 day)
+    elif card["expires_on"] is not None and card["expires_on"] <= day:
+        # Renewed without a gap, the judgement still allows the powers, but this card's date has passed: the holder
+        # must show the new card, and the public cannot be asked to accept an expired one.
+        reason, usable = Reason.CARD_NOT_VALID, []
     in_force = [a for a in facts.accreditations if is_accreditation_in_force(a, day)]
     force_id = in_force[-1].force_id if in_force else facts.employer.force_id
     force = await officers.get_force(force_id) if force_id else None

@@ -32,7 +32,7 @@ ACCREDITED = "Accredited — may use these powers today"
 
 
 async def compliant(world: World, key: str, powers: tuple[str, ...] = ("FPN_LITTER", "NA_RELEVANT_OFFENCE"),
-                    card: bool = True) -> dict[str, int]:
+                    card: bool = True, expires_in: int = 300) -> dict[str, int]:
     """An officer of force A whose powers are usable today: accreditation, clearance, the CSAS course and penalty
     notice training, and (unless card=False) an ID card issue."""
     from register.accreditations import services as accreditations
@@ -44,7 +44,7 @@ async def compliant(world: World, key: str, powers: tuple[str, ...] = ("FPN_LITT
     ids = {"officer": officer_id}
     ids["accreditation"] = (await accreditations.grant_accreditation(
         SYSTEM, officer_id=officer_id, force_id=world.forces["A"], number=f"ACC-{key}",
-        granted_on=day - dt.timedelta(days=60), expires_on=day + dt.timedelta(days=300),
+        granted_on=day - dt.timedelta(days=60), expires_on=day + dt.timedelta(days=expires_in),
         power_codes=list(powers), conditions=f"COND-{key}", today=day))["id"]
     cleared = await vetting.create_application(SYSTEM, officer_id=officer_id, level_code="NPPV2F",
                                                requested_on=day - dt.timedelta(days=200), today=day)
@@ -238,3 +238,40 @@ async def test_the_throttle_keeps_no_address(client: httpx.AsyncClient, world: W
     rows = await ThrottledRequest.select()
     assert len(rows) == 1
     assert "127.0.0.1" not in repr(rows) and re.fullmatch(r"[0-9a-f]{64}", rows[0]["client_key"])
+
+
+async def _reason(world: World, ids: dict[str, int], on: dt.date) -> str | None:
+    from scheduler.verification import verify_card
+
+    printed = await cards.card_token(SYSTEM, ids["officer"], "ID_CARD")
+    assert printed is not None
+    verdict = await verify_card(printed[1], on)
+    assert verdict.valid
+    return verdict.reason.value if verdict.reason else None
+
+
+async def test_the_reasons_in_plain_words(world: World) -> None:
+    from register import leaving
+
+    today = business_today()
+    withdrawn = await compliant(world, "A1a-1")
+    await leaving.withdraw_accreditation(SYSTEM, withdrawn["accreditation"], today, "Misconduct", today)
+    assert await _reason(world, withdrawn, today) == "withdrawn"
+    left = await compliant(world, "A1a-2")
+    await leaving.record_leaving(SYSTEM, left["officer"], today)
+    assert await _reason(world, left, today) == "left"
+    expiring = await compliant(world, "A1b-1", expires_in=30)
+    assert await _reason(world, expiring, today + dt.timedelta(days=29)) is None
+    assert await _reason(world, expiring, today + dt.timedelta(days=30)) == "expired"
+
+
+async def test_a_card_past_its_date_is_not_valid_though_the_accreditation_was_renewed(world: World) -> None:
+    from register.accreditations import services as accreditations
+
+    today = business_today()
+    ids = await compliant(world, "A1a-1", expires_in=30)
+    await accreditations.grant_accreditation(
+        SYSTEM, officer_id=ids["officer"], force_id=world.forces["A"], number="ACC-A1a-1-R",
+        granted_on=today + dt.timedelta(days=30), expires_on=today + dt.timedelta(days=760),
+        power_codes=["FPN_LITTER"], conditions="", today=today)
+    assert await _reason(world, ids, today + dt.timedelta(days=30)) == "card no longer valid"
