@@ -99,9 +99,9 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine,
                                        engine_callback=admin_ui.templating.configure),
         # Pages post forms with a token (cookie csas_csrf + hidden _csrf_token); the JSON API under /api is
-        # excluded: scripts use bearer tokens there.
+        # excluded: scripts use bearer tokens there. The public card check has no form and sets no cookie.
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="csas_csrf", header_name="x-csrftoken",
-                               exclude=["^/api/"]),
+                               exclude=["^/api/", "^/verify/"]),
         openapi_config=OpenAPIConfig(
             title="CSAS Register",
             version="0.1.0",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import os
 import socket
 import sys
 import time
@@ -85,12 +86,21 @@ def serve(host: str, port: int) -> None:
         sys.exit(1)
     bound_port = sock.getsockname()[1]
     address = served_address(host, bound_port)
+    if not os.environ.get("CSAS_PUBLIC_URL"):
+        # Unset, the public address is the one served: the QR codes printed and the links sent then work here.
+        os.environ["CSAS_PUBLIC_URL"] = address.rstrip("/")
+        get_settings.cache_clear()
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             if self.started:  # after the app's start-up (database, scheduler) succeeded
                 click.echo(f"CSAS Register is serving at {address} (press Ctrl+C to stop)")
+                if get_settings().demo:
+                    from demo import demo_card_url
+
+                    if card_url := await demo_card_url():
+                        click.echo(f"Check a demo officer's ID card (what its QR code opens): {card_url}")
 
     config = uvicorn.Config("app:create_app", factory=True, host=host, port=bound_port, log_level="info")
     Server(config).run(sockets=[sock])

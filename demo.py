@@ -76,3 +76,20 @@ def print_accounts(accounts: list[tuple[str, str, str]], served_at: str | None =
 async def load_demo_if_empty() -> None:
     if await Force.count() == 0:
         print_accounts(await load_demo(), served_at=None)
+
+
+async def demo_card_url() -> str | None:
+    """The card check of one demo officer who may use powers today (issue 20), printed at start-up so the public
+    page can be tried without printing and scanning a card. Its token is made as a first print would make it."""
+    from register.kit import cards
+    from scheduler.policy_store import load_policy
+    from scheduler.services import compliance_for
+
+    card_type = (await load_policy()).id_card_kit_type
+    judged = sorted(await compliance_for(DEMO_ACTOR, business_today()), key=lambda pair: pair[0].officer_id)
+    for facts, compliance in judged:
+        if any(power.usable for power in compliance.powers):
+            card = await cards.card_token(DEMO_ACTOR, facts.officer_id, card_type)
+            if card is not None:
+                return cards.verify_url(card[1])
+    return None

@@ -1,6 +1,6 @@
-"""Keeps secrets out of logs. Calendar feeds are read by calendar apps that cannot send headers, so their token
-travels in the URL path, and the server's access log (or an error's message or traceback) would otherwise write
-it down for anyone who reads logs.
+"""Keeps secrets out of logs, and the address of whoever checks an ID card (issue 20). Calendar feeds are read by
+calendar apps that cannot send headers, so their token travels in the URL path, and the server's access log (or
+an error's message or traceback) would otherwise write it down for anyone who reads logs.
 
 Redaction happens where every log record is made (the record factory), not in a filter on chosen loggers: a
 logger's filter misses records of its children (`csas.http`), Litestar's own `litestar` logger, and loggers that
@@ -15,6 +15,11 @@ from typing import Any
 REDACTED_SEGMENT = "[redacted]"
 # Whatever follows /api/calendars/ is a feed token, whatever its length or case of suffix (.ics, .ICS or none).
 _CALENDAR_FEED = re.compile(r"(/api/calendars/)[^/?#\s\"']+?((?i:\.ics)?)(?=[/?#\s\"']|$)")
+# A card check's token (issue 20): shorter than a feed's, and whose card was checked is no log's business.
+_CARD_CHECK = re.compile(r"(/verify/)[^/?#\s\"']+")
+# uvicorn's access log line: (client address, method, path, HTTP version, status).
+ACCESS_LOGGER = "uvicorn.access"
+HIDDEN_ADDRESS = "-"
 # Any other token-shaped path segment: a long run of URL-safe characters (secrets.token_urlsafe(32) makes 43; no
 # route of the app has a literal segment this long), so a token-bearing path added later is covered too.
 _TOKEN_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_%-]{32,}(?=[./?#;\s\"']|$)")
@@ -24,6 +29,7 @@ def redact(text: str) -> str:
     if "/" not in text:  # most log messages: no path, no work
         return text
     text = _CALENDAR_FEED.sub(rf"\1{REDACTED_SEGMENT}\2", text)
+    text = _CARD_CHECK.sub(rf"\1{REDACTED_SEGMENT}", text)
     return _TOKEN_SEGMENT.sub(REDACTED_SEGMENT, text)
 
 
@@ -37,7 +43,16 @@ def _redact_value(value: Any) -> Any:
     return value
 
 
+def _hide_card_checker(record: logging.LogRecord) -> None:
+    """Who checks a card is a member of the public: their address is not written beside the check (issue 20)."""
+    args = record.args
+    if record.name == ACCESS_LOGGER and isinstance(args, tuple) and len(args) >= 3 \
+            and str(args[2]).startswith("/verify/"):
+        record.args = (HIDDEN_ADDRESS, *args[1:])
+
+
 def redact_record(record: logging.LogRecord) -> None:
+    _hide_card_checker(record)
     if isinstance(record.msg, str):
         record.msg = redact(record.msg)
     else:

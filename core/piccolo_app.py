@@ -8,6 +8,7 @@ from core.tables import (
     PasswordLink,
     PasswordResetRequest,
     SignInAttempt,
+    ThrottledRequest,
     User,
     UserSession,
 )
@@ -17,7 +18,8 @@ CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 APP_CONFIG = AppConfig(
     app_name="core",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[User, UserSession, ApiToken, AuditEvent, SignInAttempt, PasswordLink, PasswordResetRequest],
+    table_classes=[User, UserSession, ApiToken, AuditEvent, SignInAttempt, PasswordLink, PasswordResetRequest,
+                   ThrottledRequest],
     migration_dependencies=[],
     commands=[],
 )

@@ -37,6 +37,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where people reach the pages: the links in messages
     reset_link_minutes: int = 60  # how long a "forgotten your password" link works
     invite_link_days: int = 7  # how long an invited user's set-your-password link works
+    verify_checks_per_minute: int = 30  # card checks (/verify) one client address may make a minute
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -86,6 +87,7 @@ def load_settings() -> Settings:
         public_url=os.environ.get("CSAS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         reset_link_minutes=_positive_int("CSAS_RESET_LINK_MINUTES", 60),
         invite_link_days=_positive_int("CSAS_INVITE_LINK_DAYS", 7),
+        verify_checks_per_minute=_positive_int("CSAS_VERIFY_CHECKS_PER_MINUTE", 30),
     )
 
 

@@ -83,3 +83,13 @@ class PasswordResetRequest(Table):
     id: Serial
     client_ip = Varchar(length=64, null=False, default="", index=True)
     at = Timestamptz(null=False, default=TimestamptzNow(), index=True)
+
+
+class ThrottledRequest(Table):
+    """Recent requests to a public route throttled per client address (core.throttle), kept for its window only.
+    The address itself is never stored: only a keyed hash of it, so the table cannot say who asked."""
+
+    id: Serial
+    bucket = Varchar(length=32, null=False, default="", help_text="Which throttle: e.g. verify.")
+    client_key = Varchar(length=64, null=False, default="", index=True, help_text="HMAC of the address.")
+    at = Timestamptz(null=False, default=TimestamptzNow(), index=True)

@@ -199,3 +199,27 @@ class KitRecoveryTask(Table):
     reason = Varchar(length=300, null=False, default="")
     closed_on = Date(null=True, default=None)
     created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class CardToken(Table):
+    """The token an ID card's QR code carries (issue 20): /verify/<token> answers for that one card issue.
+
+    Kept as issued, not hashed, because a card must re-print with the same QR code (a lost print, a damaged one)
+    and the token shows nothing beyond the public verification page itself. A random token rather than an HMAC of
+    the issue id under CSAS_SECRET_KEY: a printed card outlives a key rotation, and a rotation must not void every
+    card in circulation. The card's own state (returned, lost, replaced) voids it; nothing here is ever updated."""
+
+    id: Serial
+    kit_issue = ForeignKey(references=KitIssue, null=False, unique=True, index=True,
+                           help_text="The ID_CARD issue the token is bound to: one token per card issue.")
+    token = Varchar(length=64, null=False, default="", unique=True, index=True)
+    created_at = Timestamptz(null=False, default=TimestamptzNow())
+
+
+class CardCheckDay(Table):
+    """How many verification look-ups were made each day (valid cards and not), and nothing about who asked."""
+
+    id: Serial
+    day = Date(null=False, default=None, unique=True)
+    checks = Integer(null=False, default=0)
+    not_valid = Integer(null=False, default=0, help_text="Look-ups of unknown, malformed or void tokens.")

@@ -13,6 +13,7 @@ from core.dates import add_months
 from core.db import EVERYTHING, long_running
 from register.accreditations import services as register_accreditations
 from register.facts import employment_rows
+from register.kit import cards
 from register.officers import services as register_services
 from register.officers.photos import photo_jpeg
 from register.record.services import RECORD_ROLES, officer_record
@@ -83,10 +84,13 @@ async def card_data(actor: Principal, officer_id: int, as_of: dt.date) -> dict[s
     accs = await register_accreditations.list_for_officer(officer_id, as_of)
     current = next((a for a in accs if a["status"] == "in_force"), None)
     force = await register_services.get_force(current["force_id"] if current else officer["force_id"])
+    # The QR code's address: the same token on every print of this card issue; none without an ID card issue.
+    card = await cards.card_token(actor, officer_id, (await load_policy()).id_card_kit_type)
     return {
         "officer": officer, "as_of": as_of, "force": force, "accreditation": current,
         "powers": [p for p in current["powers"] if p["in_force"]] if current else [],
         "photo": await photo_jpeg(officer_id),
+        "verify_url": cards.verify_url(card[1]) if card else None,
     }
 
 

@@ -1,15 +1,18 @@
 """The ID and powers card: CR80 (85.60 by 53.98 mm), landscape, front and back; tagged like the reports, the
-coloured band an artifact; the officer's photo, or the space for one, a figure that says what it is."""
+coloured band an artifact; the officer's photo, or the space for one, a figure that says what it is. The back carries
+a QR code of the card's public check (/verify/<token>, issue 20), a figure whose alternative text gives its address."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from reports.pdf.fonts import FONT, TaggedPDF, day
 
 CR80 = (85.60, 53.98)
 PHOTO_BOX = (4, 14, 20, 25)  # x, y, width, height in mm
+QR_SIDE = 21.0  # mm, quiet zone included
 
 
 def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
@@ -66,6 +69,7 @@ def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
 
     # Back
     pdf.add_page()
+    pdf.set_right_margin(4 + QR_SIDE + 2)  # the powers list wraps beside the code, never under it
     pdf.set_xy(4, 3)
     pdf.set_font(FONT, "B", 6.5)
     with pdf.tag("/H2"):
@@ -89,6 +93,8 @@ def render(data: dict[str, Any], generated_on: dt.date) -> bytes:
                 with pdf.group("/LI"), pdf.tag("/LBody"):
                     pdf.multi_cell(0, size * 0.5, f"• {power['title'] or power['code']}", new_x="LMARGIN",
                                    new_y="NEXT", align="L")
+    pdf.set_right_margin(4)
+    _draw_qr(pdf, data.get("verify_url"))  # after the powers, where a screen reader reaches it
     pdf.set_xy(4, CR80[1] - 5)
     pdf.set_font(FONT, "", 4.2)
     with pdf.tag("/P"):
@@ -105,3 +111,30 @@ def _photo(pdf: TaggedPDF, jpeg: bytes, name: str) -> None:
     with pdf.artifact():
         pdf.set_draw_color(150, 150, 150)
         pdf.rect(*PHOTO_BOX)
+def qr_png(url: str) -> bytes:
+    """The QR code as a PNG, with the 4-module quiet zone scanners need, error correction M at least (segno raises
+    it when the symbol has room)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make_qr(url, error="m").save(out, kind="png", scale=10, border=4)
+    return out.getvalue()
+
+
+def _draw_qr(pdf: TaggedPDF, url: str | None) -> None:
+    """At the back's top right, QR_SIDE mm with its quiet zone (a short URL makes a version 4 symbol of 33
+    modules: about 16.5 mm without the zone, comfortably above the 15 mm phones scan from arm's length). Without
+    an ID card issue on the register there is no card to check: the space says so rather than print a code."""
+    x, y = CR80[0] - 4 - QR_SIDE, 7.5
+    if url is None:
+        pdf.set_font(FONT, "", 4.5)
+        pdf.set_xy(x, y)
+        with pdf.tag("/P"):
+            pdf.multi_cell(QR_SIDE, 2.4, "No QR code: no ID card issue is recorded on the register for this "
+                           "officer.", align="L")
+        return
+    pdf.figure(qr_png(url), f"QR code: check this card at {url}", x=x, y=y, w=QR_SIDE, h=QR_SIDE)
+    pdf.set_font(FONT, "B", 4.5)
+    pdf.set_xy(x, y + QR_SIDE)
+    with pdf.tag("/P"):
+        pdf.cell(QR_SIDE, 2.5, "Scan to check this card", align="C")

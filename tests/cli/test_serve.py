@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -72,3 +73,40 @@ def test_a_port_in_use_is_one_clear_line() -> None:
 ])
 def test_the_address_is_one_a_browser_can_open(host: str, address: str) -> None:
     assert served_address(host, 8123) == address
+
+
+CARD_CHECK = re.compile(r"Check a demo officer's ID card \(what its QR code opens\): (\S+)")
+
+
+def test_the_demo_prints_a_card_check_at_the_address_it_serves(tmp_path: Path) -> None:
+    """Issue 20: `make run` (demo mode) says where to try the public card check; with CSAS_PUBLIC_URL unset, the
+    address is the one served, and it answers that the officer is accredited."""
+    env = {key: value for key, value in os.environ.items() if key not in ("CSAS_PUBLIC_URL", "DATABASE_URL")}
+    env |= {"CSAS_DEMO": "on", "CSAS_VAR_DIR": str(tmp_path), "CSAS_SCHEDULER": "off"}
+    migrated = subprocess.run([sys.executable, "-c", "from cli import main; main()", "migrate"], env=env,
+                              capture_output=True, text=True, timeout=300)
+    assert migrated.returncode == 0, migrated.stderr
+    command = [sys.executable, "-c", "from cli import main; main()", "serve", "--port", "0"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) as process:
+        try:
+            assert process.stdout is not None
+            seen, served = [], None
+            for line in process.stdout:
+                seen.append(line)
+                if found := SERVING.search(line):
+                    served = found.group(1)
+                if found := CARD_CHECK.search(line):
+                    break
+            else:
+                pytest.fail("".join(seen))
+            url = found.group(1)
+            assert served is not None and url.startswith(served + "verify/")
+            answer = httpx.get(url, headers={"Accept": "application/json"}, trust_env=False)
+            assert answer.status_code == 200 and answer.json()["accredited_today"] is True
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -70,6 +70,22 @@ async def test_the_access_log_of_a_real_server_never_holds_a_feed_token(
     assert token not in _everything_logged(caplog)
 
 
+async def test_a_card_check_is_logged_without_the_token_or_the_askers_address(
+        client: httpx.AsyncClient, world: World, server: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 20: who checked which card is nobody's to read in a log."""
+    token = "Card-Token_0123456789a"
+    with caplog.at_level(logging.INFO):
+        async with httpx.AsyncClient(base_url=server, trust_env=False) as outside:
+            checked = await outside.get(f"/verify/{token}?power=FPN_LITTER", headers={"Accept": "application/json"})
+    assert checked.status_code == 404
+    (access,) = [record for record in caplog.records if record.name == "uvicorn.access"]
+    assert "/verify/[redacted]?power=FPN_LITTER" in access.getMessage()
+    assert token not in _everything_logged(caplog)
+    # The server's own lines (the test's client logs the server's address it called, which is no one's).
+    served = "\n".join(record.getMessage() for record in caplog.records if record.name.startswith("uvicorn"))
+    assert served and "127.0.0.1" not in served
+
+
 async def test_an_error_naming_the_feed_url_is_logged_without_the_token(
         client: httpx.AsyncClient, world: World, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,6 +112,7 @@ async def test_an_error_naming_the_feed_url_is_logged_without_the_token(
         ('"GET /api/calendars/a.b.ics?x=1 HTTP/1.1" 404', '"GET /api/calendars/[redacted].ics?x=1 HTTP/1.1" 404'),
         ("GET /api/calendars/tok/more", "GET /api/calendars/[redacted]/more"),
         ("POST /api/calendars HTTP/1.1", "POST /api/calendars HTTP/1.1"),
+        ("GET /verify/Card-Token_0123456789a?power=X HTTP/1.1", "GET /verify/[redacted]?power=X HTTP/1.1"),
         # Any other token-shaped segment, wherever a token-bearing path may appear later.
         ("GET /verify/" + "Ab3_-" * 9 + " HTTP/1.1", "GET /verify/[redacted] HTTP/1.1"),
         ("GET /api/officers/12/compliance?limit=5", "GET /api/officers/12/compliance?limit=5"),

@@ -213,8 +213,9 @@ async def test_the_id_card_is_tagged_and_still_cr80() -> None:
     tags = read_tags(content)
     name = f"{loaded['officer']['given_name']} {loaded['officer']['family_name']}"
     assert tags.title == f"ID card: {name}"
-    (photo,) = _figures_all_have_alt(tags)
+    photo, qr = _figures_all_have_alt(tags)
     assert "photograph" in photo and name in photo
+    assert re.fullmatch(r"QR code: check this card at http://127\.0\.0\.1:8000/verify/[A-Za-z0-9_-]{22}", qr)
     assert len(tags.of("/H1")) == 1 and len(tags.of("/H2")) == 1
     (powers,) = tags.of("/L")
     assert powers.kids and all(item.type == "/LI" and item.kids[0].type == "/LBody" for item in powers.kids)

@@ -98,6 +98,7 @@ class Ctx:
     feed_ids: dict[str, int] = field(default_factory=dict)  # user -> id of that feed
     policy: dict[str, Any] = field(default_factory=dict)
     prerequisites: list[dict[str, str]] = field(default_factory=list)
+    card_token: str = ""  # the token of IN_OFFICER's ID card's QR code (issue 20)
     snapshot: Snapshot | None = None
 
     def day(self, offset: int = 0) -> str:
@@ -366,6 +367,15 @@ async def _suspend(c: Ctx, t: Target) -> None:
 
     await accreditations.suspend_accreditation(SYSTEM, c.accreditations[t.officer], c.today - dt.timedelta(days=1),
                                                "matrix", c.today)
+
+
+async def _print_card(c: Ctx, t: Target) -> None:
+    """IN_OFFICER's ID card printed: its QR code's token exists (made at the first print, as a card.pdf makes it)."""
+    from register.kit import cards
+
+    printed = await cards.card_token(SYSTEM, c.officer(IN_OFFICER), "ID_CARD")
+    assert printed is not None
+    c.card_token = printed[1]
 
 
 async def _deactivate_manager(c: Ctx, t: Target) -> None:
@@ -883,6 +893,9 @@ PAGE_CASES: list[Case] = [
     *page_pair("/accreditations/{accreditation_id:int}/powers/new", EVERYONE, GRANTORS,
                _get(_acc_url("/powers/new")),
                _post(_acc_url("/powers/new"), lambda c, t: {"code": "NA_ASB", "granted_on": c.day()})),
+    # --- the public card check (issue 20): the card's token is the only key, whoever asks (or nobody) ---
+    Case("GET", "/verify/{token:str}", PUBLIC, NONE, anonymous_ok=True, prepare=_print_card,
+         build=lambda c, t: Req(f"/verify/{c.card_token}")),
     # --- administration: admin only ---
     Case("GET", "/admin", ADMIN, NONE, _get(lambda c, t: "/admin")),
     Case("GET", "/admin/users/{user_id:int}/{change:str}", ADMIN, NONE,
