@@ -18,9 +18,10 @@ from core.errors import TooManyRequests
 from core.http import PROBLEM_MEDIA_TYPE, Today, client_address, problem_response
 from core.settings import get_settings
 from core.throttle import count_request
-from scheduler.verification import Verdict, verify_card
+from scheduler.verification import Verdict, card_photo, verify_card
 
 THROTTLE_BUCKET = "verify"
+PHOTO_THROTTLE_BUCKET = "verify-photo"  # a page's photo is its second request: counted apart
 JSON = "application/json"
 # Every answer differs by Accept, and none may be kept: a suspension must show at the very next look.
 HEADERS = {"Cache-Control": "no-store", "Vary": "Accept"}
@@ -32,7 +33,7 @@ def wants_json(request: Request[Any, Any, Any]) -> bool:
     return request.accept.best_match(["text/html", JSON, PROBLEM_MEDIA_TYPE]) in (JSON, PROBLEM_MEDIA_TYPE)
 
 
-def _answer(request: Request[Any, Any, Any], verdict: Verdict, today: dt.date) -> Response[Any]:
+def _answer(request: Request[Any, Any, Any], verdict: Verdict, today: dt.date, token: str) -> Response[Any]:
     status = 200 if verdict.valid else 404
     if wants_json(request):
         return Response(verdict.as_json(), status_code=status, media_type=JSON, headers=HEADERS)
@@ -40,7 +41,8 @@ def _answer(request: Request[Any, Any, Any], verdict: Verdict, today: dt.date) -
     title = ("Accredited" if verdict.accredited_today else "Not accredited today") if verdict.valid \
         else "Not a valid card"
     return Template(template, status_code=status, headers=HEADERS,
-                    context={"viewer": None, "title": title, "verdict": verdict, "today": today})
+                    context={"viewer": None, "title": title, "verdict": verdict, "today": today,
+                             "photo_url": f"/verify/{token}/photo.jpg"})
 
 
 def _too_many(request: Request[Any, Any, Any], exc: TooManyRequests) -> Response[Any]:
@@ -65,7 +67,19 @@ class VerifyPage(Controller):
         except TooManyRequests as exc:
             return _too_many(request, exc)
         asked = power.strip().upper()[:MAX_POWER_CODE] if power is not None else None
-        return _answer(request, await verify_card(token, today, asked or None), today)
+        return _answer(request, await verify_card(token, today, asked or None), today, token)
+
+    @get("/verify/{token:str}/photo.jpg")
+    async def photo(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
+        try:
+            await count_request(PHOTO_THROTTLE_BUCKET, client_address(request),
+                                get_settings().verify_checks_per_minute, dt.timedelta(minutes=1))
+        except TooManyRequests as exc:
+            return _too_many(request, exc)
+        jpeg = await card_photo(token)
+        if jpeg is None:
+            return Response(b"", status_code=404, headers=HEADERS)
+        return Response(jpeg, media_type="image/jpeg", headers=HEADERS)
 
 
 ROUTES: list[type] = [VerifyPage]

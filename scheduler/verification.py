@@ -18,6 +18,7 @@ from register.accreditations.rules import AccreditationStatus
 from register.facts import is_accreditation_in_force
 from register.kit import cards
 from register.officers import services as officers
+from register.officers.photos import photo_jpeg
 from scheduler.facts import OfficerFacts
 from scheduler.kinds import Kind
 from scheduler.policy_store import load_catalogue
@@ -56,6 +57,7 @@ class Verdict:
     asked: str | None = None  # ?power=CODE, as asked
     asked_title: str | None = None  # its catalogue title; None for a code the catalogue does not know
     asked_usable: bool = False
+    has_photo: bool = False  # the page shows it (from card_photo); the JSON answer carries no photograph
 
     def as_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -135,5 +137,13 @@ async def verify_card(token: str, day: dt.date, power: str | None = None) -> Ver
         card_serial=card["serial_number"], card_expires_on=card["expires_on"], accredited_today=bool(usable),
         reason=reason, powers=tuple(PowerTitle(code, names.power(code)) for code in usable),
         asked=power, asked_title=names.powers.get(power) if power is not None else None,
-        asked_usable=power in usable,
+        asked_usable=power in usable, has_photo=await photo_jpeg(card["officer"]) is not None,
     )
+
+
+async def card_photo(token: str) -> bytes | None:
+    """The photo of the holder of the card `token` names, for the page beside its verdict: None for a token that
+    names no current card (as for an officer with no photo), so the photo's address is no oracle either. Not
+    counted as a look-up: it is part of the page's one."""
+    card = await cards.card_for_token(token)
+    return await photo_jpeg(card["officer"]) if card is not None else None

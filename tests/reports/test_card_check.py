@@ -275,3 +275,30 @@ async def test_a_card_past_its_date_is_not_valid_though_the_accreditation_was_re
         granted_on=today + dt.timedelta(days=30), expires_on=today + dt.timedelta(days=760),
         power_codes=["FPN_LITTER"], conditions="", today=today)
     assert await _reason(world, ids, today + dt.timedelta(days=30)) == "card no longer valid"
+
+
+async def test_the_page_shows_the_holders_photo_and_the_photo_address_is_no_oracle(
+        client: httpx.AsyncClient, world: World) -> None:
+    from register.officers import photos
+    from tests.register.officers.photo_files import jpeg
+
+    ids = await compliant(world, "A1a-1")
+    path = path_of(await card_url(client, world, ids["officer"]))
+    without = (await client.get(path, headers=HTML)).text
+    assert f'src="{path}/photo.jpg"' not in without
+    assert (await client.get(f"{path}/photo.jpg")).status_code == 404
+
+    await photos.set_photo(SYSTEM, ids["officer"], jpeg())
+    page = (await client.get(path, headers=HTML)).text
+    assert f'src="{path}/photo.jpg"' in page and 'alt="Photograph of ' in page
+    shown = await client.get(f"{path}/photo.jpg")
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    assert shown.content == await photos.photo_jpeg(ids["officer"])
+    assert shown.headers["cache-control"] == "no-store"
+    assert "photo" not in (await client.get(path, headers=JSON)).json()  # machines get the listed fields only
+
+    await client.post(f"/api/kit/issues/{ids['card']}/return", headers=world.auth("coord_a"),
+                      json={"returned_on": business_today().isoformat(), "condition": "serviceable"})
+    void = await client.get(f"{path}/photo.jpg")
+    unknown = await client.get("/verify/" + "x" * 22 + "/photo.jpg")
+    assert void.status_code == unknown.status_code == 404 and void.content == unknown.content

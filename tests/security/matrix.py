@@ -378,6 +378,14 @@ async def _print_card(c: Ctx, t: Target) -> None:
     c.card_token = printed[1]
 
 
+async def _print_card_with_photo(c: Ctx, t: Target) -> None:
+    from register.officers import photos
+    from tests.register.officers.photo_files import jpeg
+
+    await _print_card(c, t)
+    await photos.set_photo(SYSTEM, c.officer(IN_OFFICER), jpeg())
+
+
 async def _deactivate_manager(c: Ctx, t: Target) -> None:
     from core.services import set_user_active
 
@@ -896,6 +904,8 @@ PAGE_CASES: list[Case] = [
     # --- the public card check (issue 20): the card's token is the only key, whoever asks (or nobody) ---
     Case("GET", "/verify/{token:str}", PUBLIC, NONE, anonymous_ok=True, prepare=_print_card,
          build=lambda c, t: Req(f"/verify/{c.card_token}")),
+    Case("GET", "/verify/{token:str}/photo.jpg", PUBLIC, NONE, anonymous_ok=True, prepare=_print_card_with_photo,
+         build=lambda c, t: Req(f"/verify/{c.card_token}/photo.jpg")),
     # --- administration: admin only ---
     Case("GET", "/admin", ADMIN, NONE, _get(lambda c, t: "/admin")),
     Case("GET", "/admin/users/{user_id:int}/{change:str}", ADMIN, NONE,
