@@ -37,6 +37,10 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where people reach the pages: the links in messages
     reset_link_minutes: int = 60  # how long a "forgotten your password" link works
     invite_link_days: int = 7  # how long an invited user's set-your-password link works
+    # The statement of powers' signing key and certificate (reports.signing); made on first use when neither exists.
+    signing_key: Path = Path("var/signing/statement-key.pem")
+    signing_cert: Path = Path("var/signing/statement-cert.pem")
+    signing_passphrase: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -86,6 +90,9 @@ def load_settings() -> Settings:
         public_url=os.environ.get("CSAS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         reset_link_minutes=_positive_int("CSAS_RESET_LINK_MINUTES", 60),
         invite_link_days=_positive_int("CSAS_INVITE_LINK_DAYS", 7),
+        signing_key=Path(os.environ.get("CSAS_SIGNING_KEY") or var_dir / "signing" / "statement-key.pem"),
+        signing_cert=Path(os.environ.get("CSAS_SIGNING_CERT") or var_dir / "signing" / "statement-cert.pem"),
+        signing_passphrase=os.environ.get("CSAS_SIGNING_PASSPHRASE") or None,
     )
 
 
