@@ -112,30 +112,22 @@ class StatementController(ApiController):
                         at: StatementMoment = None) -> Response[bytes]:
         """One page: the officer's designated powers held and not held at the moment, with reasons; PAdES-signed.
         Coordinators, vetting officers, administrators (in scope) and the officer themself; audited."""
-        import hashlib
-
         from core.clock import now_utc
         from core.settings import get_settings
-        from reports import signing, statement
+        from reports import statement
 
-        settings = get_settings()
+        timezone = get_settings().timezone
         now = now_utc()
-        moment = statement.parse_at(at, now, settings.timezone)
-        data = await statement.statement_data(principal, officer_id, moment)
-        creds = await to_thread.run_sync(partial(signing.credentials, now))
-        pdf = await to_thread.run_sync(partial(_render_statement, data, creds, now, settings.timezone))
-        await statement.audit_statement(principal, data, hashlib.sha256(pdf).hexdigest(),
-                                        creds.fingerprint.replace(":", "").lower())
-        name = f"statement-{data['officer']['staff_number']}-{moment:%Y-%m-%dT%H%M}.pdf"
-        return Response(pdf, media_type=PDF, headers={**_attachment(name), "Cache-Control": "no-store"})
+        moment = statement.parse_at(at, now, timezone)
+        data, pdf = await statement.issue_statement(principal, officer_id, moment, now, timezone)
+        return statement_response(data, pdf)
 
 
-def _render_statement(data: dict[str, Any], creds: Any, now: Any, timezone: str) -> bytes:
-    from reports import signing
-    from reports.pdf import statement
+def statement_response(data: dict[str, Any], pdf: bytes) -> Response[bytes]:
+    """A signed statement as a download (the API's and the record page's): personal, so never stored by caches."""
+    from reports import statement
 
-    unsigned = statement.render(data, creds, now, timezone)
-    return signing.sign(unsigned, creds, reason="Statement of powers held", location=statement.location())
+    return Response(pdf, media_type=PDF, headers={**_attachment(statement.filename(data)), "Cache-Control": "no-store"})
 
 
 class PackController(ApiController):

@@ -86,8 +86,14 @@ def signing_files() -> SigningFiles:
     return SigningFiles(settings.signing_key, settings.signing_cert, passphrase)
 
 
-def unavailable(detail: str, cause: BaseException | None = None) -> Unavailable:
-    logger.error("Statement signing unavailable: %s", detail, exc_info=cause)
+KEY, CERT = "the signing key (CSAS_SIGNING_KEY)", "the certificate (CSAS_SIGNING_CERT)"
+
+
+def unavailable(detail: str, files: SigningFiles, cause: BaseException | None = None) -> Unavailable:
+    """The refusal: the detail names the settings to fix; the log also names the files, which callers (officers
+    among them) need not learn."""
+    logger.error("Statement signing unavailable: %s (key file %s, certificate file %s)", detail, files.key,
+                 files.cert, exc_info=cause)
     return Unavailable(ReportErrorCode.SIGNING_UNAVAILABLE,
                        f"Signed statements cannot be made: {detail} An administrator must fix this.")
 
@@ -164,7 +170,7 @@ def ensure_files(files: SigningFiles, now: dt.datetime) -> None:
     if files.key.exists() and (files.is_pkcs12 or files.cert.exists()):
         return
     if files.is_pkcs12:
-        raise unavailable(f"the PKCS#12 file {files.key} named by CSAS_SIGNING_KEY does not exist.")
+        raise unavailable("the PKCS#12 file named by CSAS_SIGNING_KEY does not exist.", files)
     try:
         files.key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with _locked(files.key.parent):
@@ -172,22 +178,22 @@ def ensure_files(files: SigningFiles, now: dt.datetime) -> None:
             if not key_there and not cert_there:
                 create_files(files, now)
             elif not key_there:
-                raise unavailable(f"the certificate {files.cert} exists but its key {files.key} does not. Put the "
-                                  "key there (CSAS_SIGNING_KEY), or remove the certificate to have a new pair made.")
+                raise unavailable(f"{CERT} exists but {KEY} does not. Put the key there, or remove the "
+                                  "certificate to have a new self-signed pair made.", files)
     except OSError as error:
-        raise unavailable(f"the signing key could not be created in {files.key.parent} ({error.strerror}).",
-                          error) from error
+        raise unavailable(f"{KEY} could not be created ({error.strerror}).", files, error) from error
 
 
 # --- loading -------------------------------------------------------------------------------------------
 
-def _read(path: Path, what: str, setting: str) -> bytes:
+def _read(path: Path, what: str, setting: str, files: SigningFiles) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError as error:
-        raise unavailable(f"the {what} {path} named by {setting} does not exist.", error) from error
+        raise unavailable(f"the {what} named by {setting} does not exist.", files, error) from error
     except OSError as error:
-        raise unavailable(f"the {what} {path} cannot be read ({error.strerror}).", error) from error
+        raise unavailable(f"the {what} named by {setting} cannot be read ({error.strerror}).", files,
+                          error) from error
 
 
 def _load_key(data: bytes, files: SigningFiles) -> Any:
@@ -197,13 +203,13 @@ def _load_key(data: bytes, files: SigningFiles) -> Any:
     except TypeError as error:  # encrypted without a passphrase given, or a passphrase for a plain key
         wanted = "is encrypted: set CSAS_SIGNING_PASSPHRASE" if files.passphrase is None else \
             "is not encrypted: unset CSAS_SIGNING_PASSPHRASE"
-        raise unavailable(f"the signing key {files.key} {wanted}.", error) from error
+        raise unavailable(f"{KEY} {wanted}.", files, error) from error
     except ValueError as error:
         if b"ENCRYPTED" in data and files.passphrase is not None:
-            raise unavailable(f"CSAS_SIGNING_PASSPHRASE does not open the signing key {files.key}.", error) from error
-        raise unavailable(f"the signing key {files.key} is not a readable PEM or DER private key.", error) from error
+            raise unavailable(f"CSAS_SIGNING_PASSPHRASE does not open {KEY}.", files, error) from error
+        raise unavailable(f"{KEY} is not a readable PEM or DER private key.", files, error) from error
     except Exception as error:  # an unsupported key type: nothing a client sent
-        raise unavailable(f"the signing key {files.key} cannot be used ({type(error).__name__}).", error) from error
+        raise unavailable(f"{KEY} cannot be used ({type(error).__name__}).", files, error) from error
 
 
 def _load_certs(data: bytes, files: SigningFiles) -> list[x509.Certificate]:
@@ -212,7 +218,7 @@ def _load_certs(data: bytes, files: SigningFiles) -> list[x509.Certificate]:
             return x509.load_pem_x509_certificates(data)
         return [x509.load_der_x509_certificate(data)]
     except ValueError as error:
-        raise unavailable(f"the certificate {files.cert} is not a readable PEM or DER certificate.", error) from error
+        raise unavailable(f"{CERT} is not a readable PEM or DER certificate.", files, error) from error
 
 
 def _load_pkcs12(data: bytes, files: SigningFiles) -> tuple[Any, list[x509.Certificate]]:
@@ -221,10 +227,11 @@ def _load_pkcs12(data: bytes, files: SigningFiles) -> tuple[Any, list[x509.Certi
     except ValueError as error:
         hint = "set CSAS_SIGNING_PASSPHRASE, or check it" if files.passphrase is None else \
             "check CSAS_SIGNING_PASSPHRASE"
-        raise unavailable(f"the PKCS#12 file {files.key} cannot be opened: it is damaged or the passphrase is wrong "
-                          f"({hint}).", error) from error
+        raise unavailable(f"the PKCS#12 file named by CSAS_SIGNING_KEY cannot be opened: it is damaged or the "
+                          f"passphrase is wrong ({hint}).", files, error) from error
     if key is None or cert is None:
-        raise unavailable(f"the PKCS#12 file {files.key} must hold both the private key and its certificate.")
+        raise unavailable("the PKCS#12 file named by CSAS_SIGNING_KEY must hold both the private key and its "
+                          "certificate.", files)
     return key, [cert, *chain]
 
 
@@ -235,20 +242,21 @@ def _public_der(key: Any) -> bytes:
 
 def load_credentials(files: SigningFiles, now: dt.datetime) -> Credentials:
     if files.is_pkcs12:
-        key, certs = _load_pkcs12(_read(files.key, "PKCS#12 file", "CSAS_SIGNING_KEY"), files)
+        key, certs = _load_pkcs12(_read(files.key, "PKCS#12 file", "CSAS_SIGNING_KEY", files), files)
     else:
-        key = _load_key(_read(files.key, "signing key", "CSAS_SIGNING_KEY"), files)
-        certs = _load_certs(_read(files.cert, "certificate", "CSAS_SIGNING_CERT"), files)
+        key = _load_key(_read(files.key, "signing key", "CSAS_SIGNING_KEY", files), files)
+        certs = _load_certs(_read(files.cert, "certificate", "CSAS_SIGNING_CERT", files), files)
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise unavailable(f"the signing key {files.key} is neither an RSA nor an elliptic-curve key.")
+        raise unavailable(f"{KEY} is neither an RSA nor an elliptic-curve key.", files)
     cert, chain = certs[0], tuple(certs[1:])
     if _public_der(key.public_key()) != _public_der(cert.public_key()):
-        raise unavailable(f"the signing key {files.key} does not belong to the certificate {files.cert}.")
+        raise unavailable(f"{KEY} does not belong to {CERT}.", files)
     if now < cert.not_valid_before_utc:
-        raise unavailable(f"the signing certificate is not valid until {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC.")
+        starts = f"{cert.not_valid_before_utc:%Y-%m-%d %H:%M}"
+        raise unavailable(f"the signing certificate is not valid until {starts} UTC.", files)
     if now >= cert.not_valid_after_utc:
         raise unavailable(f"the signing certificate expired on {cert.not_valid_after_utc:%Y-%m-%d}. Install a new "
-                          "key and certificate, or remove both files to have a new self-signed pair made.")
+                          "key and certificate, or remove both files to have a new self-signed pair made.", files)
     return Credentials(key, cert, chain)
 
 
@@ -271,7 +279,7 @@ def credentials(now: dt.datetime, files: SigningFiles | None = None) -> Credenti
     try:
         stamp = _stamp(files)
     except OSError as error:
-        raise unavailable(f"the signing files cannot be read ({error.strerror}).", error) from error
+        raise unavailable(f"the signing files cannot be read ({error.strerror}).", files, error) from error
     with _cache_lock:
         cached = _cache.get(stamp)
     if cached is not None and now < cached.cert.not_valid_after_utc:
@@ -300,9 +308,9 @@ def sign(pdf: bytes, creds: Credentials, reason: str, location: str) -> bytes:
 
     key_der = creds.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                       serialization.NoEncryption())
-    signer = signers.SimpleSigner(
-        signing_cert=asn1_cert(creds.cert), signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([asn1_cert(c) for c in creds.chain]))
+    chain = SimpleCertificateStore.from_certs([asn1_cert(c) for c in creds.chain])  # type: ignore[no-untyped-call]
+    signer = signers.SimpleSigner(signing_cert=asn1_cert(creds.cert),
+                                  signing_key=asn1_keys.PrivateKeyInfo.load(key_der), cert_registry=chain)
     meta = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, subfilter=SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason, location=location)
     writer = IncrementalPdfFileWriter(BytesIO(pdf))

@@ -9,10 +9,14 @@ themself; every statement issued is audited with the officer, the moment and the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from anyio import to_thread
 
 from core.access import Principal, Role, require_role
 from core.audit import record_audit
@@ -115,13 +119,18 @@ def _accreditation_on(accreditations: list[dict[str, Any]], day: dt.date) -> dic
     one, so the statement names what was lost)."""
     granted = [a for a in accreditations if a["granted_on"] <= day]
     in_force = [a for a in granted if a["status"] == "in_force"]
-    return (in_force or granted or [None])[0]
+    return next(iter(in_force or granted), None)
+
+
+async def statement_officer(actor: Principal, officer_id: int) -> dict[str, Any]:
+    """The officer, when the caller may have their statement (403 role, 404 unknown, 403 outside scope)."""
+    require_role(actor, *STATEMENT_ROLES, action="request statements of powers")
+    return await register_services.get_officer(actor, officer_id)
 
 
 async def statement_data(actor: Principal, officer_id: int, at: dt.datetime) -> dict[str, Any]:
-    """What the statement says, loaded in the caller's scope (403 role, 404 unknown, 403 outside scope)."""
-    require_role(actor, *STATEMENT_ROLES, action="request statements of powers")
-    officer = await register_services.get_officer(actor, officer_id)
+    """What the statement says, loaded in the caller's scope."""
+    officer = await statement_officer(actor, officer_id)
     day = at.date()
     compliance = await scheduler_services.officer_compliance(actor, officer_id, day)
     catalogue = await load_catalogue()
@@ -144,3 +153,28 @@ async def audit_statement(actor: Principal, data: dict[str, Any], sha256: str, c
             "not_held": [p.code for p in data["powers"] if not p.held],
             "sha256": sha256, "certificate_sha256": certificate,
         })
+
+
+def filename(data: dict[str, Any]) -> str:
+    return f"statement-{data['officer']['staff_number']}-{data['at']:%Y-%m-%dT%H%M}.pdf"
+
+
+def _signed_pdf(data: dict[str, Any], creds: Any, now: dt.datetime, timezone: str) -> bytes:
+    from reports import signing
+    from reports.pdf import statement as statement_pdf
+
+    unsigned = statement_pdf.render(data, creds, now, timezone)
+    return signing.sign(unsigned, creds, reason="Statement of powers held", location=statement_pdf.location())
+
+
+async def issue_statement(actor: Principal, officer_id: int, at: dt.datetime, now: dt.datetime,
+                          timezone: str) -> tuple[dict[str, Any], bytes]:
+    """The signed statement, audited: the API's and the record page's one way to make one. The key is loaded (made
+    on first use) and the PDF drawn and signed off the event loop."""
+    from reports import signing
+
+    data = await statement_data(actor, officer_id, at)
+    creds = await to_thread.run_sync(partial(signing.credentials, now))
+    pdf = await to_thread.run_sync(partial(_signed_pdf, data, creds, now, timezone))
+    await audit_statement(actor, data, hashlib.sha256(pdf).hexdigest(), creds.fingerprint.replace(":", "").lower())
+    return data, pdf

@@ -34,7 +34,10 @@ def files_in(folder: Path, passphrase: bytes | None = None, key: str = "key.pem"
     return SigningFiles(folder / key, folder / "cert.pem", passphrase)
 
 
-def certificate(name: str, key: ec.EllipticCurvePrivateKey, issuer: tuple[str, ec.EllipticCurvePrivateKey] | None = None,
+Issuer = tuple[str, ec.EllipticCurvePrivateKey]
+
+
+def certificate(name: str, key: ec.EllipticCurvePrivateKey, issuer: Issuer | None = None,
                 not_before: dt.datetime = NOW - dt.timedelta(days=1),
                 not_after: dt.datetime = NOW + dt.timedelta(days=365), ca: bool = False) -> x509.Certificate:
     issuer_name, issuer_key = issuer or (name, key)
@@ -190,11 +193,11 @@ def test_unusable_files_are_refused_with_what_to_fix_and_left_alone(tmp_path: Pa
     assert "is not a readable PEM or DER certificate" in refusal(files)
 
     files.key.write_bytes(b"garbage that is no key")
-    assert f"the signing key {files.key} is not a readable PEM or DER private key" in refusal(files)
+    assert "the signing key (CSAS_SIGNING_KEY) is not a readable PEM or DER private key" in refusal(files)
     assert files.key.read_bytes() == b"garbage that is no key"  # never replaced by a new key
 
     files.key.unlink()
-    assert "exists but its key" in refusal(files)
+    assert "exists but the signing key (CSAS_SIGNING_KEY) does not" in refusal(files)
     assert not files.key.exists()
 
     assert "does not exist" in refusal(files_in(tmp_path / "none", key="missing.p12"))
@@ -224,6 +227,7 @@ async def test_a_corrupt_key_answers_503_with_its_code_and_is_logged(
     assert reply.headers["content-type"].startswith("application/problem+json")
     body = reply.json()
     assert body["code"] == "signing_unavailable"
-    assert str(corrupt_key) in body["detail"] and "An administrator must fix this." in body["detail"]
-    assert any(r.name == "csas.signing" for r in caplog.records)
-    assert corrupt_key.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----\nMIIBroken")
+    assert "CSAS_SIGNING_KEY" in body["detail"] and "An administrator must fix this." in body["detail"]
+    assert str(corrupt_key) not in body["detail"]  # the files' whereabouts are for the log, not for callers
+    assert any(r.name == "csas.signing" and str(corrupt_key) in r.getMessage() for r in caplog.records)
+    assert corrupt_key.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----\nMIIBroken")  # noqa: ASYNC240
