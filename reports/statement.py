@@ -22,7 +22,7 @@ from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.dates import in_range, long_date, out_of_range_message
 from core.db import write_transaction
-from core.errors import CoreErrorCode, Violation, raise_if_violations
+from core.errors import CoreErrorCode, Invalid, Violation, invalid
 from register.accreditations import services as register_accreditations
 from register.officers import services as register_services
 from reports.errors import ReportErrorCode
@@ -40,8 +40,8 @@ AT_EXAMPLE = "2027-03-03T14:30"
 
 # --- the moment ----------------------------------------------------------------------------------------
 
-def _refuse_at(message: str, code: str = ReportErrorCode.INVALID_MOMENT) -> None:
-    raise_if_violations([Violation(code, message, "at")], "The moment asked for is not a valid one.")
+def _invalid_at(message: str, code: str = ReportErrorCode.INVALID_MOMENT) -> Invalid:
+    return invalid([Violation(code, message, "at")], "The moment asked for is not a valid one.")
 
 
 def parse_at(raw: str | None, now: dt.datetime, timezone: str) -> dt.datetime:
@@ -54,19 +54,18 @@ def parse_at(raw: str | None, now: dt.datetime, timezone: str) -> dt.datetime:
         return now.astimezone(zone).replace(second=0, microsecond=0)
     text = raw.strip()
     if not AT_FORMAT.fullmatch(text):
-        _refuse_at(f"Give the moment as YYYY-MM-DDTHH:MM in {timezone} time, for example {AT_EXAMPLE}.")
+        raise _invalid_at(f"Give the moment as YYYY-MM-DDTHH:MM in {timezone} time, for example {AT_EXAMPLE}.")
     try:
         naive = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M")  # noqa: DTZ007 - the zone is attached next
     except ValueError:
-        _refuse_at(f"{text} is not a real date and time: give it as YYYY-MM-DDTHH:MM, for example {AT_EXAMPLE}.")
-        raise  # unreachable: _refuse_at raises
+        raise _invalid_at(f"{text} is not a real date and time: give it as YYYY-MM-DDTHH:MM, for example "
+                          f"{AT_EXAMPLE}.") from None
     if not in_range(naive.date()):
-        _refuse_at(out_of_range_message("The moment"), CoreErrorCode.DATE_OUT_OF_RANGE)
+        raise _invalid_at(out_of_range_message("The moment"), CoreErrorCode.DATE_OUT_OF_RANGE)
     local = naive.replace(tzinfo=zone, fold=0)
-    round_trip = local.astimezone(dt.UTC).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != naive:
-        _refuse_at(f"{naive:%H:%M} on {long_date(naive.date())} did not happen in {timezone} time: the clocks "
-                   f"went forward then. Give a time before or after the change.")
+    if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise _invalid_at(f"{naive:%H:%M} on {long_date(naive.date())} did not happen in {timezone} time: the "
+                          "clocks went forward then. Give a time before or after the change.")
     return local
 
 

@@ -269,3 +269,40 @@ async def test_each_statement_is_audited_with_the_officer_the_moment_and_the_dig
     assert after["at"].startswith(moment) and after["day"] == ago(5).isoformat()
     assert sorted(after["held"]) == POWERS and after["not_held"] == []
     assert after["sha256"] == hashlib.sha256(reply.content).hexdigest()
+
+
+# --- the pure parts ------------------------------------------------------------------------------------
+
+def test_parse_at_defaults_to_now_to_the_minute_on_the_london_clock() -> None:
+    from reports.statement import moment_words, parse_at
+
+    now = dt.datetime(2026, 7, 1, 13, 5, 42, 123, tzinfo=dt.UTC)
+    moment = parse_at(None, now, "Europe/London")
+    assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (14, 5, 0, 0)
+    assert moment_words(moment, "Europe/London") == "14:05 on 1 July 2026, Europe/London time (BST)"
+    assert parse_at("  ", now, "Europe/London") == moment
+    winter = parse_at("2027-01-31T23:59", now, "Europe/London")
+    assert winter.utcoffset() == dt.timedelta(0) and winter.date() == dt.date(2027, 1, 31)
+
+
+@pytest.mark.parametrize(("kind", "code", "message", "words"), [
+    ("training", "CSAS_CORE", "CSAS_CORE expired on 1 February 2027.",
+     "Training “CSAS core” expired on 1 February 2027."),
+    ("vetting", "NPPV3", "NPPV3 annual review was due on 1 February 2027.",
+     "Non-police personnel vetting 3 annual review was due on 1 February 2027."),
+    ("vetting", "NONE", "No vetting clearance has been granted.", "No vetting clearance has been granted."),
+    ("accreditation", "FPN_LITTER", "Power FPN_LITTER is not designated on accreditation SP-1.",
+     "“Fixed penalty: litter” is not designated on accreditation SP-1."),
+    ("accreditation", "FPN_LITTER", "Accreditation SP-1 is suspended.", "Accreditation SP-1 is suspended."),
+    ("kit", "ID_CARD", "No ID and powers card is held.", "No ID and powers card is held."),
+    ("officer", "LEFT", "Left the employer on 3 March 2027.", "Left the employer on 3 March 2027."),
+])
+def test_reasons_name_catalogue_titles_not_codes(kind: str, code: str, message: str, words: str) -> None:
+    from reports.statement import reason_words
+    from scheduler.kinds import Blocker, Kind
+    from scheduler.policy import Names
+
+    names = Names(powers={"FPN_LITTER": "Fixed penalty: litter"}, modules={"CSAS_CORE": "CSAS core"},
+                  kit={"ID_CARD": "ID and powers card"})
+    levels = {"NPPV3": "Non-police personnel vetting 3"}
+    assert reason_words(Blocker(Kind(kind), code, message), names, levels) == words
