@@ -24,6 +24,7 @@ from admin_ui import (
     pages_people,
     pages_photo,
     pages_policy,
+    pages_statement,
     pages_verify,
     pages_vetting,
 )
@@ -84,5 +85,5 @@ ROUTE_HANDLERS: list[type] = [
     PagesController, *pages_officer.ROUTES, *pages_manager.ROUTES, *pages_vetting.ROUTES,
     *pages_coordinator.ROUTES, *pages_admin.ROUTES, *pages_people.ROUTES,
     *pages_next_steps.ROUTES, *pages_account.ROUTES, *pages_downloads.ROUTES, *pages_imports.ROUTES,
-    *pages_policy.ROUTES, *pages_calendar.ROUTES, *pages_photo.ROUTES, *pages_verify.ROUTES,
+    *pages_policy.ROUTES, *pages_calendar.ROUTES, *pages_photo.ROUTES, *pages_verify.ROUTES, *pages_statement.ROUTES,
 ]

@@ -117,8 +117,8 @@ def _explain(request: Request[Any, Any, Any], exc: Exception) -> tuple[int, str,
         heading = "You do not have permission to see this page" if request.method in ("GET", "HEAD") \
             else "You do not have permission to do this"
         return 403, heading, detail or ["Your role or your scope does not cover it."]
-    if status == 503:
-        return 503, "Sorry, the register is unavailable", UNAVAILABLE_LINES
+    if status == 503:  # a service's own 503 says what is missing (the statement's signing key); else the database
+        return 503, "Sorry, the register is unavailable", detail or UNAVAILABLE_LINES
     if status >= 500:
         return status, "Sorry, there is a problem with the service", SERVER_LINES
     if status == 409:

@@ -19,6 +19,7 @@ from register.officers.photos import photo_details
 from register.officers.services import get_officer
 from register.record.services import officer_record
 from reports.data import CARD_ROLES
+from reports.statement import STATEMENT_ROLES
 from scheduler.policy_store import load_catalogue
 from scheduler.readiness import next_step, overdue_count
 from scheduler.services import officer_judgement
@@ -100,6 +101,7 @@ async def record_context(viewer: Principal, officer_id: int, today: Any) -> dict
         "can_kit": viewer.is_admin or viewer.role in (Role.MANAGER, Role.HR),
         "can_request_vetting": viewer.is_admin or viewer.role in (Role.HR, Role.VETTING_OFFICER),
         "can_card": viewer.is_admin or viewer.role in CARD_ROLES,
+        "can_statement": viewer.is_admin or viewer.role in STATEMENT_ROLES,
         "can_grant": viewer.is_admin or viewer.role is Role.CSAS_COORDINATOR,
         "can_edit": may_change_people(viewer),
         "can_leave": (viewer.is_admin or viewer.role is Role.HR) and officer["left_on"] is None,

@@ -122,6 +122,13 @@ class Invalid(DomainError):
     title = "Invalid input"
 
 
+class Unavailable(DomainError):
+    """Something the installation must fix before the request can be served (not the client's input)."""
+
+    status = 503
+    title = "Service unavailable"
+
+
 class TooManyRequests(DomainError):
     status = 429
     title = "Too many requests"

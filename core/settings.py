@@ -38,6 +38,10 @@ class Settings:
     reset_link_minutes: int = 60  # how long a "forgotten your password" link works
     invite_link_days: int = 7  # how long an invited user's set-your-password link works
     verify_checks_per_minute: int = 30  # card checks (/verify) one client address may make a minute
+    # The statement of powers' signing key and certificate (reports.signing); made on first use when neither exists.
+    signing_key: Path = Path("var/signing/statement-key.pem")
+    signing_cert: Path = Path("var/signing/statement-cert.pem")
+    signing_passphrase: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -88,6 +92,9 @@ def load_settings() -> Settings:
         reset_link_minutes=_positive_int("CSAS_RESET_LINK_MINUTES", 60),
         invite_link_days=_positive_int("CSAS_INVITE_LINK_DAYS", 7),
         verify_checks_per_minute=_positive_int("CSAS_VERIFY_CHECKS_PER_MINUTE", 30),
+        signing_key=Path(os.environ.get("CSAS_SIGNING_KEY") or var_dir / "signing" / "statement-key.pem"),
+        signing_cert=Path(os.environ.get("CSAS_SIGNING_CERT") or var_dir / "signing" / "statement-cert.pem"),
+        signing_passphrase=os.environ.get("CSAS_SIGNING_PASSPHRASE") or None,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from anyio import to_thread
@@ -13,7 +13,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, MultipartBody
+from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
 from core.errors import NotFound, Violation, raise_if_violations
 from core.http import (
@@ -94,6 +94,40 @@ def _render_chart(kind: str, loaded: dict[str, Any]) -> bytes:
     from reports.pdf import compliance_pack
 
     return compliance_pack.chart_pngs(loaded, only=kind)[kind]
+
+
+StatementMoment = Annotated[str | None, QueryParameter(
+    description="The moment stated, YYYY-MM-DDTHH:MM on the installation's clock (Europe/London); default now.")]
+
+
+class StatementController(ApiController):
+    tags = ["reports"]
+
+    @get("/api/officers/{officer_id:int}/statement.pdf", media_type=PDF,
+         responses={503: ResponseSpec(data_container=ProblemDetails, media_type=PROBLEM_MEDIA_TYPE,
+                                      generate_examples=False,
+                                      description="The signing key or certificate cannot be used "
+                                                  "(`signing_unavailable`); the detail says what to fix.")})
+    async def statement(self, principal: CurrentPrincipal, officer_id: FromPath[int],
+                        at: StatementMoment = None) -> Response[bytes]:
+        """One page: the officer's designated powers held and not held at the moment, with reasons; PAdES-signed.
+        Coordinators, vetting officers, administrators (in scope) and the officer themself; audited."""
+        from core.clock import now_utc
+        from core.settings import get_settings
+        from reports import statement
+
+        timezone = get_settings().timezone
+        now = now_utc()
+        moment = statement.parse_at(at, now, timezone)
+        data, pdf = await statement.issue_statement(principal, officer_id, moment, now, timezone)
+        return statement_response(data, pdf)
+
+
+def statement_response(data: dict[str, Any], pdf: bytes) -> Response[bytes]:
+    """A signed statement as a download (the API's and the record page's): personal, so never stored by caches."""
+    from reports import statement
+
+    return Response(pdf, media_type=PDF, headers={**_attachment(statement.filename(data)), "Cache-Control": "no-store"})
 
 
 class PackController(ApiController):
@@ -197,5 +231,5 @@ class ImportController(ApiController):
         return Response(body, status_code=422, media_type=PROBLEM_MEDIA_TYPE)
 
 
-ROUTE_HANDLERS: list[type] = [OfficerReportController, PackController, ChartController, ExportController,
-                              ImportController]
+ROUTE_HANDLERS: list[type] = [OfficerReportController, StatementController, PackController, ChartController,
+                              ExportController, ImportController]

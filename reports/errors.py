@@ -20,3 +20,5 @@ class ReportErrorCode(StrEnum):
     IMPORT_WORKBOOK_TOO_LARGE = "import_workbook_too_large"
     IMPORT_MISSING_COLUMNS = "import_missing_columns"
     IMPORT_INVALID = "import_invalid"
+    SIGNING_UNAVAILABLE = "signing_unavailable"
+    INVALID_MOMENT = "invalid_moment"

@@ -66,7 +66,7 @@ schema.config.checks.positive_data_acceptance.expected_statuses = [
     "2xx", "3xx", "401", "403", "404", "409", "422", "429"]
 # Routes that render a PDF or chart on every successful call get a fifth of the examples: their inputs are
 # few (an id, a day) and each answer costs up to a second of rendering.
-RENDERING = r"^/api/(reports/|charts/|officers/\{officer_id\}/(record|card)\.pdf)"
+RENDERING = r"^/api/(reports/|charts/|officers/\{officer_id\}/(record|card|statement)\.pdf)"
 RENDER_EXAMPLES = max(5, MAX_EXAMPLES // 5)
 api = schema.include(path_regex=r"^/api/").exclude(path_regex=RENDERING)
 rendering = schema.include(path_regex=RENDERING)
@@ -182,6 +182,7 @@ def test_scoped_reads_as_manager(
         ("GET", "/api/exports/{filename}", {"filename": "officers.csv"}, None),
         ("GET", "/api/exports/{filename}", {"filename": "officers.xlsx"}, None),
         ("GET", "/api/officers/{officer_id}/record.pdf", {"officer_id": 1}, None),
+        ("GET", "/api/officers/{officer_id}/statement.pdf", {"officer_id": 1}, {"at": "2026-10-25T01:30"}),
         ("GET", "/api/charts/{name}", {"name": "expiry-cliff.png"}, None),
         ("GET", "/api/officers/{officer_id}/compliance", {"officer_id": 1}, {"as_of": "2026-01-31"}),
         ("GET", "/api/officers", {}, {"q": "a1a", "limit": 1}),

@@ -68,6 +68,7 @@ VETTERS = frozenset({"admin", "vet_a"})
 DECLARANTS = frozenset({"admin", "off_a1a1", "hr_a1", "vet_a"})
 OFFICE = frozenset(USERS) - {"off_a1a1"}
 ORGANISATION_WIDE = frozenset({"admin", "coord_a", "vet_a", "hr_a1"})  # whole employers (managers: their teams)
+STATEMENT_TAKERS = frozenset({"admin", "coord_a", "vet_a", "off_a1a1"})  # signed statements of powers (issue 20)
 
 
 def staff_number(officer: str) -> str:
@@ -522,6 +523,9 @@ CASES: list[Case] = [
         build=_officer_path("/api/officers/{id}/photo.jpg")),
     api("DELETE", "/api/officers/{officer_id:int}/photo", EMPLOYERS, RECORD, prepare=_photo,
         build=_officer_path("/api/officers/{id}/photo")),
+    # Each statement issued is audited: a GET that writes, and must write only for those who may have one.
+    api("GET", "/api/officers/{officer_id:int}/statement.pdf", STATEMENT_TAKERS, RECORD, writes=True,
+        build=lambda c, t: Req(f"/api/officers/{c.officer(t.officer)}/statement.pdf?at={c.day(-1)}T12:00")),
     # --- accreditations ---
     api("POST", "/api/accreditations", GRANTORS, RECORD,
         build=lambda c, t: Req("/api/accreditations", json={
@@ -755,6 +759,10 @@ PAGE_CASES: list[Case] = [
     Case("GET", "/officers", EVERYONE, LIST,
          _get(lambda c, t: "/officers" + ("" if t.inside else f"?q={staff_number(t.officer)}"))),
     Case("GET", "/officers/{officer_id:int}", EVERYONE, RECORD, _get(_officer_url(""))),
+    Case("GET", "/officers/{officer_id:int}/statement", STATEMENT_TAKERS, RECORD, _get(_officer_url("/statement"))),
+    Case("GET", "/officers/{officer_id:int}/statement", STATEMENT_TAKERS, RECORD, variant="download", writes=True,
+         build=_get(lambda c, t: f"/officers/{c.officer(t.officer)}/statement?at-day={c.today.day}"
+                    f"&at-month={c.today.month}&at-year={c.today.year}&at-time=08:30")),
     *page_pair("/officers/{officer_id:int}/leave", EVERYONE, EMPLOYERS, _get(_officer_url("/leave")),
                _post(_officer_url("/leave"), lambda c, t: {"left_on": c.day()})),
     # The photo: the upload's first step checks the file and writes nothing; the confirmation stores it.
