@@ -82,3 +82,88 @@ def monthly_demand(work: Iterable[Work], first_month: dt.date, months: int) -> d
         if index < months:
             demand[keys[index]][item.kind] += 1
     return demand
+
+
+# Capacity of one kind, month by month from the first month; None: no limit set (everything fits when due).
+Capacity = Mapping[str, Sequence[int] | None]
+
+
+def uniform(per_month: Mapping[str, int | None], months: int) -> dict[str, list[int] | None]:
+    """The same capacity every month, per kind (the force's settings)."""
+    return {kind: None if per_month.get(kind) is None else [int(per_month[kind] or 0)] * months
+            for kind in WORK_KINDS}
+
+
+@dataclass(frozen=True)
+class Levelled:
+    """Each renewal's start month within capacity (`starts`, the first of the month), and those that cannot start
+    by their start-by month at this capacity (`unavoidable`, earliest start-by first)."""
+
+    first_month: dt.date
+    months: int
+    starts: tuple[tuple[Work, dt.date], ...]  # a list, not a mapping: two renewals may look alike
+    unavoidable: tuple[Work, ...]
+
+    def start_months(self) -> dict[Work, dt.date]:
+        return dict(self.starts)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """"YYYY-MM" -> {kind: renewals the levelled schedule starts that month}."""
+        keys = month_keys(self.first_month, self.months)
+        out = {key: dict.fromkeys(WORK_KINDS, 0) for key in keys}
+        for item, month in self.starts:
+            out[month_key(month)][item.kind] += 1
+        return out
+
+
+def _order(item: Work) -> tuple[dt.date, dt.date, int, str]:
+    return item.start_by, item.expires_on, item.officer_id, item.code
+
+
+def level(work: Iterable[Work], first_month: dt.date, months: int, capacity: Capacity) -> Levelled:
+    """Starts each renewal in the window as late as capacity allows, never after its start-by month and never
+    before the first month: months are filled from the last to the first, each with the waiting renewals whose
+    start-by month is that month or later, latest start-by first.
+
+    Going backwards, every renewal waiting at a month can use any earlier month equally, so filling each month as
+    full as it can be leaves the fewest renewals over at the end: those are exactly as many as any schedule must
+    leave late (the unavoidable lapses), and no renewal is asked to start earlier than the months after it force.
+    Renewals due after the window are left to the months after it.
+    """
+    first = month_start(first_month)
+    work = list(work)
+    starts: list[tuple[Work, dt.date]] = []
+    unavoidable: list[Work] = []
+    for kind in WORK_KINDS:
+        due: list[list[Work]] = [[] for _ in range(months)]
+        for item in work:
+            if item.kind == kind and (index := max(0, _month_index(first, item.start_by))) < months:
+                due[index].append(item)
+        limits = capacity.get(kind)
+        waiting: list[Work] = []  # sorted by _order; the latest start-by is taken first, from the end
+        for index in range(months - 1, -1, -1):
+            waiting = sorted(waiting + due[index], key=_order)
+            room = len(waiting) if limits is None else max(0, limits[index])
+            cut = max(0, len(waiting) - room)
+            taken, waiting = waiting[cut:], waiting[:cut]
+            month = add_months(first, index)
+            starts += ((item, month) for item in taken)
+        unavoidable += waiting
+    return Levelled(first, months, tuple(starts), tuple(sorted(unavoidable, key=_order)))
+
+
+def needed_capacity(work: Iterable[Work], first_month: dt.date, months: int) -> dict[str, int]:
+    """The least capacity, the same every month, that starts every renewal in the window by its start-by month.
+
+    Everything due by the end of month t must start in months 0..t, so (t + 1) months of capacity c must hold it:
+    c is the largest ceil(due by t / (t + 1)) over the window, and that c suffices (the schedule fills backwards).
+    """
+    demand = monthly_demand(work, first_month, months)
+    out: dict[str, int] = {}
+    for kind in WORK_KINDS:
+        total, need = 0, 0
+        for t, counts in enumerate(demand.values()):
+            total += counts[kind]
+            need = max(need, -(-total // (t + 1)))
+        out[kind] = need
+    return out
