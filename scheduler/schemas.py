@@ -117,6 +117,8 @@ class SweepRead(msgspec.Struct):
 
 
 if TYPE_CHECKING:
+    from scheduler.planning import CapacityPlan
+
     class LeadTimesUpdate(Body):
         """Any of LeadTimes' fields, in days."""
 else:
@@ -207,3 +209,70 @@ class CalendarFeedRead(msgspec.Struct):
     revoked_at: dt.datetime | None
     creator_active: bool
     live: bool
+
+
+class KindCounts(msgspec.Struct):
+    vetting: int
+    course: int
+    accreditation: int
+
+
+class KindCapacity(msgspec.Struct):
+    """Per month; null: no limit set."""
+
+    vetting: int | None
+    course: int | None
+    accreditation: int | None
+
+
+class CapacityMonth(msgspec.Struct):
+    month: str
+    demand: KindCounts
+    capacity: KindCapacity
+    levelled: KindCounts
+
+
+class WorkRead(msgspec.Struct):
+    officer_id: int
+    kind: str
+    code: str
+    start_by: dt.date
+    expires_on: dt.date
+
+
+class CapacityRead(msgspec.Struct):
+    months: list[CapacityMonth]
+    unavoidable: list[WorkRead]
+    # The least capacity per month, the same every month, that would start every renewal by its start-by.
+    needed: KindCounts
+
+    @classmethod
+    def of(cls, plan: CapacityPlan) -> CapacityRead:
+        return cls(
+            months=[CapacityMonth(month=r["month"], demand=KindCounts(**r["demand"]),
+                                  capacity=KindCapacity(**r["capacity"]), levelled=KindCounts(**r["levelled"]))
+                    for r in plan.rows()],
+            unavoidable=[WorkRead(w.officer_id, w.kind, w.code, w.start_by, w.expires_on) for w in plan.unavoidable()],
+            needed=KindCounts(**plan.needed()),
+        )
+
+
+class CapacitySettingsRead(msgspec.Struct):
+    force_id: int
+    vetting_per_month: int | None
+    course_seats_per_month: int | None
+    accreditations_per_month: int | None
+
+
+class CapacitySettingsUpdate(Body, omit_defaults=True, forbid_unknown_fields=True):
+    """The fields given are changed (null: no limit); force_id: the force (an administrator's choice)."""
+
+    force_id: int | msgspec.UnsetType = msgspec.UNSET
+    vetting_per_month: int | msgspec.UnsetType | None = msgspec.UNSET
+    course_seats_per_month: int | msgspec.UnsetType | None = msgspec.UNSET
+    accreditations_per_month: int | msgspec.UnsetType | None = msgspec.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        out: dict[str, Any] = {f: getattr(self, f) for f in self.__struct_fields__
+                               if getattr(self, f) is not msgspec.UNSET}
+        return out
