@@ -194,9 +194,11 @@ class PlanningController(ApiController):
             name="from", description="A day in the first month planned (default: this month).")] = None,
         months: Annotated[int, QueryParameter(description="Months planned, 6 to 24.")] = planning.DEFAULT_MONTHS,
         organisation_id: FromQuery[int | None] = None,
+        starts: Annotated[bool, QueryParameter(
+            description="Also list each renewal fitted in time with the month it starts (start_in).")] = False,
     ) -> CapacityRead:
         plan = await planning.capacity_plan(principal, day, from_, months, organisation_id)
-        return CapacityRead.of(plan)
+        return CapacityRead.of(plan, starts)
 
     @get("/capacity-settings")
     async def get_settings(self, principal: CurrentPrincipal,

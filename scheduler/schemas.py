@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import msgspec
 
 from core.schemas import Body, LongList, ShortList
+from scheduler.capacity import month_key
 from scheduler.kinds import Dependency, Kind, PlanStep, StepStatus
 from scheduler.policy import LeadTimes
 from scheduler.rules import Compliance, Rag
@@ -240,20 +241,35 @@ class WorkRead(msgspec.Struct):
     expires_on: dt.date
 
 
-class CapacityRead(msgspec.Struct):
+class StartRead(msgspec.Struct):
+    """A renewal the levelled schedule fits, and the month it starts ("YYYY-MM")."""
+
+    officer_id: int
+    kind: str
+    code: str
+    start_by: dt.date
+    expires_on: dt.date
+    start_in: str
+
+
+class CapacityRead(msgspec.Struct, omit_defaults=True):
     months: list[CapacityMonth]
     unavoidable: list[WorkRead]
     # The least capacity per month, the same every month, that would start every renewal by its start-by.
     needed: KindCounts
+    starts: list[StartRead] | None = None  # asked for with starts=true
 
     @classmethod
-    def of(cls, plan: CapacityPlan) -> CapacityRead:
+    def of(cls, plan: CapacityPlan, starts: bool = False) -> CapacityRead:
         return cls(
             months=[CapacityMonth(month=r["month"], demand=KindCounts(**r["demand"]),
                                   capacity=KindCapacity(**r["capacity"]), levelled=KindCounts(**r["levelled"]))
                     for r in plan.rows()],
             unavoidable=[WorkRead(w.officer_id, w.kind, w.code, w.start_by, w.expires_on) for w in plan.unavoidable()],
             needed=KindCounts(**plan.needed()),
+            starts=[StartRead(w.officer_id, w.kind, w.code, w.start_by, w.expires_on, month_key(m))
+                    for w, m in sorted(plan.start_months().items(), key=lambda i: (i[1], i[0].start_by))]
+            if starts else None,
         )
 
 

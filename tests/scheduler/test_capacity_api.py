@@ -42,6 +42,11 @@ async def test_demand_capacity_levelled_and_the_unavoidable_lapses(client: Async
     assert [(w["officer_id"], w["kind"], w["code"], w["start_by"], w["expires_on"]) for w in body["unavoidable"]] == [
         (team.officer_ids[0], "vetting", "NPPV2A", "2025-02-02", "2025-08-01")]
     assert body["needed"]["vetting"] == 3  # five due by February: three a month over January and February
+    assert "starts" not in body
+    starts = (await client.get(URL + "&starts=true", headers=coordinator)).json()["starts"]
+    vetting = [(s["officer_id"], s["start_in"]) for s in starts if s["kind"] == "vetting"]
+    ids = team.officer_ids
+    assert sorted(vetting) == [(ids[1], "2025-01"), (ids[2], "2025-01"), (ids[3], "2025-02"), (ids[4], "2025-02")]
 
     # A renewal on record is no longer demand: one fewer to fit, and the lapse is avoided.
     await submit_renewal(client, team, team.officer_ids[3], dt.date(2024, 12, 20))

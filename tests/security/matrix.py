@@ -425,6 +425,15 @@ CASES: list[Case] = [
     api("GET", "/api/scheduler/health", POLICY, NONE, build=lambda c, t: Req("/api/scheduler/health")),
     api("GET", "/api/notifications", EVERYONE, LIST,
         build=lambda c, t: Req("/api/notifications" + ("" if t.inside else f"?officer_id={c.officer(t.officer)}"))),
+    # --- capacity planning: whole employers read it; a force's coordinator (or admin) keeps its settings ---
+    api("GET", "/api/planning/capacity", ORGANISATION_WIDE, LIST, build=lambda c, t: Req(
+        "/api/planning/capacity?months=24&starts=true" + (
+            "" if t.inside else f"&organisation_id={c.world.orgs[t.org]}"))),
+    api("GET", "/api/planning/capacity-settings", POLICY, RECORD, target="force",
+        build=lambda c, t: Req(f"/api/planning/capacity-settings?force_id={c.world.forces[t.force]}")),
+    api("PUT", "/api/planning/capacity-settings", POLICY, RECORD, target="force",
+        build=lambda c, t: Req("/api/planning/capacity-settings",
+                               json={"force_id": c.world.forces[t.force], "vetting_per_month": 3})),
     # --- forces, organisations, teams ---
     api("POST", "/api/forces", ADMIN, NONE,
         build=lambda c, t: Req("/api/forces", json={"name": "Force Matrix", "code": "FM"})),
