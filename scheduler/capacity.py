@@ -16,6 +16,9 @@ VETTING = "vetting"
 COURSE = "course"
 ACCREDITATION = "accreditation"
 WORK_KINDS: tuple[str, ...] = (VETTING, COURSE, ACCREDITATION)
+KIND_TITLES = {VETTING: "Vetting renewals", COURSE: "Course places", ACCREDITATION: "Re-accreditations"}
+# Who is full when a renewal is asked to start early (the reminders' "because the vetting unit is full in March").
+KIND_UNITS = {VETTING: "the vetting unit is", COURSE: "the courses are", ACCREDITATION: "the accreditation team is"}
 
 # Only these steps take a unit's or a course's time; kit and employer steps are the officer's own errands.
 _KIND_OF_STEP: dict[Kind, str] = {

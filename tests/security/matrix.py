@@ -844,6 +844,16 @@ PAGE_CASES: list[Case] = [
     *page_pair("/accreditations/{accreditation_id:int}/powers/new", EVERYONE, GRANTORS,
                _get(_acc_url("/powers/new")),
                _post(_acc_url("/powers/new"), lambda c, t: {"code": "NA_ASB", "granted_on": c.day()})),
+    # --- capacity planning: whole employers read it; the force's coordinator (or admin) changes its capacity ---
+    Case("GET", "/capacity", ORGANISATION_WIDE, LIST, leaks=ORG_LEAKS, build=_get(lambda c, t: "/capacity" + (
+        "" if t.inside else f"?organisation_id={c.world.orgs[t.org]}"))),
+    *[Case("GET", path, ORGANISATION_WIDE, NONE, _get(lambda c, t, p=path: p))
+      for path in ("/capacity/chart.svg", "/capacity/months.csv", "/capacity/months.xlsx",
+                   "/capacity/unavoidable.csv", "/capacity/unavoidable.xlsx")],
+    *page_pair("/capacity/settings", POLICY, POLICY,
+               _get(lambda c, t: f"/capacity/settings?force_id={c.world.forces[t.force]}"),
+               _post(lambda c, t: f"/capacity/settings?force_id={c.world.forces[t.force]}",
+                     lambda c, t: {"vetting_per_month": "3"}), target="force"),
     # --- administration: admin only ---
     Case("GET", "/admin", ADMIN, NONE, _get(lambda c, t: "/admin")),
     Case("GET", "/admin/users/{user_id:int}/{change:str}", ADMIN, NONE,
