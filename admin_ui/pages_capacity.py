@@ -54,12 +54,6 @@ def month_title(key: str) -> str:
     return dt.date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
 
 
-def chart_data(rows: list[dict[str, Any]]) -> tuple[list[str], dict[str, dict[str, list[int | None]]]]:
-    labels = [dt.date(int(r["month"][:4]), int(r["month"][5:7]), 1).strftime("%b %Y") for r in rows]
-    return labels, {KIND_TITLES[kind]: {field: [r[field][kind] for r in rows]
-                                        for field in ("demand", "levelled", "capacity")} for kind in WORK_KINDS}
-
-
 def item_title(work: Work, names: Names) -> str:
     if work.kind == "course":
         return names.modules.get(work.code, work.code)
@@ -99,12 +93,12 @@ class CapacityPages(Controller):
     @get("/capacity")
     async def capacity_page(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
                             today: Today) -> Response[Any]:
-        from reports.charts import describe_capacity  # matplotlib: loaded on first use, not at start-up
+        from reports.charts import capacity_series, describe_capacity  # matplotlib: loaded on first use
 
         chosen = read_filter(request)
         plan = await _plan(principal, today, chosen)
         rows = plan.rows()
-        labels, kinds = chart_data(rows)
+        labels, kinds = capacity_series(rows, KIND_TITLES)
         forces = {f["id"]: f["name"] for f in await list_forces(principal)}
         settings = [(f.force_id, forces.get(f.force_id, ""), f.capacity) for f in plan.forces
                     if f.force_id is not None]
@@ -121,9 +115,10 @@ class CapacityPages(Controller):
     @get("/capacity/chart.svg", media_type="image/svg+xml")
     async def capacity_chart(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
                              today: Today) -> Response[bytes]:
-        from reports.charts import capacity_chart
+        from reports.charts import capacity_chart, capacity_series
 
-        labels, kinds = chart_data((await _plan(principal, today, read_filter(request))).rows())
+        rows = (await _plan(principal, today, read_filter(request))).rows()
+        labels, kinds = capacity_series(rows, KIND_TITLES)
         svg = await to_thread.run_sync(partial(capacity_chart, labels, kinds, "svg"))
         return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
 

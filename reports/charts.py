@@ -23,6 +23,7 @@ WARN = "#b3541e"
 COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#000000", "#e69f00", "#56b4e9", "#8c6d1f"]
 MARKERS = ["o", "s", "^", "D", "v", "X", "P"]
 DASHES = ["-", "--", ":", "-."]
+MONTH_ABBR = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 LABEL_WIDTH = 34  # a longer title wraps in the legend (never cut, so no two labels read the same)
 
 
@@ -137,9 +138,18 @@ def describe_compliance_trend(months: list[str], counts: list[int], title: str =
 # --- capacity planning ------------------------------------------------------------------------------------
 
 DEMAND, LEVELLED, CAPACITY = COLOURS[1], COLOURS[0], COLOURS[4]
+CapacitySeries = dict[str, dict[str, list[int | None]]]
 
 
-def capacity_chart(months: list[str], kinds: dict[str, dict[str, list[int | None]]], fmt: str = "png") -> bytes:
+def capacity_series(rows: list[dict[str, Any]], titles: dict[str, str]) -> tuple[list[str], CapacitySeries]:
+    """The capacity plan's months (scheduler.planning.CapacityPlan.rows) as the chart's month labels and, per kind
+    (by its title), the due, levelled and capacity figures."""
+    labels = [f"{MONTH_ABBR[int(r['month'][5:7])]} {r['month'][:4]}" for r in rows]
+    return labels, {title: {field: [r[field][kind] for r in rows] for field in ("demand", "levelled", "capacity")}
+                    for kind, title in titles.items()}
+
+
+def capacity_chart(months: list[str], kinds: CapacitySeries, fmt: str = "png") -> bytes:
     """One panel per kind of renewal: renewals due to start each month (unlevelled demand, hatched) beside the
     levelled schedule's starts, each bar labelled, and the month's capacity as a dashed step with markers (none
     drawn where no limit is set). kinds: title -> {"demand", "levelled", "capacity"}, one value per month."""
@@ -169,7 +179,7 @@ def capacity_chart(months: list[str], kinds: dict[str, dict[str, list[int | None
     return _png(fig, fmt, whole=True)
 
 
-def describe_capacity(months: list[str], kinds: dict[str, dict[str, list[int | None]]]) -> str:
+def describe_capacity(months: list[str], kinds: CapacitySeries) -> str:
     """The capacity chart in words: per kind, the renewals due, the busiest month, and the months over capacity."""
     parts = []
     for title, values in kinds.items():
