@@ -21,7 +21,7 @@ KIND_TITLES = {VETTING: "Vetting renewals", COURSE: "Course places", ACCREDITATI
 KIND_UNITS = {VETTING: "the vetting unit is", COURSE: "the courses are", ACCREDITATION: "the accreditation team is"}
 
 # Only these steps take a unit's or a course's time; kit and employer steps are the officer's own errands.
-_KIND_OF_STEP: dict[Kind, str] = {
+KIND_OF_STEP: dict[Kind, str] = {
     Kind.VETTING: VETTING,
     Kind.TRAINING: COURSE,
     Kind.ACCREDITATION: ACCREDITATION,
@@ -60,10 +60,10 @@ def month_keys(first_month: dt.date, months: int) -> list[str]:
 def work_from_plans(plans: Mapping[int, Sequence[PlanStep]]) -> list[Work]:
     """The renewals still to be started (a DONE step is on record already), in officer then plan order."""
     return [
-        Work(officer_id, _KIND_OF_STEP[step.kind], step.code, step.start_by, step.expires_on)
+        Work(officer_id, KIND_OF_STEP[step.kind], step.code, step.start_by, step.expires_on)
         for officer_id, steps in plans.items()
         for step in steps
-        if step.status is not StepStatus.DONE and step.kind in _KIND_OF_STEP
+        if step.status is not StepStatus.DONE and step.kind in KIND_OF_STEP
     ]
 
 

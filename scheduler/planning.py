@@ -134,6 +134,28 @@ async def _force_officers(force_id: int, day: dt.date) -> list[int]:
                                     active_on=day)
 
 
+async def early_starts(day: dt.date) -> dict[int, dict[tuple[str, str, dt.date, dt.date], dt.date]]:
+    """For the sweep on `day`: officer -> (kind, code, start-by, expiry) -> this month, for each renewal the
+    capacity plan levelled on `day` starts this month though its start-by falls in a later month. Only forces that
+    set a capacity are planned (the others start everything in its own month, so no one is asked early)."""
+    settings = {force: row for force, row in (await _stored_settings()).items()
+                if any(row.get(name) is not None for name in SETTINGS)}
+    if not settings:
+        return {}
+    first = month_start(day)
+    catalogue = await load_catalogue()
+    out: dict[int, dict[tuple[str, str, dt.date, dt.date], dt.date]] = {}
+    for force_id, row in sorted(settings.items()):
+        work: list[Work] = []
+        async for batch in iter_facts(await _force_officers(force_id, day), day, catalogue):
+            work += work_from_plans({i: compute_plan(f, day, catalogue.policy) for i, f in batch.items()})
+        capacity = _capacity(row)
+        for item, month in level(work, first, MAX_MONTHS, uniform(capacity, MAX_MONTHS)).starts:
+            if month == first and month_start(item.start_by) > first:
+                out.setdefault(item.officer_id, {})[(item.kind, item.code, item.start_by, item.expires_on)] = month
+    return out
+
+
 def _capacity(row: dict[str, Any] | None) -> dict[str, int | None]:
     return {kind: (row or {}).get(field) for kind, field in SETTING_OF_KIND.items()}
 
