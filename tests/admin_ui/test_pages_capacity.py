@@ -11,25 +11,25 @@ from core.dates import add_months
 from core.tables import AuditEvent
 from scheduler.tables import CapacitySetting
 from tests.admin_ui.test_pages_common import post_form, sign_in, today
-from tests.factories import World
+from tests.factories import SYSTEM, World
 
 FORCE_A = ("A1a-1", "A1a-2", "A1b-1", "A1b-2", "A2a-1")
 
 
-async def _courses_due_next_month(client: AsyncClient, world: World) -> str:
+async def courses_due_next_month(world: World) -> str:
     """Five of force A's officers whose CSAS course refresher (120 days' lead) falls due next month."""
+    from training import services as training
+
     start_by = add_months(today().replace(day=1), 1) + dt.timedelta(days=14)
     completed = add_months(start_by + dt.timedelta(days=120), -36)
     for key in FORCE_A:
-        response = await client.post("/api/training/records", headers=world.auth("admin"), json={
-            "officer_id": world.officers[key], "module_code": "CSAS_CORE", "completed_on": completed.isoformat(),
-            "result": "pass"})
-        assert response.status_code == 201, response.text
+        await training.record_completion(SYSTEM, today=today(), officer_id=world.officers[key],
+                                         module_code="CSAS_CORE", completed_on=completed, result="pass")
     return f"{start_by.year:04d}-{start_by.month:02d}"
 
 
 async def test_the_coordinator_sees_the_cliff_and_changes_the_capacity(client: AsyncClient, world: World) -> None:
-    month = await _courses_due_next_month(client, world)
+    month = await courses_due_next_month(world)
     await sign_in(client, "coord_a")
     page = await client.get("/capacity")
     assert page.status_code == 200, page.text
@@ -67,7 +67,7 @@ async def test_the_coordinator_sees_the_cliff_and_changes_the_capacity(client: A
 
 
 async def test_readers_without_the_settings_and_others_refused(client: AsyncClient, world: World) -> None:
-    await _courses_due_next_month(client, world)
+    await courses_due_next_month(world)
     await sign_in(client, "hr_a1")
     page = await client.get("/capacity")
     assert page.status_code == 200 and "Change the capacity" not in page.text
