@@ -12,10 +12,15 @@ from core.settings import get_settings
 from register import demo as register_demo
 from register.officers import services as register_services
 from register.tables import Force
+from scheduler.planning import update_capacity_settings
 from training import demo as training_demo
 from vetting import demo as vetting_demo
 
 DEMO_ACTOR = Principal.system("demo")
+# The force's capacity for renewals a month (scheduler.planning): a vetting unit and an accreditation team one short
+# of the months with most work, so the capacity page shows the cliff, renewals pulled forward, and a lapse of each
+# that no schedule avoids; course places enough for the backlog of overdue refreshers.
+DEMO_CAPACITY = {"vetting_per_month": 4, "course_seats_per_month": 40, "accreditations_per_month": 4}
 
 
 class DemoModeRequired(RuntimeError):
@@ -44,6 +49,7 @@ async def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     await register_demo.load_records(DEMO_ACTOR, people, today)
     await vetting_demo.load(DEMO_ACTOR, people, today)
     await training_demo.load(DEMO_ACTOR, people, today)
+    await update_capacity_settings(DEMO_ACTOR, DEMO_CAPACITY, people.force_id)
     lapse = people.lapse_borough
     accounts: list[tuple[str, Role, AccountScope]] = [
         ("admin", Role.ADMIN, {}),

@@ -15,6 +15,7 @@ from admin_ui import (
     pages_account,
     pages_admin,
     pages_calendar,
+    pages_capacity,
     pages_coordinator,
     pages_downloads,
     pages_imports,
@@ -86,4 +87,5 @@ ROUTE_HANDLERS: list[type] = [
     *pages_coordinator.ROUTES, *pages_admin.ROUTES, *pages_people.ROUTES,
     *pages_next_steps.ROUTES, *pages_account.ROUTES, *pages_downloads.ROUTES, *pages_imports.ROUTES,
     *pages_policy.ROUTES, *pages_calendar.ROUTES, *pages_photo.ROUTES, *pages_verify.ROUTES, *pages_statement.ROUTES,
+    *pages_capacity.ROUTES,
 ]

@@ -42,6 +42,7 @@ NOTICES = {
     "power_designated": "The power was designated.",
     "granted": "The accreditation was granted.",
     "policy": "The policy was changed.",
+    "capacity": "The capacity settings were changed.",
     "left": "The officer's leaving date was recorded.",
     "acknowledged": "The declaration was acknowledged.",
     "user": "The user was added.",

@@ -61,10 +61,10 @@ NAV: dict[str, list[tuple[str, str]]] = {
     "vetting_officer": [("/vetting", "Vetting queue"), ("/officers", "Officers")],
     "csas_coordinator": [("/forecast", "Forecast"), ("/accreditations", "Accreditations to renew"),
                          ("/officers", "Officers"), ("/employers", "Employers"), ("/downloads", "Downloads"),
-                         ("/imports", "Imports"), ("/admin/policy", "Policy")],
+                         ("/imports", "Imports"), ("/admin/policy", "Policy"), ("/capacity", "Capacity")],
     "admin": [("/admin", "Users"), ("/admin/policy", "Policy"), ("/admin/catalogues", "Catalogues"),
               ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers"),
-              ("/downloads", "Downloads"), ("/imports", "Imports")],
+              ("/downloads", "Downloads"), ("/imports", "Imports"), ("/capacity", "Capacity")],
 }
 # The other roles that may import a dataset (reports.imports.IMPORT_ROLES) reach the imports page from their menu
 # too, last, after the pages of their daily work.

@@ -5,7 +5,8 @@ makes 10,500) in a fresh database, then measures each figure against a baseline 
 (machines here are shared and noisy, so ratios are what compare between runs):
 
 - 12-month forecast for the 10,000-officer employer vs reading its rows with plain SELECTs; target <= 300 ms
-  (the first of the day, which judges and stores every officer, is printed too)
+  (the first of the day, which judges and stores every officer, is printed too); the capacity plan for the same
+  employer (issue 21) is printed as a ratio to that forecast
 - the daily sweep (the real one, in a child process)   vs reading every row it judges;         target <= 10 s
 - peak memory of that process (sweep + force-wide compliance) vs the same process idle;      target <= 1 GiB
 - HTTP, one uvicorn worker, wrk -c 50 -t 2 (SQLite):     baseline /health
@@ -157,6 +158,12 @@ async def build(run: Run, officers: int, forecast: bool) -> dict[str, Any]:
             seconds = await _timed(lambda: services.forecast(coordinator, today, end, organisation_id), 3)
             run.verdicts.append(report_time(f"12-month forecast ({size:,} officers)", seconds,
                                             "raw SELECT of its rows", baseline, 0.300))
+            # Issue 21: the capacity plan levels the whole force the employer belongs to (its capacity is shared).
+            from scheduler import planning
+
+            plan = await _timed(lambda: planning.capacity_plan(coordinator, today, today, 12, organisation_id), 1)
+            print(f"{f'capacity plan ({size:,} officers)':<40} {plan * 1000:>10.1f} ms = {plan / seconds:>8.1f}"
+                  f" x the 12-month forecast ({seconds * 1000:.1f} ms)", flush=True)
         return {"force": force, "today": today}
     finally:
         await close_database()

@@ -23,6 +23,7 @@ WARN = "#b3541e"
 COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#000000", "#e69f00", "#56b4e9", "#8c6d1f"]
 MARKERS = ["o", "s", "^", "D", "v", "X", "P"]
 DASHES = ["-", "--", ":", "-."]
+MONTH_ABBR = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 LABEL_WIDTH = 34  # a longer title wraps in the legend (never cut, so no two labels read the same)
 
 
@@ -132,3 +133,59 @@ def describe_capability_forecast(months: list[str], series: dict[str, list[int]]
 def describe_compliance_trend(months: list[str], counts: list[int], title: str = "Powers lapsed per month") -> str:
     return (f"Line chart: {title.lower()}, {_span(months)}; {sum(counts)} in all; "
             f"{_extremes(months, counts)}.")
+
+
+# --- capacity planning ------------------------------------------------------------------------------------
+
+DEMAND, LEVELLED, CAPACITY = COLOURS[1], COLOURS[0], COLOURS[4]
+CapacitySeries = dict[str, dict[str, list[int | None]]]
+
+
+def capacity_series(rows: list[dict[str, Any]], titles: dict[str, str]) -> tuple[list[str], CapacitySeries]:
+    """The capacity plan's months (scheduler.planning.CapacityPlan.rows) as the chart's month labels and, per kind
+    (by its title), the due, levelled and capacity figures."""
+    labels = [f"{MONTH_ABBR[int(r['month'][5:7])]} {r['month'][:4]}" for r in rows]
+    return labels, {title: {field: [r[field][kind] for r in rows] for field in ("demand", "levelled", "capacity")}
+                    for kind, title in titles.items()}
+
+
+def capacity_chart(months: list[str], kinds: CapacitySeries, fmt: str = "png") -> bytes:
+    """One panel per kind of renewal: renewals due to start each month (unlevelled demand, hatched) beside the
+    levelled schedule's starts, each bar labelled, and the month's capacity as a dashed step with markers (none
+    drawn where no limit is set). kinds: title -> {"demand", "levelled", "capacity"}, one value per month."""
+    fig, axes = plt.subplots(len(kinds), 1, figsize=(7.5, 2.3 * len(kinds) + 0.6), sharex=True, squeeze=False)
+    x = list(range(len(months)))
+    width = 0.4
+    for ax, (title, values) in zip(axes[:, 0], kinds.items(), strict=True):
+        demand = [v or 0 for v in values["demand"]]
+        levelled = [v or 0 for v in values["levelled"]]
+        due = ax.bar([i - width / 2 for i in x], demand, width, color=DEMAND, hatch="//", edgecolor="white",
+                     label="Due to start (unlevelled)")
+        fitted = ax.bar([i + width / 2 for i in x], levelled, width, color=LEVELLED, label="Levelled start")
+        ax.bar_label(due, fontsize=6, padding=1)
+        ax.bar_label(fitted, fontsize=6, padding=1)
+        capacity = values["capacity"]
+        if any(c is not None for c in capacity):
+            ax.step(x, [float("nan") if c is None else c for c in capacity], where="mid", color=CAPACITY,
+                    linestyle="--", marker="_", markersize=10, linewidth=1.2, label="Capacity")
+        ax.set_title(title, fontsize=9, loc="left")
+        ax.set_ylabel("renewals", fontsize=7)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.tick_params(axis="both", labelsize=7)
+        ax.margins(y=0.2)
+        ax.set_ylim(bottom=0)
+    axes[-1, 0].set_xticks(x, months, rotation=45)
+    axes[0, 0].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return _png(fig, fmt, whole=True)
+
+
+def describe_capacity(months: list[str], kinds: CapacitySeries) -> str:
+    """The capacity chart in words: per kind, the renewals due, the busiest month, and the months over capacity."""
+    parts = []
+    for title, values in kinds.items():
+        demand = [v or 0 for v in values["demand"]]
+        over = [m for m, d, c in zip(months, demand, values["capacity"], strict=True) if c is not None and d > c]
+        parts.append(f"{title}: {sum(demand)} due, {_extremes(months, demand)}; "
+                     + (f"over capacity in {', '.join(over)}" if over else "never over capacity"))
+    return (f"Bar charts, one per kind of renewal, {_span(months)}, due against levelled starts: "
+            + "; ".join(parts) + ".")

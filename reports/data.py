@@ -17,6 +17,7 @@ from register.kit import cards
 from register.officers import services as register_services
 from register.officers.photos import photo_jpeg
 from register.record.services import RECORD_ROLES, officer_record
+from scheduler import planning
 from scheduler import services as scheduler_services
 from scheduler.dependencies import clearance_effective_expiry
 from scheduler.policy_store import load_catalogue, load_policy
@@ -186,6 +187,7 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
     policy = await load_policy()
     titles = (await load_catalogue()).names
     return {
+        "capacity": await _capacity(actor, as_of, organisation_id, team_id),
         "as_of": as_of,
         "officers": len(pairs),
         # The windows the cover states are the policy's (an administrator may change them), not fixed numbers.
@@ -204,6 +206,21 @@ async def analytics(actor: Principal, as_of: dt.date, organisation_id: int | Non
         "at_risk": at_risk,
         "trend_months": [month_label(m) for m in trend_months], "trend": trend,
     }
+
+
+async def _capacity(actor: Principal, as_of: dt.date, organisation_id: int | None,
+                    team_id: int | None) -> dict[str, Any] | None:
+    """The capacity plan's months and unavoidable lapses for the pack (scheduler.planning), for those who may read
+    it; None for a team's pack or a manager's (a force's capacity is planned for whole employers)."""
+    if team_id is not None or not (actor.is_admin or actor.role in planning.READERS):
+        return None
+    plan = await planning.capacity_plan(actor, as_of, as_of, planning.DEFAULT_MONTHS, organisation_id)
+    work = plan.unavoidable()
+    people = await employment_rows(sorted({w.officer_id for w in work}))
+    return {"rows": plan.rows(), "needed": plan.needed(), "capacity": plan.capacity(),
+            "unavoidable": [{"name": f"{p['given_name']} {p['family_name']}" if (p := people.get(w.officer_id))
+                             else f"officer {w.officer_id}", "kind": w.kind, "code": w.code,
+                             "start_by": w.start_by, "expires_on": w.expires_on} for w in work]}
 
 
 async def pack_title(actor: Principal, organisation_id: int | None) -> str:

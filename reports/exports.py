@@ -35,6 +35,13 @@ COLUMNS: dict[str, list[str]] = {
                  "binding_expires_on", "resumes_on"],
 }
 DATASETS = tuple(COLUMNS)
+# Tables pages offer for download that are not datasets of /api/exports (the capacity page's, admin_ui/pages_capacity).
+PAGE_COLUMNS: dict[str, list[str]] = {
+    "capacity_months": ["month", *(f"{kind}_{figure}" for kind in ("vetting", "course", "accreditation")
+                                   for figure in ("demand", "capacity", "levelled"))],
+    "capacity_unavoidable": ["name", "organisation", "kind", "item", "code", "start_by",
+                             "expires_on"],
+}
 
 
 def require_dataset(dataset: str) -> None:
@@ -127,7 +134,7 @@ async def forecast_download(actor: Principal, items: list[dict[str, Any]], today
 def frame(dataset: str, rows: list[dict[str, Any]]) -> Any:
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=COLUMNS[dataset])
+    return pd.DataFrame(rows, columns=COLUMNS.get(dataset) or PAGE_COLUMNS[dataset])
 
 
 def _text(value: Any) -> Any:

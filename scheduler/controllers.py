@@ -15,7 +15,7 @@ from core.errors import Conflict, CoreErrorCode, Violation, raise_if_violations
 from core.http import ApiController, CurrentPrincipal, Day, Limit, Offset, Page, Today
 from core.settings import get_settings
 from register.officers.employment import scoped_officer_ids
-from scheduler import calendars, services
+from scheduler import calendars, planning, services
 from scheduler.delivery import delivery_limit, list_notifications
 from scheduler.jobs import background_delivery
 from scheduler.policy_store import load_policy, policy_document, update_policy
@@ -24,6 +24,9 @@ from scheduler.schemas import (
     CalendarCreate,
     CalendarFeedRead,
     CalendarRead,
+    CapacityRead,
+    CapacitySettingsRead,
+    CapacitySettingsUpdate,
     ComplianceRead,
     DigestRead,
     ForecastItem,
@@ -180,4 +183,35 @@ class CalendarController(ApiController):
         await calendars.revoke_feed(principal, feed_file.removesuffix(".ics"))
 
 
-ROUTE_HANDLERS: list[type] = [ComplianceController, PolicyController, SweepController, CalendarController]
+class PlanningController(ApiController):
+    path = "/api/planning"
+    tags = ["planning"]
+
+    @get("/capacity")
+    async def capacity(
+        self, principal: CurrentPrincipal, day: Day,
+        from_: Annotated[dt.date | None, QueryParameter(
+            name="from", description="A day in the first month planned (default: this month).")] = None,
+        months: Annotated[int, QueryParameter(description="Months planned, 6 to 24.")] = planning.DEFAULT_MONTHS,
+        organisation_id: FromQuery[int | None] = None,
+        starts: Annotated[bool, QueryParameter(
+            description="Also list each renewal fitted in time with the month it starts (start_in).")] = False,
+    ) -> CapacityRead:
+        plan = await planning.capacity_plan(principal, day, from_, months, organisation_id)
+        return CapacityRead.of(plan, starts)
+
+    @get("/capacity-settings")
+    async def get_settings(self, principal: CurrentPrincipal,
+                           force_id: FromQuery[int | None] = None) -> CapacitySettingsRead:
+        return CapacitySettingsRead(**await planning.capacity_settings(principal, force_id))
+
+    @put("/capacity-settings")
+    async def put_settings(self, principal: CurrentPrincipal,
+                           data: JSONBody[CapacitySettingsUpdate]) -> CapacitySettingsRead:
+        changes = data.changes()
+        force_id = changes.pop("force_id", None)
+        return CapacitySettingsRead(**await planning.update_capacity_settings(principal, changes, force_id))
+
+
+ROUTE_HANDLERS: list[type] = [ComplianceController, PolicyController, SweepController, CalendarController,
+                              PlanningController]

@@ -9,10 +9,12 @@ The sweep claims each (recipient, trigger) once, so re-running a day sends nothi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from core.dates import long_date
+from scheduler.capacity import KIND_OF_STEP, KIND_UNITS
 from scheduler.dependencies import end_days, kind_of
 from scheduler.facts import OfficerFacts
 from scheduler.kinds import Kind, PlanStep, StepStatus
@@ -33,6 +35,7 @@ class Trigger(StrEnum):
     POWER_WARNING = "power_warning"
     LAPSE = "lapse"
     RECOVERY = "recovery"
+    START_EARLY = "start_early"
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,30 @@ def officer_step_reminders(
     task = step.title[:1].lower() + step.title[1:]  # "book CSAS refresher course": acronyms kept
     action = f"Next action: {task} now - {days_left} day{'s' if days_left != 1 else ''} left."
     return [Reminder(Audience.OFFICER, facts.officer_id, step_item(step), trigger, latest,
+                     _step_line(facts, step, action, names))]
+
+
+# A step as the capacity plan knows it (scheduler.capacity.Work without the officer): kind, code, start-by, expiry.
+StepKey = tuple[str, str, dt.date, dt.date]
+
+
+def step_key(step: PlanStep) -> StepKey:
+    return KIND_OF_STEP.get(step.kind, step.kind.value), step.code, step.start_by, step.expires_on
+
+
+def early_start_reminders(
+    facts: OfficerFacts, step: PlanStep, start_month: dt.date, day: dt.date, names: Names = Names()
+) -> list[Reminder]:
+    """To the officer: a renewal the capacity plan, levelled on `day`, starts this month, before its start-by
+    month, because every month from the next up to the start-by month is full (scheduler.capacity.level fills
+    backwards, so a renewal goes earlier only past full months). Said while the step is not yet open."""
+    if step.status is not StepStatus.UPCOMING or start_month != day.replace(day=1) \
+            or step.start_by.replace(day=1) <= start_month:
+        return []
+    unit = KIND_UNITS[KIND_OF_STEP[step.kind]]
+    action = (f"Please start in {start_month.strftime('%B %Y')}, earlier than {long_date(step.start_by)}, because "
+              f"{unit} full in {step.start_by.strftime('%B %Y')}.")
+    return [Reminder(Audience.OFFICER, facts.officer_id, step_item(step), Trigger.START_EARLY, start_month,
                      _step_line(facts, step, action, names))]
 
 
@@ -255,17 +282,20 @@ def recovery_reminders(facts: OfficerFacts, day: dt.date, policy: Policy, names:
 
 def due_reminders(
     facts: OfficerFacts, compliance: Compliance | None, steps: list[PlanStep], lapses: list[Lapse], day: dt.date,
-    policy: Policy, names: Names = Names(),
+    policy: Policy, names: Names = Names(), early: Mapping[StepKey, dt.date] | None = None,
 ) -> list[Reminder]:
     """Everything due for one officer on `day`. From the leaving day, only the kit still to recover.
     `compliance` (judged on `day`) may be None only when there are no lapses and may_warn_coordinators(facts,
-    day, policy) is False (no power warnings can be due, so the caller need not judge it)."""
+    day, policy) is False (no power warnings can be due, so the caller need not judge it). `early`: the start
+    month of each step the capacity plan, levelled on `day`, starts before its start-by month."""
     if facts.left_on is not None and facts.left_on <= day:
         return recovery_reminders(facts, day, policy, names)
     out: list[Reminder] = []
     for step in steps:
         out += officer_step_reminders(facts, step, day, policy, names)
         out += manager_step_reminders(facts, step, day, policy, names)
+        if early and (month := early.get(step_key(step))) is not None:
+            out += early_start_reminders(facts, step, month, day, names)
     if compliance is not None:
         out += coordinator_power_warnings(facts, compliance, steps, day, policy, names)
     # A catch-up finds lapses on missed days: a power usable again today is no longer one to stop using.

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import msgspec
 
 from core.schemas import Body, LongList, ShortList
+from scheduler.capacity import month_key
 from scheduler.kinds import Dependency, Kind, PlanStep, StepStatus
 from scheduler.policy import LeadTimes
 from scheduler.rules import Compliance, Rag
@@ -117,6 +118,8 @@ class SweepRead(msgspec.Struct):
 
 
 if TYPE_CHECKING:
+    from scheduler.planning import CapacityPlan
+
     class LeadTimesUpdate(Body):
         """Any of LeadTimes' fields, in days."""
 else:
@@ -207,3 +210,85 @@ class CalendarFeedRead(msgspec.Struct):
     revoked_at: dt.datetime | None
     creator_active: bool
     live: bool
+
+
+class KindCounts(msgspec.Struct):
+    vetting: int
+    course: int
+    accreditation: int
+
+
+class KindCapacity(msgspec.Struct):
+    """Per month; null: no limit set."""
+
+    vetting: int | None
+    course: int | None
+    accreditation: int | None
+
+
+class CapacityMonth(msgspec.Struct):
+    month: str
+    demand: KindCounts
+    capacity: KindCapacity
+    levelled: KindCounts
+
+
+class WorkRead(msgspec.Struct):
+    officer_id: int
+    kind: str
+    code: str
+    start_by: dt.date
+    expires_on: dt.date
+
+
+class StartRead(msgspec.Struct):
+    """A renewal the levelled schedule fits, and the month it starts ("YYYY-MM")."""
+
+    officer_id: int
+    kind: str
+    code: str
+    start_by: dt.date
+    expires_on: dt.date
+    start_in: str
+
+
+class CapacityRead(msgspec.Struct, omit_defaults=True):
+    months: list[CapacityMonth]
+    unavoidable: list[WorkRead]
+    # The least capacity per month, the same every month, that would start every renewal by its start-by.
+    needed: KindCounts
+    starts: list[StartRead] | None = None  # asked for with starts=true
+
+    @classmethod
+    def of(cls, plan: CapacityPlan, starts: bool = False) -> CapacityRead:
+        return cls(
+            months=[CapacityMonth(month=r["month"], demand=KindCounts(**r["demand"]),
+                                  capacity=KindCapacity(**r["capacity"]), levelled=KindCounts(**r["levelled"]))
+                    for r in plan.rows()],
+            unavoidable=[WorkRead(w.officer_id, w.kind, w.code, w.start_by, w.expires_on) for w in plan.unavoidable()],
+            needed=KindCounts(**plan.needed()),
+            starts=[StartRead(w.officer_id, w.kind, w.code, w.start_by, w.expires_on, month_key(m))
+                    for w, m in sorted(plan.start_months().items(), key=lambda i: (i[1], i[0].start_by))]
+            if starts else None,
+        )
+
+
+class CapacitySettingsRead(msgspec.Struct):
+    force_id: int
+    vetting_per_month: int | None
+    course_seats_per_month: int | None
+    accreditations_per_month: int | None
+
+
+class CapacitySettingsUpdate(Body, omit_defaults=True, forbid_unknown_fields=True):
+    """The fields given are changed (null: no limit); force_id: the force (an administrator's choice)."""
+
+    force_id: int | msgspec.UnsetType = msgspec.UNSET
+    vetting_per_month: int | msgspec.UnsetType | None = msgspec.UNSET
+    course_seats_per_month: int | msgspec.UnsetType | None = msgspec.UNSET
+    accreditations_per_month: int | msgspec.UnsetType | None = msgspec.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        out: dict[str, Any] = {f: getattr(self, f) for f in self.__struct_fields__
+                               if getattr(self, f) is not msgspec.UNSET}
+        return out

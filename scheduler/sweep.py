@@ -25,12 +25,14 @@ from register.officers.employment import scoped_officer_ids
 from scheduler import outlook
 from scheduler.delivery import OutgoingMessage, deliver_pending, enqueue_each
 from scheduler.facts import OfficerFacts
+from scheduler.planning import early_starts
 from scheduler.policy import Names, Policy
 from scheduler.policy_store import load_catalogue
 from scheduler.reminders import (
     Audience,
     Lapse,
     Reminder,
+    StepKey,
     Trigger,
     due_reminders,
     find_lapses,
@@ -225,6 +227,7 @@ async def _link_claims(links: list[tuple[str, int]]) -> None:
 
 def _judge(
     facts: OfficerFacts, since: dt.date, as_of: dt.date, policy: Policy, names: Names,
+    early: dict[StepKey, dt.date] | None = None,
 ) -> tuple[list[Reminder], list[Lapse]]:
     """What is due for one officer on `as_of`, judged with what is on record that day (domain.md §8a): after
     missed days, each item once with its latest state (a step renewed meanwhile, or a lapse a known renewal
@@ -235,7 +238,7 @@ def _judge(
     # something lapsed or some power could lapse within the window.
     compliance = compute_compliance(facts, as_of, policy) \
         if lapses or may_warn_coordinators(facts, as_of, policy) else None
-    return due_reminders(facts, compliance, steps, lapses, as_of, policy, names), lapses
+    return due_reminders(facts, compliance, steps, lapses, as_of, policy, names, early), lapses
 
 
 # Longer than any sweep takes (100,000 officers: minutes), shorter than the day between sweeps.
@@ -268,6 +271,8 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
         catalogue = await load_catalogue()
         policy = catalogue.policy
         recipients = await _recipients()
+        # Renewals the capacity plan, levelled today, asks to start this month, before their start-by month.
+        early = await early_starts(as_of)
         by_recipient: dict[Recipient, list[Reminder]] = defaultdict(list)
         all_lapses: list[Lapse] = []
         # Officers are judged a batch at a time: the sweep holds what is due, never the whole force's facts.
@@ -276,7 +281,8 @@ async def run_sweep(as_of: dt.date, dry_run: bool = False, now: dt.datetime | No
                               *await leavers_with_kit_out(as_of)})
         async for batch in iter_facts(officer_ids, as_of, catalogue):
             for officer_facts in batch.values():
-                reminders, lapses = _judge(officer_facts, since, as_of, policy, catalogue.names)
+                reminders, lapses = _judge(officer_facts, since, as_of, policy, catalogue.names,
+                                           early.get(officer_facts.officer_id))
                 all_lapses += lapses
                 for reminder in reminders:
                     for recipient in recipients.of(officer_facts, reminder.audience):

@@ -95,3 +95,15 @@ class PowerOutlook(Table):
     binding_code = Varchar(length=64, null=False, default="")
     binding_expires_on = Date(null=True, default=None)
     resumes_on = Date(null=True, default=None, help_text="After a gap: the day a renewal makes it usable again.")
+
+
+class CapacitySetting(Table):
+    """A force's capacity for renewals, per month (scheduler.planning): policy data, one row per force. A null
+    capacity is one not set: its renewals are planned in their own months, without a limit."""
+
+    id: Serial
+    force_id = Integer(null=False, default=0, unique=True, help_text="The force (register) it is for.")
+    vetting_per_month = Integer(null=True, default=None, help_text="Vetting renewals the unit can process.")
+    course_seats_per_month = Integer(null=True, default=None, help_text="CSAS refresher and module course seats.")
+    accreditations_per_month = Integer(null=True, default=None, help_text="Re-accreditations the force can grant.")
+    updated_at = Timestamptz(null=False, default=TimestamptzNow())

@@ -10,6 +10,7 @@ from typing import Any
 from reports import charts
 from reports.data import month_label
 from reports.pdf.fonts import ReportPDF, day
+from scheduler.capacity import KIND_TITLES, WORK_KINDS
 from scheduler.readiness import readiness_label, step_line
 
 
@@ -66,8 +67,10 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
     pdf.para(f"{sum(data['cliff'])} items expire from {cliff[0]} to {cliff[-1]}; {data['queue_total']} vetting "
              f"applications are open; {sum(data['trend'])} powers lapsed from {trend[0]} to {trend[-1]}.", size=11)
     pdf.ln(1)
+    capacity = data.get("capacity")
     pdf.para("Contents: 1 Readiness by employer and team · 2 Expiry cliff · 3 Capability forecast · "
-             "4 Vetting queue · 5 Officers at risk · 6 Compliance trend", size=9)
+             "4 Vetting queue · 5 Officers at risk · 6 Compliance trend" + (" · 7 Capacity" if capacity else ""),
+             size=9)
 
     step("readiness")
     pdf.h2("1  Readiness by employer and team")
@@ -115,4 +118,28 @@ def render(title: str, data: dict[str, Any], generated_on: dt.date,
     pdf.h2("6  Compliance trend: powers lapsed per month, last 12 months")
     pdf.image_png(pngs["trend"], 180, alts["trend"])
     pdf.table_of(data["trend_months"], [data["trend"]], size=7)
+    if capacity:
+        step("capacity")
+        _capacity_section(pdf, capacity)
     return bytes(pdf.output())
+
+
+def _capacity_section(pdf: ReportPDF, capacity: dict[str, Any]) -> None:
+    """Renewals due each month against the force's capacity, the levelled plan, and the lapses no plan avoids."""
+    labels, kinds = charts.capacity_series(capacity["rows"], KIND_TITLES)
+    pdf.add_page()
+    pdf.h1("7  Capacity: renewals due against what can be processed")
+    needed = capacity["needed"]
+    pdf.para(f"{len(capacity['unavoidable'])} renewal{'' if len(capacity['unavoidable']) == 1 else 's'} cannot "
+             "start by the start-by date at this capacity. Capacity a month that would avoid every lapse: "
+             + ", ".join(f"{KIND_TITLES[k].lower()} {needed[k]}" for k in WORK_KINDS) + ".", size=9)
+    pdf.image_png(charts.capacity_chart(labels, kinds), 170, charts.describe_capacity(labels, kinds))
+    pdf.table_of(["Month", *(f"{KIND_TITLES[k]}: due / capacity / levelled" for k in WORK_KINDS)],
+                 [[label, *(f"{r['demand'][k]} / {'—' if r['capacity'][k] is None else r['capacity'][k]} / "
+                            f"{r['levelled'][k]}" for k in WORK_KINDS)]
+                  for label, r in zip(labels, capacity["rows"], strict=True)],
+                 widths=[25, 50, 50, 50], size=7)
+    pdf.table_of(["Officer", "Renewal", "Start by", "Expires"],
+                 [[u["name"], f"{KIND_TITLES[u['kind']]}: {u['code']}", day(u["start_by"]), day(u["expires_on"])]
+                  for u in capacity["unavoidable"]],
+                 widths=[55, 60, 30, 30], size=8, empty="No lapse is unavoidable at this capacity.")

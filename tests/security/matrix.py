@@ -475,6 +475,15 @@ CASES: list[Case] = [
     api("GET", "/api/scheduler/health", POLICY, NONE, build=lambda c, t: Req("/api/scheduler/health")),
     api("GET", "/api/notifications", EVERYONE, LIST,
         build=lambda c, t: Req("/api/notifications" + ("" if t.inside else f"?officer_id={c.officer(t.officer)}"))),
+    # --- capacity planning: whole employers read it; a force's coordinator (or admin) keeps its settings ---
+    api("GET", "/api/planning/capacity", ORGANISATION_WIDE, LIST, build=lambda c, t: Req(
+        "/api/planning/capacity?months=24&starts=true" + (
+            "" if t.inside else f"&organisation_id={c.world.orgs[t.org]}"))),
+    api("GET", "/api/planning/capacity-settings", POLICY, RECORD, target="force",
+        build=lambda c, t: Req(f"/api/planning/capacity-settings?force_id={c.world.forces[t.force]}")),
+    api("PUT", "/api/planning/capacity-settings", POLICY, RECORD, target="force",
+        build=lambda c, t: Req("/api/planning/capacity-settings",
+                               json={"force_id": c.world.forces[t.force], "vetting_per_month": 3})),
     # --- forces, organisations, teams ---
     api("POST", "/api/forces", ADMIN, NONE,
         build=lambda c, t: Req("/api/forces", json={"name": "Force Matrix", "code": "FM"})),
@@ -914,6 +923,16 @@ PAGE_CASES: list[Case] = [
          build=lambda c, t: Req(f"/verify/{c.card_token}")),
     Case("GET", "/verify/{token:str}/photo.jpg", PUBLIC, NONE, anonymous_ok=True, prepare=_print_card_with_photo,
          build=lambda c, t: Req(f"/verify/{c.card_token}/photo.jpg")),
+    # --- capacity planning: whole employers read it; the force's coordinator (or admin) changes its capacity ---
+    Case("GET", "/capacity", ORGANISATION_WIDE, LIST, leaks=ORG_LEAKS, build=_get(lambda c, t: "/capacity" + (
+        "" if t.inside else f"?organisation_id={c.world.orgs[t.org]}"))),
+    *[Case("GET", path, ORGANISATION_WIDE, NONE, _get(lambda c, t, p=path: p))
+      for path in ("/capacity/chart.svg", "/capacity/months.csv", "/capacity/months.xlsx",
+                   "/capacity/unavoidable.csv", "/capacity/unavoidable.xlsx")],
+    *page_pair("/capacity/settings", POLICY, POLICY,
+               _get(lambda c, t: f"/capacity/settings?force_id={c.world.forces[t.force]}"),
+               _post(lambda c, t: f"/capacity/settings?force_id={c.world.forces[t.force]}",
+                     lambda c, t: {"vetting_per_month": "3"}), target="force"),
     # --- administration: admin only ---
     Case("GET", "/admin", ADMIN, NONE, _get(lambda c, t: "/admin")),
     Case("GET", "/admin/users/{user_id:int}/{change:str}", ADMIN, NONE,
