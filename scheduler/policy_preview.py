@@ -43,8 +43,7 @@ async def preview_policy(actor: Principal, changes: dict[str, Any], from_on: dt.
     catalogue = await load_catalogue()
     current = catalogue.policy
     proposal = whatif.propose(current, changes, await vetting_services.list_levels())
-    same_powers = whatif.judges_powers_alike(current, proposal)
-    same_plans = whatif.plans_alike(current, proposal)
+    difference = whatif.difference(current, proposal)
     ids = await scoped_officer_ids(actor, None, None, active_on=from_on)
     lapses: dict[str, list[dict[str, Any]]] = {"current": [], "proposed": []}
     overdue: dict[str, list[dict[str, Any]]] = {"current": [], "proposed": []}
@@ -53,14 +52,15 @@ async def preview_policy(actor: Principal, changes: dict[str, Any], from_on: dt.
         proposed_facts = await _with_reviews(batch, from_on, proposal.annual_review)
         for officer_id, facts in batch.items():
             now: Compliance = compute_compliance(facts, from_on, current)
-            lapses["current"] += whatif.lapses(facts.name, now, to_on)
-            if same_powers:
-                lapses["proposed"] += whatif.lapses(facts.name, now, to_on)
-            else:
+            rows = whatif.lapses(facts.name, now, to_on)
+            lapses["current"] += rows
+            if whatif.powers_may_differ(facts, difference):
                 then = compute_compliance(proposed_facts[officer_id], from_on, proposal.policy)
-                lapses["proposed"] += whatif.lapses(facts.name, then, to_on, usable_before=now)
+                rows = whatif.lapses(facts.name, then, to_on, usable_before=now)
+            lapses["proposed"] += rows
             plan = compute_plan(facts, from_on, current)
-            proposed_plan = plan if same_plans else compute_plan(proposed_facts[officer_id], from_on, proposal.policy)
+            proposed_plan = compute_plan(proposed_facts[officer_id], from_on, proposal.policy) \
+                if whatif.plan_may_differ(facts, difference) else plan
             work["current"] += work_from_plans({officer_id: plan})
             work["proposed"] += work_from_plans({officer_id: proposed_plan})
             overdue["current"] += whatif.overdue(officer_id, facts.name, plan)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from scheduler.facts import OfficerFacts
 from scheduler.kinds import Dependency, PlanStep, StepStatus
 from scheduler.policy import LeadTimes, Policy
 from scheduler.rules import Compliance
@@ -82,14 +83,44 @@ def _for_plans(policy: Policy) -> Policy:
                    coordinator_alert_days=0)
 
 
-def judges_powers_alike(current: Policy, proposal: Proposal) -> bool:
-    """Whether every power is judged alike under both (then the proposal's judgement is the current one)."""
-    return not proposal.annual_review and _for_powers(current) == _for_powers(proposal.policy)
+@dataclass(frozen=True)
+class Difference:
+    """What the proposal changes that a judgement reads, so that only officers it can reach are judged twice:
+    vetting levels accepted or reviewed otherwise, powers needing other modules, and whether anything else that
+    every officer's powers or plan reads differs (then everyone is judged twice)."""
+
+    levels: frozenset[str]
+    powers: frozenset[str]
+    every_power: bool
+    every_plan: bool
 
 
-def plans_alike(current: Policy, proposal: Proposal) -> bool:
-    """Whether every plan is the same under both. A clearance's annual review is not planned (its expiry is)."""
-    return _for_plans(current) == _for_plans(proposal.policy)
+def difference(current: Policy, proposal: Proposal) -> Difference:
+    proposed = proposal.policy
+    levels = frozenset(current.accepted_vetting_levels ^ proposed.accepted_vetting_levels) | set(proposal.annual_review)
+    powers = frozenset(code for code in current.prerequisites.keys() | proposed.prerequisites.keys()
+                       if tuple(current.prerequisites.get(code, ())) != tuple(proposed.prerequisites.get(code, ())))
+
+    def rest(policy: Policy) -> Policy:
+        return replace(policy, accepted_vetting_levels=frozenset(), prerequisites={})
+
+    return Difference(levels, powers, every_power=_for_powers(rest(current)) != _for_powers(rest(proposed)),
+                      every_plan=_for_plans(rest(current)) != _for_plans(rest(proposed)))
+
+
+def powers_may_differ(facts: OfficerFacts, difference: Difference) -> bool:
+    """Whether the officer's powers may be judged otherwise: a clearance at a level the proposal accepts or
+    reviews otherwise, or a power (on any accreditation) whose modules it changes."""
+    return difference.every_power or any(c.level_code in difference.levels for c in facts.clearances) or any(
+        power.code in difference.powers for accreditation in facts.accreditations for power in accreditation.powers)
+
+
+def plan_may_differ(facts: OfficerFacts, difference: Difference) -> bool:
+    """Whether the officer's plan may differ: of the levels, only the vetting step reads them (which clearance is
+    renewed, and which application renews it)."""
+    return difference.every_plan or any(
+        c.level_code in difference.levels or any(a.level_code in difference.levels for a in c.later_applications)
+        for c in facts.clearances)
 
 
 # --- lapses -------------------------------------------------------------------------------------------------
