@@ -102,8 +102,8 @@ class PolicyController(ApiController):
         return await update_policy(principal, data.changes())
 
     @post("/preview", status_code=200)
-    async def preview_policy(self, principal: CurrentPrincipal, today: Today, data: JSONBody[PolicyUpdate],
-                             from_: FromDay = None, to: ToDay = None) -> dict[str, Any]:
+    async def preview(self, principal: CurrentPrincipal, today: Today, data: JSONBody[PolicyUpdate],
+                      from_: FromDay = None, to: ToDay = None) -> dict[str, Any]:
         """What PUT /api/policy with this body would change, saving nothing: the forecast's lapses under the current
         and the proposed policy (added, removed, changed), steps that become overdue, and renewals due to start
         per month. Window as the forecast's."""
