@@ -49,6 +49,9 @@ class Action:
     warning: str = ""
     # Rules across answers checked on the first page, e.g. a password typed twice: {field name: message}.
     check: Callable[[Values], dict[str, str]] | None = None
+    # What acting would do, shown on the check page before confirming (a policy's "what if"): the template's
+    # `preview`. It may refuse the answers as perform would (a DomainError), and then the form is shown again.
+    preview: Callable[[Values], Awaitable[dict[str, Any]]] | None = None
 
 
 Perform = Callable[[Values], Awaitable[Response[Any]]]
@@ -206,17 +209,25 @@ async def run_action(request: Request[Any, Any, Any], viewer: Principal | None, 
                 hidden += [(f.name, str(v)) for v in value]
             elif value is not None:
                 hidden.append((f.name, str(_raw(value))))
+        try:
+            preview = await action.preview(values) if action.preview is not None else None
+        except DomainError as exc:
+            return _refused(viewer, action, values, exc, **extra)
         return Template("pages/confirm.html", context={
             "viewer": viewer, "action": action, "rows": rows, "hidden": hidden, "retype": retype,
-            "title": action.confirm_title,
+            "title": action.confirm_title, "preview": preview,
             "post_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **extra,
         })
     try:
         return await perform(values)
     except DomainError as exc:
-        field_errors, summary = violations_by_field(exc, [f.name for f in action.fields])
-        status = exc.status if exc.status != 401 else 403
-        return render_form(viewer, action, values, field_errors, summary, status_code=status, **extra)
+        return _refused(viewer, action, values, exc, **extra)
+
+
+def _refused(viewer: Principal | None, action: Action, values: Values, exc: DomainError, **extra: Any) -> Template:
+    field_errors, summary = violations_by_field(exc, [f.name for f in action.fields])
+    status = exc.status if exc.status != 401 else 403
+    return render_form(viewer, action, values, field_errors, summary, status_code=status, **extra)
 
 
 def done(url: str, notice: str) -> Redirect:

@@ -14,6 +14,7 @@ from admin_ui.errors import PAGE_ERRORS
 from admin_ui.forms import Action, Field, Values, done, page, run_action
 from admin_ui.pages_account import PASSWORD_HINT, password_rule
 from admin_ui.pages_officer import notice_for
+from admin_ui.policy_preview_view import policy_preview
 from admin_ui.templating import ROLE_LABELS
 from core.access import Principal, Role, require_role
 from core.clock import business_today
@@ -189,6 +190,11 @@ class AdminPages(Controller):
         await require_installation_writer(principal, action="change the policy")
         current = (await policy_document())["lead_times"]
         names = [f.name for f in fields(LeadTimes)]
+
+        def changes(v: dict[str, Any]) -> dict[str, Any]:
+            moved = {n: v[f"lead_times__{n}"] for n in names if v[f"lead_times__{n}"] != current.get(n)}
+            return {"lead_times": moved} if moved else {}
+
         action = Action(
             title="Change the lead times", caption="Policy", submit="Continue", back_url="/admin/policy",
             intro="Days before an item's expiry by which its renewal must start.",
@@ -196,12 +202,12 @@ class AdminPages(Controller):
             warning="Every officer's renewal plan and reminders follow the new values from the next sweep.",
             fields=[Field(f"lead_times__{n}", f"{LEAD_LABELS.get(n, n)} (days)", "number",
                           width="govuk-input--width-4") for n in names],
+            preview=lambda v: policy_preview(principal, changes(v)),
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
-            changes = {n: v[f"lead_times__{n}"] for n in names if v[f"lead_times__{n}"] != current.get(n)}
-            if changes:
-                await update_policy(principal, {"lead_times": changes})
+            if changed := changes(v):
+                await update_policy(principal, changed)
             return done("/admin/policy", "policy")
 
         return await run_action(request, principal, action, perform, nav_active="/admin/policy",
@@ -211,18 +217,22 @@ class AdminPages(Controller):
     async def warnings(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
         await require_installation_writer(principal, action="change the policy")
         current = await policy_document()
+
+        def changes(v: dict[str, Any]) -> dict[str, Any]:
+            return {n: v[n] for n in SCALAR_LABELS if v[n] != current.get(n)}
+
         action = Action(
             title="Change warnings and reminders", caption="Policy", submit="Continue", back_url="/admin/policy",
             confirm_title="Are you sure you want to change warnings and reminders?",
             confirm_button="Change warnings and reminders",
             fields=[Field(name, f"{label} (days)", "number", width="govuk-input--width-4")
                     for name, label in SCALAR_LABELS.items()],
+            preview=lambda v: policy_preview(principal, changes(v)),
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
-            changes = {n: v[n] for n in SCALAR_LABELS if v[n] != current.get(n)}
-            if changes:
-                await update_policy(principal, changes)
+            if changed := changes(v):
+                await update_policy(principal, changed)
             return done("/admin/policy", "policy")
 
         return await run_action(request, principal, action, perform, nav_active="/admin/policy",
@@ -232,19 +242,24 @@ class AdminPages(Controller):
     async def validity(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
         await require_installation_writer(principal, action="change the policy")
         current = {m["code"]: m["validity_months"] for m in (await policy_document())["module_validity"]}
+
+        def changes(v: dict[str, Any]) -> dict[str, Any]:
+            moved = [{"code": code, "validity_months": v[f"module_validity__{code}"]} for code in current
+                     if v[f"module_validity__{code}"] != current[code]]
+            return {"module_validity": moved} if moved else {}
+
         action = Action(
             title="Change how long training stays valid", caption="Policy", submit="Continue",
             back_url="/admin/policy", intro="Months each training module stays valid. Leave empty for no expiry.",
             confirm_title="Are you sure you want to change training validity?", confirm_button="Change validity",
             fields=[Field(f"module_validity__{code}", f"{code} (months)", "number", required=False,
                           width="govuk-input--width-4") for code in current],
+            preview=lambda v: policy_preview(principal, changes(v)),
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
-            changes = [{"code": code, "validity_months": v[f"module_validity__{code}"]} for code in current
-                       if v[f"module_validity__{code}"] != current[code]]
-            if changes:
-                await update_policy(principal, {"module_validity": changes})
+            if changed := changes(v):
+                await update_policy(principal, changed)
             return done("/admin/policy", "policy")
 
         return await run_action(request, principal, action, perform, nav_active="/admin/policy",
@@ -258,6 +273,11 @@ class AdminPages(Controller):
         current: dict[str, list[str]] = {p["code"]: [] for p in powers}
         for pair in (await policy_document())["power_prerequisites"]:
             current.setdefault(pair["power_code"], []).append(pair["module_code"])
+
+        def changes(v: dict[str, Any]) -> dict[str, Any]:
+            return {"power_prerequisites": [{"power_code": code, "module_code": module}
+                                            for code in current for module in (v.get(f"prerequisites__{code}") or [])]}
+
         action = Action(
             title="Change the training each power needs", caption="Policy", submit="Continue",
             back_url="/admin/policy",
@@ -268,12 +288,11 @@ class AdminPages(Controller):
             warning="Compliance, plans and reminders follow the new prerequisites at once.",
             fields=[Field(f"prerequisites__{p['code']}", f"{p['code']}: {p['title']}", "checkboxes",
                           options=modules, required=False) for p in powers],
+            preview=lambda v: policy_preview(principal, changes(v)),
         )
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
-            pairs = [{"power_code": code, "module_code": module}
-                     for code in current for module in (v.get(f"prerequisites__{code}") or [])]
-            await update_policy(principal, {"power_prerequisites": pairs})
+            await update_policy(principal, changes(v))
             return done("/admin/policy", "policy")
 
         return await run_action(request, principal, action, perform, nav_active="/admin/policy",

@@ -11,6 +11,7 @@ from litestar import Controller, Request, Response, route
 
 from admin_ui.errors import PAGE_ERRORS
 from admin_ui.forms import Action, Field, done, form_data, render_form, run_action
+from admin_ui.policy_preview_view import policy_preview
 from core.http import CurrentPrincipal
 from register.scope import require_installation_writer
 from scheduler.policy_store import MAX_DAYS, policy_document, update_policy
@@ -75,6 +76,14 @@ class PolicyPages(Controller):
         levels = (await policy_document())["vetting_levels"]
         titles = {lv["code"]: lv["title"] for lv in await list_levels()}
         codes = [(lv["code"], f"{titles.get(lv['code']) or lv['code']} ({lv['code']})") for lv in levels]
+
+        def changes(v: dict[str, Any]) -> dict[str, Any]:
+            changed = [{"code": lv["code"], "renewal_months": v[f"renewal__{lv['code']}"],
+                        "has_annual_review": lv["code"] in v["annual_review"]} for lv in levels
+                       if (v[f"renewal__{lv['code']}"], lv["code"] in v["annual_review"])
+                       != (lv["renewal_months"], lv["has_annual_review"])]
+            return {"required_vetting_levels": v["accepted"], "vetting_levels": changed}
+
         action = Action(
             title="Change the vetting levels", caption="Policy", submit="Continue", back_url="/admin/policy",
             confirm_title="Are you sure you want to change the vetting levels?",
@@ -89,6 +98,7 @@ class PolicyPages(Controller):
                         "number",
                         width="govuk-input--width-4") for lv in levels],
             ],
+            preview=lambda v: policy_preview(principal, changes(v)),
         )
         if request.method == "POST":
             raw = await form_data(request)
@@ -105,11 +115,7 @@ class PolicyPages(Controller):
                                    nav_active="/admin/policy")
 
         async def perform(v: dict[str, Any]) -> Response[Any]:
-            changed = [{"code": lv["code"], "renewal_months": v[f"renewal__{lv['code']}"],
-                        "has_annual_review": lv["code"] in v["annual_review"]} for lv in levels
-                       if (v[f"renewal__{lv['code']}"], lv["code"] in v["annual_review"])
-                       != (lv["renewal_months"], lv["has_annual_review"])]
-            await update_policy(principal, {"required_vetting_levels": v["accepted"], "vetting_levels": changed})
+            await update_policy(principal, changes(v))
             return done("/admin/policy", "policy")
 
         return await run_action(request, principal, action, perform, nav_active="/admin/policy", defaults={

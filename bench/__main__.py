@@ -7,6 +7,7 @@ makes 10,500) in a fresh database, then measures each figure against a baseline 
 - 12-month forecast for the 10,000-officer employer vs reading its rows with plain SELECTs; target <= 300 ms
   (the first of the day, which judges and stores every officer, is printed too); the capacity plan for the same
   employer (issue 21) is printed as a ratio to that forecast
+- policy preview of the whole force (POST /api/policy/preview) vs that forecast; target <= 3 s
 - the daily sweep (the real one, in a child process)   vs reading every row it judges;         target <= 10 s
 - peak memory of that process (sweep + force-wide compliance) vs the same process idle;      target <= 1 GiB
 - HTTP, one uvicorn worker, wrk -c 50 -t 2 (SQLite):     baseline /health
@@ -164,9 +165,23 @@ async def build(run: Run, officers: int, forecast: bool) -> dict[str, Any]:
             plan = await _timed(lambda: planning.capacity_plan(coordinator, today, today, 12, organisation_id), 1)
             print(f"{f'capacity plan ({size:,} officers)':<40} {plan * 1000:>10.1f} ms = {plan / seconds:>8.1f}"
                   f" x the 12-month forecast ({seconds * 1000:.1f} ms)", flush=True)
+            await _preview_figure(run, coordinator, today, end, seconds)
         return {"force": force, "today": today}
     finally:
         await close_database()
+
+
+async def _preview_figure(run: Run, actor: Any, today: dt.date, end: dt.date, forecast_s: float) -> None:
+    """POST /api/policy/preview's work for the whole force (every officer judged under both policies), for a lead
+    time (every plan differs) and a vetting level no longer accepted (powers and plans differ), vs the forecast."""
+    from scheduler.policy_preview import preview_policy
+
+    proposals = ({"lead_times": {"vetting": 200}}, {"required_vetting_levels": ["NPPV2F", "NPPV3", "RV", "MV"]})
+    for body in proposals:
+        seconds = await _timed(lambda body=body: preview_policy(actor, body, today, end), 1)  # type: ignore[misc]
+        run.verdicts.append(report_time(f"policy preview ({run.officers:,} officers)", seconds,
+                                        "the 12-month forecast", forecast_s, 3.0))
+        print(f"{'':<40} (proposal {json.dumps(body)})", flush=True)
 
 
 # --- phase 2: the sweep and peak memory, in a child process -----------------------------------------------

@@ -18,6 +18,7 @@ from register.officers.employment import scoped_officer_ids
 from scheduler import calendars, planning, services
 from scheduler.delivery import delivery_limit, list_notifications
 from scheduler.jobs import background_delivery
+from scheduler.policy_preview import preview_policy
 from scheduler.policy_store import load_policy, policy_document, update_policy
 from scheduler.schemas import (
     BindingRead,
@@ -53,6 +54,15 @@ async def provide_warning_window(warning_days: WarningDays = None) -> int:
     return (await load_policy()).warning_days if warning_days is None else warning_days
 
 
+def _window(from_: dt.date | None, to: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The forecast's window: from `from` (default today) to `to` (default a year on)."""
+    start = from_ or today
+    end = to or start + dt.timedelta(days=365)
+    if end < start:
+        raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "to must not be before from.", "to")])
+    return start, end
+
+
 class ComplianceController(ApiController):
     tags = ["compliance"]
 
@@ -73,10 +83,7 @@ class ComplianceController(ApiController):
         organisation_id: FromQuery[int | None] = None,
         team_id: FromQuery[int | None] = None,
     ) -> Page[ForecastItem]:
-        start = from_ or today
-        end = to or start + dt.timedelta(days=365)
-        if end < start:
-            raise_if_violations([Violation(CoreErrorCode.DATE_ORDER, "to must not be before from.", "to")])
+        start, end = _window(from_, to, today)
         rows = await services.forecast(principal, start, end, organisation_id, team_id)
         items = [ForecastItem(officer_id=r["officer_id"], name=r["name"], code=r["code"],
                               usable_until=r["usable_until"], binding=BindingRead.of(r["binding"]),
@@ -96,6 +103,15 @@ class PolicyController(ApiController):
     @put("/")
     async def put_policy(self, principal: CurrentPrincipal, data: JSONBody[PolicyUpdate]) -> dict[str, Any]:
         return await update_policy(principal, data.changes())
+
+    @post("/preview", status_code=200)
+    async def preview(self, principal: CurrentPrincipal, today: Today, data: JSONBody[PolicyUpdate],
+                      from_: FromDay = None, to: ToDay = None) -> dict[str, Any]:
+        """What PUT /api/policy with this body would change, saving nothing: the forecast's lapses under the current
+        and the proposed policy (added, removed, changed), steps that become overdue, and renewals due to start
+        per month. Window as the forecast's."""
+        start, end = _window(from_, to, today)
+        return await preview_policy(principal, data.changes(), start, end)
 
 
 def _sweep_day(requested: dt.date | None, today: dt.date) -> dt.date:

@@ -22,8 +22,10 @@ from scheduler.outlook import CATALOGUE_STAMP_SQL
 from scheduler.policy import LeadTimes, Names, Policy
 from scheduler.tables import PolicySetting
 from training import services as training_services
+from training.rules import check_prerequisites, check_validity_months
 from vetting import services as vetting_services
 from vetting.errors import VettingErrorCode
+from vetting.rules import check_level_update
 
 SCHEDULER_KEY = "scheduler"
 # The scheduler's own table among those whose rows feed every officer's judgement (with the domains'
@@ -144,6 +146,29 @@ def check_scheduler_changes(changes: dict[str, Any]) -> list[Violation]:
     return out
 
 
+async def check_policy_changes(changes: dict[str, Any]) -> None:
+    """Refuses changes update_policy would refuse, with the same error, before anything is written: the
+    scheduler's own values, then each section in the order update_policy applies it (the owning domains check
+    again as they write)."""
+    raise_if_violations(check_scheduler_changes(changes))
+    if "required_vetting_levels" in changes:
+        known = {level["code"] for level in await vetting_services.list_levels()}
+        raise_if_violations([Violation(VettingErrorCode.UNKNOWN_LEVEL, f"No vetting level '{c}'.",
+                                       "required_vetting_levels")
+                             for c in sorted(set(changes["required_vetting_levels"] or []) - known)])
+    for level in changes.get("vetting_levels") or []:
+        await vetting_services.get_level(level["code"])
+        raise_if_violations(check_level_update(level.get("renewal_months")))
+    for module in changes.get("module_validity") or []:
+        await training_services.get_module(module["code"])
+        raise_if_violations(check_validity_months(module.get("validity_months")))
+    if changes.get("power_prerequisites") is not None:
+        powers = [p["code"] for p in await register_services.list_powers()]
+        modules = [m["code"] for m in await training_services.list_modules()]
+        raise_if_violations(check_prerequisites(
+            [(p["power_code"], p["module_code"]) for p in changes["power_prerequisites"]], powers, modules))
+
+
 async def update_policy(actor: Principal, changes: dict[str, Any]) -> dict[str, Any]:
     """Applies every section given, all or nothing, each change audited by the service that owns it.
 
@@ -151,7 +176,7 @@ async def update_policy(actor: Principal, changes: dict[str, Any]) -> dict[str, 
     one (register.scope.require_installation_writer, which keeps api.md's "admin / coordinator" true for the
     one-force installation)."""
     await require_installation_writer(actor, action="change the policy")
-    raise_if_violations(check_scheduler_changes(changes))
+    await check_policy_changes(changes)
     before = await policy_document()
     async with write_transaction():
         own = {k: v for k, v in changes.items() if k in (*SCALARS, "officer_reminder_days", "lead_times")}

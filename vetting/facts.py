@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,15 +81,23 @@ def _application_fact(row: dict[str, Any], as_of: dt.date) -> ApplicationFact:
                            else None)
 
 
-async def clearance_facts(officer_ids: list[int], as_of: dt.date) -> dict[int, tuple[ClearanceFact, ...]]:
+async def clearance_facts(
+    officer_ids: list[int], as_of: dt.date, annual_review: Mapping[str, bool] | None = None,
+) -> dict[int, tuple[ClearanceFact, ...]]:
     """Per officer (every id asked for is a key), each clearance granted on or before as_of with an expiry, as it
     stood that day, with the applications requested after it (its candidate renewals): a revocation or an
-    application dated after as_of does not count. At most three queries."""
+    application dated after as_of does not count. At most three queries.
+
+    annual_review: level code -> whether it has an annual review, in place of the level's stored flag (a policy
+    previewed before it is saved, scheduler.policy_preview)."""
     out: dict[int, list[ClearanceFact]] = {officer_id: [] for officer_id in officer_ids}
     if not officer_ids:
         return {}
     ids = sorted(set(officer_ids))
     grants = await select_rows(_GRANTS_SQL.format(officers=any_id('a."officer"')), ids_argument(ids), as_of)
+    if annual_review:
+        grants = [{**g, "has_annual_review": annual_review.get(g["level_code"], g["has_annual_review"])}
+                  for g in grants]
     if not grants:
         return {officer_id: () for officer_id in out}
     # Later applications are read only for officers who have one, as most have not: a query costs more than the

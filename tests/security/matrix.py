@@ -471,6 +471,8 @@ CASES: list[Case] = [
     # --- policy, sweep, scheduler, outbox ---
     api("GET", "/api/policy", POLICY, NONE, build=lambda c, t: Req("/api/policy")),
     api("PUT", "/api/policy", EVERY_FORCE, NONE, build=lambda c, t: Req("/api/policy", json={"warning_days": 91})),
+    api("POST", "/api/policy/preview", EVERY_FORCE, NONE, writes=False,
+        build=lambda c, t: Req("/api/policy/preview", json={"lead_times": {"vetting": 200}})),
     api("POST", "/api/sweep", POLICY, NONE, writes=False, build=lambda c, t: Req("/api/sweep", json={"dry_run": True})),
     api("GET", "/api/scheduler/health", POLICY, NONE, build=lambda c, t: Req("/api/scheduler/health")),
     api("GET", "/api/notifications", EVERYONE, LIST,
