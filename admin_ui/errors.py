@@ -12,6 +12,7 @@ signing in lands back there (a GET: a posted form's answers are not replayed, th
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -25,7 +26,8 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.response import Redirect, Template
-from litestar.types import ASGIApp, Empty, ExceptionHandler, ExceptionHandlersMap, Receive, Scope, Send
+from litestar.response.base import ASGIResponse
+from litestar.types import Empty, ExceptionHandler, ExceptionHandlersMap, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from core.errors import DomainError
@@ -131,25 +133,35 @@ def _explain(request: Request[Any, Any, Any], exc: Exception) -> tuple[int, str,
         "Go back and check what you entered, then try again."]
 
 
+class _AfterSession(ASGIResponse):
+    """An ASGI response built when it is sent, once `build` has awaited what it needs."""
+
+    def __init__(self, build: Callable[[], Awaitable[ASGIResponse]]) -> None:
+        self._build = build  # the parent's fields belong to the response `build` makes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await (await self._build())(scope, receive, send)
+
+
 class _ErrorPage(Template):
     """An error page that finds who is signed in when no route did: the router answers an unknown path before any
     dependency runs, and exception handlers cannot await, so the session is read when the page is sent."""
 
-    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIApp:
-        async def send_page(scope: Scope, receive: Receive, send: Send) -> None:
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIResponse:
+        async def build() -> ASGIResponse:
             if self.context.get("viewer") is None and "principal" not in request.state:
                 try:
                     self.context["viewer"] = await optional_principal(request)
                 except Exception:  # the error page is still sent when the session store is down
                     self.context["viewer"] = None
-                state = ScopeState.from_scope(scope)
+                state = ScopeState.from_scope(request.scope)
                 if self.context["viewer"] is not None and state.csrf_token is Empty:
                     # The CSRF middleware did not run either; on a GET its token is the cookie's own value, which
                     # the header's Sign out form needs.
                     state.csrf_token = request.cookies.get(CSRF_COOKIE, Empty)
-            await Template.to_asgi_response(self, app, request, **kwargs)(scope, receive, send)
+            return Template.to_asgi_response(self, app, request, **kwargs)
 
-        return send_page
+        return _AfterSession(build)
 
 
 def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
