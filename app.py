@@ -100,8 +100,8 @@ def create_app() -> Litestar:
                                        engine_callback=admin_ui.templating.configure),
         # Pages post forms with a token (cookie csas_csrf + hidden _csrf_token); the JSON API under /api is
         # excluded: scripts use bearer tokens there. The public card check has no form and sets no cookie.
-        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="csas_csrf", header_name="x-csrftoken",
-                               exclude=["^/api/", "^/verify/"]),
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name=admin_ui.errors.CSRF_COOKIE,
+                               header_name="x-csrftoken", exclude=["^/api/", "^/verify/"]),
         openapi_config=OpenAPIConfig(
             title="CSAS Register",
             version="0.1.0",

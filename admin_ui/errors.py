@@ -12,6 +12,7 @@ signing in lands back there (a GET: a posted form's answers are not replayed, th
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -25,10 +26,12 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.response import Redirect, Template
-from litestar.types import ExceptionHandler, ExceptionHandlersMap
+from litestar.response.base import ASGIResponse
+from litestar.types import Empty, ExceptionHandler, ExceptionHandlersMap, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from core.errors import DomainError
-from core.http import PROBLEM_MEDIA_TYPE, classify_unhandled
+from core.http import PROBLEM_MEDIA_TYPE, classify_unhandled, optional_principal
 
 
 class AdminErrorCode(StrEnum):
@@ -37,6 +40,7 @@ class AdminErrorCode(StrEnum):
 
 # A person retries a page by hand, so the page says "in a minute"; scripts get the API's shorter Retry-After.
 PAGE_RETRY_AFTER_SECONDS = "60"
+CSRF_COOKIE = "csas_csrf"  # the CSRF middleware's cookie (app.py)
 # The sign-in page's parameter naming the page to return to.
 NEXT = "next"
 
@@ -129,6 +133,37 @@ def _explain(request: Request[Any, Any, Any], exc: Exception) -> tuple[int, str,
         "Go back and check what you entered, then try again."]
 
 
+class _AfterSession(ASGIResponse):
+    """An ASGI response built when it is sent, once `build` has awaited what it needs."""
+
+    def __init__(self, build: Callable[[], Awaitable[ASGIResponse]]) -> None:
+        self._build = build  # the parent's fields belong to the response `build` makes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await (await self._build())(scope, receive, send)
+
+
+class _ErrorPage(Template):
+    """An error page that finds who is signed in when no route did: the router answers an unknown path before any
+    dependency runs, and exception handlers cannot await, so the session is read when the page is sent."""
+
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIResponse:
+        async def build() -> ASGIResponse:
+            if self.context.get("viewer") is None and "principal" not in request.state:
+                try:
+                    self.context["viewer"] = await optional_principal(request)
+                except Exception:  # the error page is still sent when the session store is down
+                    self.context["viewer"] = None
+                state = ScopeState.from_scope(request.scope)
+                if self.context["viewer"] is not None and state.csrf_token is Empty:
+                    # The CSRF middleware did not run either; on a GET its token is the cookie's own value, which
+                    # the header's Sign out form needs.
+                    state.csrf_token = request.cookies.get(CSRF_COOKIE, Empty)
+            return Template.to_asgi_response(self, app, request, **kwargs)
+
+        return _AfterSession(build)
+
+
 def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Domain, HTTP and unexpected errors as an HTML page with a way back (sign-in when not signed in)."""
     status = exc.status if isinstance(exc, DomainError) else getattr(exc, "status_code", 500)
@@ -139,7 +174,7 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     headers = {"Retry-After": PAGE_RETRY_AFTER_SECONDS} if status == 503 else None
     if isinstance(exc, HTTPException) and exc.headers and status == 405:
         headers = {**(headers or {}), **exc.headers}
-    return Template("pages/error.html", status_code=status, headers=headers, context={
+    return _ErrorPage("pages/error.html", status_code=status, headers=headers, context={
         "viewer": viewer, "title": heading, "lines": lines, "status": status, "back_link": _referrer(request)})
 
 

@@ -40,7 +40,7 @@ from register.scope import (
 from scheduler.delivery import list_notifications
 from scheduler.jobs import background_delivery
 from scheduler.policy import LeadTimes
-from scheduler.policy_store import policy_document, update_policy
+from scheduler.policy_store import load_catalogue, policy_document, update_policy
 from scheduler.status import scheduler_health
 from training.services import list_modules
 from vetting.services import list_levels
@@ -183,7 +183,7 @@ class AdminPages(Controller):
         reason = "" if editable else INSTALLATION_WIDE.format(subject="This policy")
         return page("pages/admin_policy.html", principal, title="Policy", nav_active="/admin/policy",
                     policy=await policy_document(), labels=LEAD_LABELS, notice=notice_for(request),
-                    editable=editable, read_only_reason=reason)
+                    editable=editable, read_only_reason=reason, names=(await load_catalogue()).names)
 
     @route("/admin/policy/lead-times", http_method=["GET", "POST"])
     async def lead_times(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
@@ -242,6 +242,7 @@ class AdminPages(Controller):
     async def validity(self, request: Request[Any, Any, Any], principal: CurrentPrincipal) -> Response[Any]:
         await require_installation_writer(principal, action="change the policy")
         current = {m["code"]: m["validity_months"] for m in (await policy_document())["module_validity"]}
+        names = (await load_catalogue()).names
 
         def changes(v: dict[str, Any]) -> dict[str, Any]:
             moved = [{"code": code, "validity_months": v[f"module_validity__{code}"]} for code in current
@@ -252,7 +253,7 @@ class AdminPages(Controller):
             title="Change how long training stays valid", caption="Policy", submit="Continue",
             back_url="/admin/policy", intro="Months each training module stays valid. Leave empty for no expiry.",
             confirm_title="Are you sure you want to change training validity?", confirm_button="Change validity",
-            fields=[Field(f"module_validity__{code}", f"{code} (months)", "number", required=False,
+            fields=[Field(f"module_validity__{code}", f"{names.module(code)} (months)", "number", required=False,
                           width="govuk-input--width-4") for code in current],
             preview=lambda v: policy_preview(principal, changes(v)),
         )

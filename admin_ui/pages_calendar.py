@@ -9,12 +9,13 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from litestar import Controller, Request, Response, get, post, route
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
 from admin_ui.errors import PAGE_ERRORS
 from admin_ui.forms import Action, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.access import Principal
+from core.errors import CoreErrorCode, Forbidden
 from core.http import CurrentPrincipal
 from scheduler import calendars
 
@@ -87,4 +88,49 @@ class CalendarPages(Controller):
         return await run_action(request, principal, action, perform)
 
 
-ROUTES: list[type] = [CalendarPages]
+ADMIN_LIMIT = 50
+
+
+def _require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Forbidden(CoreErrorCode.FORBIDDEN, "Only administrators can see every calendar address.")
+
+
+class AdminCalendarPages(Controller):
+    """Every calendar address, for an administrator: who made it and for what, and a Revoke button for one that
+    was shared by mistake or belongs to someone who left (its token is never shown again)."""
+
+    include_in_schema = False
+    exception_handlers = PAGE_ERRORS
+
+    @get("/admin/calendars")
+    async def all_feeds(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                        offset: FromQuery[int] = 0) -> Response[Any]:
+        _require_admin(principal)
+        offset = max(offset, 0)
+        rows, total = await calendars.list_feeds(principal, limit=ADMIN_LIMIT, offset=offset)
+        feeds = [{**row, "name": await calendars.feed_name(row["scope"], row["scope_id"]),
+                  "made_at": row["created_at"]} for row in rows]
+        return page("pages/admin_calendars.html", principal, title="Calendar addresses",
+                    nav_active="/admin/calendars", feeds=feeds, total=total, offset=offset, limit=ADMIN_LIMIT,
+                    notice=notice_for(request))
+
+    @route("/admin/calendars/{feed_id:int}/revoke", http_method=["POST"], status_code=200)
+    async def revoke_any(self, request: Request[Any, Any, Any], principal: CurrentPrincipal,
+                         feed_id: FromPath[int]) -> Response[Any]:
+        """The list's Revoke button posts here: the check page asks "Are you sure?", its button revokes."""
+        _require_admin(principal)
+        action = Action(title="Revoke a calendar address", submit="Continue", back_url="/admin/calendars",
+                        fields=[], confirm_title=f"Are you sure you want to revoke calendar address {feed_id}?",
+                        confirm_button="Revoke address", destructive=True,
+                        warning="Calendar apps subscribed to it stop getting updates at once. Whoever made it can "
+                                "make a new address.")
+
+        async def perform(_: dict[str, Any]) -> Response[Any]:
+            await calendars.revoke_feed_by_id(principal, feed_id)
+            return done("/admin/calendars", "calendar_revoked")
+
+        return await run_action(request, principal, action, perform, nav_active="/admin/calendars")
+
+
+ROUTES: list[type] = [CalendarPages, AdminCalendarPages]

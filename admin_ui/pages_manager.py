@@ -13,12 +13,13 @@ from litestar.params import FromPath, FromQuery
 from admin_ui.errors import PAGE_ERRORS
 from admin_ui.forms import Action, Field, done, page, run_action
 from admin_ui.pages_officer import may_change_people, notice_for
+from admin_ui.sorting import chosen_sort, page_query, sort_headers
 from core.access import Principal
 from core.dates import parse_day
 from core.http import CurrentPrincipal, Today
 from register.kit import rules as kit_rules
 from register.kit import services as kit
-from register.officers.services import get_officer, list_officers, list_teams
+from register.officers.services import DEFAULT_ORDER, OFFICER_ORDERS, get_officer, list_officers, list_teams
 from scheduler.kinds import StepStatus
 from scheduler.policy_store import load_catalogue, load_policy
 from scheduler.readiness import next_step, overdue_count, urgency
@@ -26,6 +27,10 @@ from scheduler.services import compliance_of, judgements_for
 from training.services import list_modules, record_completion, training_matrix
 
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+# The officer list's columns and the order each header asks for (readiness is judged, not stored: not sortable).
+OFFICER_COLUMNS: list[tuple[str, str | None]] = [
+    ("Name", "name"), ("Staff number", "staff_number"), ("Employer", "employer"), ("Team", "team"),
+    ("Readiness", None), ("Serving", "serving")]
 RESULTS = [("pass", "Pass"), ("fail", "Fail"), ("referred", "Referred")]
 RETURN_CONDITIONS = [(str(c), str(c).capitalize()) for c in kit_rules.RETURN_CONDITIONS]
 INSPECTION_CONDITIONS = [(str(c), str(c).capitalize()) for c in kit_rules.INSPECTION_CONDITIONS]
@@ -154,12 +159,18 @@ class ManagerPages(Controller):
 
     @get("/officers")
     async def officers(self, principal: CurrentPrincipal, today: Today, q: FromQuery[str | None] = None,
-                       offset: FromQuery[int] = 0) -> Response[Any]:
-        rows, total = await list_officers(principal, today=today, q=q or None, limit=50, offset=max(offset, 0))
+                       offset: FromQuery[int] = 0, sort: FromQuery[str | None] = None) -> Response[Any]:
+        order = chosen_sort(sort, OFFICER_ORDERS, DEFAULT_ORDER)
+        rows, total = await list_officers(principal, today=today, q=q or None, limit=50, offset=max(offset, 0),
+                                          order=order)
         readiness = await compliance_of(principal, [r["id"] for r in rows], today)
+        kept = {"q": q or ""}
         return page("pages/officers.html", principal, title="Officers", nav_active="/officers", rows=rows,
                     total=total, q=q or "", offset=max(offset, 0), limit=50, readiness=readiness,
-                    rag_order=RAG_ORDER, can_add_officer=may_change_people(principal))
+                    can_add_officer=may_change_people(principal), sort=order,
+                    headers=sort_headers("/officers", kept, order, OFFICER_COLUMNS),
+                    previous=page_query(kept, order, max(offset - 50, 0)),
+                    following=page_query(kept, order, offset + 50))
 
     @route("/officers/{officer_id:int}/training/new", http_method=["GET", "POST"])
     async def record_training(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,

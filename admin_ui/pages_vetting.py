@@ -11,14 +11,17 @@ from litestar.params import FromPath, FromQuery
 from admin_ui.errors import PAGE_ERRORS
 from admin_ui.forms import Action, Field, done, page, run_action
 from admin_ui.pages_officer import notice_for
+from admin_ui.sorting import chosen_sort, page_query, sort_headers
 from admin_ui.templating import words
 from core.access import Role, require_role
 from core.errors import Conflict
 from core.http import CurrentPrincipal, Today
 from register.officers.services import get_officer
+from scheduler.policy_store import load_catalogue
 from vetting.errors import VettingErrorCode
 from vetting.rules import DEFAULT_APPEAL_WINDOW_DAYS, EXPIRED, READ_STATUSES, Status
 from vetting.services import (
+    APPLICATION_ORDERS,
     acknowledge_declaration,
     add_case_note,
     create_application,
@@ -60,8 +63,19 @@ NEXT_STEPS: dict[str, tuple[str, str]] = {
 }
 
 
+# The table's columns and the order each header asks for (days waiting is the request day, the other way round).
+LIST_COLUMNS: list[tuple[str, str | None]] = [
+    ("Application", "application"), ("Officer", "officer"), ("Level", "level"), ("Status", "status"),
+    ("Requested", "requested")]
+QUEUE_COLUMNS = [*LIST_COLUMNS, ("Days waiting", None)]
+
+
 def _status_options(statuses: list[Status]) -> list[tuple[str, str]]:
     return [(s.value, words(s)) for s in statuses]
+
+
+async def _level(application: dict[str, Any]) -> str:
+    return (await load_catalogue()).names.level(application["level_code"])
 
 
 class VettingPages(Controller):
@@ -70,21 +84,32 @@ class VettingPages(Controller):
 
     @get("/vetting")
     async def queue(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
-                    status: FromQuery[str | None] = None, offset: FromQuery[int] = 0) -> Response[Any]:
+                    status: FromQuery[str | None] = None, offset: FromQuery[int] = 0,
+                    sort: FromQuery[str | None] = None) -> Response[Any]:
         offset = max(offset, 0)
         status = status or None
-        if principal.role is Role.VETTING_OFFICER or principal.is_admin:
-            rows, total = await vetting_queue(principal, as_of=today, status=status, limit=50, offset=offset)
+        is_queue = principal.role is Role.VETTING_OFFICER or principal.is_admin
+        # The queue: oldest request first (who has waited longest); a list: newest first.
+        order = chosen_sort(sort, APPLICATION_ORDERS, "requested" if is_queue else "-requested")
+        if is_queue:
+            rows, total = await vetting_queue(principal, as_of=today, status=status, limit=50, offset=offset,
+                                              order=order)
             heading = "Vetting queue"
         else:
-            rows, total = await list_applications(principal, as_of=today, status=status, limit=50, offset=offset)
+            rows, total = await list_applications(principal, as_of=today, status=status, limit=50, offset=offset,
+                                                  order=order)
             heading = "Vetting applications"
         for row in rows:
             row["shown_status"] = read_status(row, today)
+        kept = {"status": status or ""}
         return page("pages/vetting_queue.html", principal, title=heading, heading=heading, nav_active="/vetting",
                     rows=rows, total=total, status=status or "", offset=offset, limit=50, today=today,
                     filters=QUEUE_FILTERS if heading == "Vetting queue" else LIST_FILTERS,
-                    queue=heading == "Vetting queue", notice=notice_for(request))
+                    queue=is_queue, notice=notice_for(request), names=(await load_catalogue()).names, sort=order,
+                    headers=sort_headers("/vetting", kept, order, QUEUE_COLUMNS if is_queue else LIST_COLUMNS,
+                                         numeric={"Days waiting"}),
+                    previous=page_query(kept, order, max(offset - 50, 0)),
+                    following=page_query(kept, order, offset + 50))
 
     @get("/vetting/applications/{application_id:int}")
     async def application(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
@@ -98,7 +123,7 @@ class VettingPages(Controller):
                     nav_active="/vetting", app=row, status=status, events=events, notes_visible=notes_visible,
                     officer=officer, next_who=who, next_what=what, can_note=is_vetting_staff,
                     can_act=is_vetting_staff and bool(await next_statuses(principal, application_id)),
-                    notice=notice_for(request), back_url="/vetting")
+                    notice=notice_for(request), back_url="/vetting", names=(await load_catalogue()).names)
 
     @route("/vetting/applications/{application_id:int}/event", http_method=["GET", "POST"])
     async def event(self, request: Request[Any, Any, Any], principal: CurrentPrincipal, today: Today,
@@ -111,7 +136,7 @@ class VettingPages(Controller):
                            f"An application that is {row['status'].replace('_', ' ')} cannot change status.")
         action = Action(
             title="Change the application's status",
-            caption=f"{officer['given_name']} {officer['family_name']}, {row['level_code']}",
+            caption=f"{officer['given_name']} {officer['family_name']}, {await _level(row)}",
             submit="Continue", back_url=back, confirm_title="Are you sure you want to change the status?",
             confirm_button="Change status",
             warning="The timeline keeps every change; a status cannot be taken back.",
@@ -144,7 +169,7 @@ class VettingPages(Controller):
         row, officer = await get_application_summary(principal, application_id)
         back = f"/vetting/applications/{application_id}"
         action = Action(
-            title="Add a case note", caption=f"{officer['given_name']} {officer['family_name']}, {row['level_code']}",
+            title="Add a case note", caption=f"{officer['given_name']} {officer['family_name']}, {await _level(row)}",
             submit="Continue", back_url=back, confirm_button="Add case note",
             intro="The status stays as it is. The note is dated today.",
             fields=[Field("note", "Case note", "textarea",

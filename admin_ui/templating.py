@@ -63,8 +63,9 @@ NAV: dict[str, list[tuple[str, str]]] = {
                          ("/officers", "Officers"), ("/employers", "Employers"), ("/downloads", "Downloads"),
                          ("/imports", "Imports"), ("/admin/policy", "Policy"), ("/capacity", "Capacity")],
     "admin": [("/admin", "Users"), ("/admin/policy", "Policy"), ("/admin/catalogues", "Catalogues"),
-              ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/officers", "Officers"),
-              ("/downloads", "Downloads"), ("/imports", "Imports"), ("/capacity", "Capacity")],
+              ("/admin/outbox", "Outbox"), ("/admin/scheduler", "Scheduler"), ("/admin/calendars", "Calendars"),
+              ("/officers", "Officers"), ("/downloads", "Downloads"), ("/imports", "Imports"),
+              ("/capacity", "Capacity")],
 }
 # The other roles that may import a dataset (reports.imports.IMPORT_ROLES) reach the imports page from their menu
 # too, last, after the pages of their daily work.
@@ -141,6 +142,11 @@ def kit_title(context: Context, code: str) -> str:
 
 
 @pass_context
+def level_title(context: Context, code: str) -> str:
+    return _names(context).level(code)
+
+
+@pass_context
 def item_title(context: Context, item: Any) -> str:
     """A plan step or binding (anything with .kind and .code) named as Names.item names it."""
     return _names(context).item(str(getattr(item.kind, "value", item.kind)), item.code)
@@ -192,6 +198,7 @@ def configure(engine: JinjaTemplateEngine) -> None:
     env.filters["module_title"] = module_title
     env.filters["kit_title"] = kit_title
     env.filters["item_title"] = item_title
+    env.filters["level_title"] = level_title
     env.filters["words"] = words
     env.filters["step_when"] = step_when
     env.filters["overdue_note"] = overdue_note

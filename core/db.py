@@ -16,6 +16,8 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 
+from core.errors import CoreErrorCode, Violation, raise_if_violations
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -128,6 +130,16 @@ def data_version() -> Hashable | None:
 def postgres_engine() -> PostgresEngine | None:
     engine = get_engine()
     return engine if isinstance(engine, PostgresEngine) else None
+
+
+def check_order(order: str, orders: Iterable[str]) -> None:
+    """422 unless `order` names one of a list's orders (a page's sortable column), or one with '-' before it for
+    the reverse: lists are ordered (and paged) by the database, never sorted in Python."""
+    known = list(orders)
+    if order.removeprefix("-") not in known:
+        raise_if_violations([Violation(CoreErrorCode.INVALID_CHOICE,
+                                       f"sort must be one of: {', '.join(known)} (with - before it for the reverse).",
+                                       "sort")])
 
 
 def all_of(*clauses: Any) -> Any:

@@ -204,6 +204,14 @@ async def _revoke_by_id(actor: Principal, feed_id: int, owner_only: bool = False
                            {"revoked_at": revoked_at})
 
 
+async def feed_name(scope: str, scope_id: int) -> str:
+    """What a feed shows, in words, for a list of feeds ('Team A1a'); named as such when it is no longer there."""
+    try:
+        return (await _feed_name(FEED_READER, FeedScope(scope), scope_id)).removeprefix("CSAS: ")
+    except NotFound:
+        return "No longer on the register"
+
+
 async def list_own_feeds(actor: Principal, limit: int = 100) -> list[dict[str, Any]]:
     """The feeds this user made, newest first, each named by what it shows and whether it still serves; never
     the token. A feed whose officer, team or employer is no longer on the register is named as such."""
@@ -214,10 +222,7 @@ async def list_own_feeds(actor: Principal, limit: int = 100) -> list[dict[str, A
     ).where(CalendarFeed.created_by_user_id == actor.user_id).order_by(CalendarFeed.id, ascending=False).limit(limit)
     items = []
     for row in rows:
-        try:
-            name = (await _feed_name(FEED_READER, FeedScope(row["scope"]), row["scope_id"])).removeprefix("CSAS: ")
-        except NotFound:
-            name = "No longer on the register"
+        name = await feed_name(row["scope"], row["scope_id"])
         made_at = row["created_at"].astimezone(ZoneInfo(get_settings().timezone))  # as people read the time
         items.append({**row, "name": name, "made_at": made_at, "live": row["revoked_at"] is None})
     return items

@@ -362,7 +362,8 @@ KINDS: tuple[DependencyKind, ...] = (
         renew_action=lambda words: "apply for re-accreditation", label="Accreditation"),
     DependencyKind(
         Kind.VETTING, 1, lambda facts: [c.granted_on for c in facts.clearances], _clearance_ends, _judge_vetting,
-        _plan_vetting, words=lambda code, facts, names: f"{code} vetting clearance",
+        _plan_vetting, words=lambda code, facts, names: f"{names.level(code)} clearance" if code in names.levels
+        else f"{code} vetting clearance",
         renew_action=lambda words: "submit the vetting renewal", label="Vetting"),
     DependencyKind(
         Kind.KIT, 3, lambda facts: [k.issued_on for k in facts.kit],

@@ -190,6 +190,8 @@ def _item_label(step: PlanStep, names: Names) -> str:
         return f"Kit {names.kit_type(step.code)}"
     if step.kind is Kind.EMPLOYER:
         return "employer's scheme arrangement review"
+    if step.kind is Kind.VETTING:
+        return names.item(step.kind, step.code)
     return f"{kind_of(step.kind).label} {step.code}"
 
 
@@ -200,6 +202,8 @@ def _binding_label(power: PowerCompliance, names: Names) -> str:
         return names.module(binding.code)
     if binding.kind is Kind.KIT:
         return f"kit {names.kit_type(binding.code)}"
+    if binding.kind is Kind.VETTING and binding.code in names.levels:
+        return names.level(binding.code)
     return f"{kind_of(binding.kind).label.lower()} {binding.code}"
 
 

@@ -50,6 +50,7 @@ class Names:
     powers: Mapping[str, str] = field(default_factory=dict)
     modules: Mapping[str, str] = field(default_factory=dict)
     kit: Mapping[str, str] = field(default_factory=dict)
+    levels: Mapping[str, str] = field(default_factory=dict)
 
     def power(self, code: str) -> str:
         return self.powers.get(code) or code
@@ -60,6 +61,10 @@ class Names:
     def kit_type(self, code: str) -> str:
         return self.kit.get(code) or code
 
+    def level(self, code: str) -> str:
+        """A vetting level's title ("Non-police personnel vetting 2 (abbreviated)"); the API keeps the code."""
+        return self.levels.get(code) or code
+
     def item(self, kind: str, code: str) -> str:
         """A plan step's or binding's item for a page, by kind ('training', 'kit', ... as scheduler.rules.Kind):
         the module's or kit's title; otherwise the kind and its code ('Vetting NPPV2A', 'Accreditation SP-001')."""
@@ -67,4 +72,6 @@ class Names:
             return self.module(code)
         if kind == "kit":
             return self.kit_type(code)
+        if kind == "vetting" and code in self.levels:
+            return self.levels[code]  # the title says "vetting" already
         return f"{kind.replace('_', ' ').capitalize()} {code}"

@@ -58,6 +58,7 @@ async def _load_names() -> Names:
         powers={p["code"]: p["title"] for p in await register_services.list_powers()},
         modules={m["code"]: m["title"] for m in await training_services.list_modules()},
         kit={k["code"]: k["title"] for k in await register_kit.list_kit_types()},
+        levels={lv["code"]: lv["title"] for lv in await vetting_services.list_levels() if lv.get("title")},
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any, cast
 from core.access import Principal, Role, require_role
 from core.audit import record_audit
 from core.dates import long_date
-from core.db import all_of, write_transaction
+from core.db import all_of, check_order, write_transaction
 from core.errors import Conflict, CoreErrorCode, NotFound, Violation, raise_if_violations
 from register.officers.services import get_officer
 from register.scope import Scope, require_installation_writer
@@ -176,6 +176,25 @@ def _status_clause(status: str, as_of: dt.date) -> Any:
     return VettingApplication.status == status
 
 
+# The orders a list of applications may be asked for (a page's column headers), each by its key, '-key' for the
+# reverse; ties fall back to the application's id in the same direction.
+APPLICATION_ORDERS: dict[str, tuple[Any, ...]] = {
+    "application": (),
+    "officer": (VettingApplication.officer.family_name, VettingApplication.officer.given_name),
+    "level": (VettingApplication.level,),
+    "status": (VettingApplication.status,),
+    "requested": (VettingApplication.requested_on,),
+}
+
+
+def _ordered(query: Any, order: str) -> Any:
+    check_order(order, APPLICATION_ORDERS)
+    ascending = not order.startswith("-")
+    for column in APPLICATION_ORDERS[order.removeprefix("-")]:
+        query = query.order_by(column, ascending=ascending)
+    return query.order_by(VettingApplication.id, ascending=ascending)
+
+
 async def list_applications(
     actor: Principal,
     *,
@@ -185,9 +204,11 @@ async def list_applications(
     organisation_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    order: str = "-requested",
 ) -> tuple[list[dict[str, Any]], int]:
-    """Applications in the caller's scope, newest request first. `status` filters on the status as read
-    (so 'expired' finds grants whose expiry has come by as_of)."""
+    """Applications in the caller's scope, newest request first (or `order`, a key of APPLICATION_ORDERS).
+    `status` filters on the status as read (so 'expired' finds grants whose expiry has come by as_of)."""
+    check_order(order, APPLICATION_ORDERS)
     if status is not None:
         raise_if_violations(rules.parse_status(status, allow_expired=True))
     where = all_of(
@@ -196,9 +217,8 @@ async def list_applications(
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
         _status_clause(status, as_of) if status is not None else None,
     )
-    query = VettingApplication.select(*APPLICATION_COLUMNS, *OFFICER_NAME_COLUMNS) \
-        .order_by(VettingApplication.requested_on, ascending=False) \
-        .order_by(VettingApplication.id, ascending=False).limit(limit).offset(offset)
+    query = _ordered(VettingApplication.select(*APPLICATION_COLUMNS, *OFFICER_NAME_COLUMNS), order) \
+        .limit(limit).offset(offset)
     count = VettingApplication.count()
     if where is not None:
         query, count = query.where(where), count.where(where)
@@ -345,9 +365,12 @@ async def vetting_queue(
     organisation_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    order: str = "requested",
 ) -> tuple[list[dict[str, Any]], int]:
-    """Open applications requested on or before as_of, oldest request first, each with its days waiting."""
+    """Open applications requested on or before as_of, oldest request first (or `order`, a key of
+    APPLICATION_ORDERS), each with its days waiting."""
     require_role(actor, Role.VETTING_OFFICER, action="see the vetting queue")
+    check_order(order, APPLICATION_ORDERS)
     statuses: list[str] = sorted(s.value for s in OPEN)
     if status is not None:
         if status not in OPEN:
@@ -361,11 +384,10 @@ async def vetting_queue(
         VettingApplication.requested_on <= as_of,
         VettingApplication.officer.organisation == organisation_id if organisation_id is not None else None,
     )
-    rows: list[dict[str, Any]] = await VettingApplication.select(
+    rows: list[dict[str, Any]] = await _ordered(VettingApplication.select(
         *APPLICATION_COLUMNS, *OFFICER_NAME_COLUMNS,
         cast(Any, VettingApplication.officer.organisation).name.as_alias("organisation_name"),
-    ).where(where).order_by(VettingApplication.requested_on).order_by(VettingApplication.id) \
-        .limit(limit).offset(offset)
+    ).where(where), order).limit(limit).offset(offset)
     total: int = await VettingApplication.count().where(where)
     for row in rows:
         row["days_waiting"] = rules.compute_days_waiting(row["requested_on"], as_of)

@@ -13,6 +13,8 @@ from core.errors import Conflict, Forbidden, NotFound, Violation, raise_if_viola
 from core.services import create_user as core_create_user
 from core.services import require_user_administrator
 from register.errors import RegisterErrorCode
+from register.officers.officer_list import DEFAULT_ORDER as DEFAULT_ORDER
+from register.officers.officer_list import OFFICER_ORDERS as OFFICER_ORDERS
 from register.officers.officer_list import get_officer as get_officer  # re-exported: other domains read officers here
 from register.officers.officer_list import list_officers as list_officers
 from register.officers.officer_list import load_officer

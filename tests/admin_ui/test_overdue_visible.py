@@ -216,7 +216,8 @@ async def test_the_record_page_shows_the_next_step_and_overdue(client: AsyncClie
     assert page.status_code == 200
     headline = _text(page.text.split('id="headline"', 1)[1].split("</div>", 1)[0])
     assert "Readiness: Green · 2 overdue as of" in headline
-    assert (f"Next renewal step: Submit vetting renewal (Vetting NPPV2A). Overdue: start by "
+    assert ("Next renewal step: Submit vetting renewal (Non-police personnel vetting 2 (abbreviated)). "
+            f"Overdue: start by "
             f"{team.overdue_since['Green2']}. 1 more is overdue: see the renewal plan.") in headline
     fine = await client.get(f"/officers/{team.officers['Fine']}")
     headline = _text(fine.text.split('id="headline"', 1)[1].split("</div>", 1)[0])

@@ -50,6 +50,16 @@ async def test_a_mistyped_address_is_a_page_not_found_page_for_a_browser(
     response = await client.get("/offciers", headers=BROWSER)
     assert_error_page(response, 404, "Page not found")
     assert "check it is correct" in response.text
+    # Signed in, the page keeps the menu and the way to sign out; signed out, it shows neither.
+    assert ('aria-label="Menu"' in response.text) is signed_in
+    assert ('href="/officers"' in response.text) is signed_in
+    assert ('action="/logout"' in response.text) is signed_in
+    if signed_in:  # and its Sign out button works
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', response.text)
+        assert token, response.text
+        signed_out = await client.post("/logout", data={"_csrf_token": token.group(1)}, headers=BROWSER)
+        assert signed_out.status_code == 303
+        assert (await client.get("/offciers", headers=BROWSER)).text.count('aria-label="Menu"') == 0
 
 
 async def test_a_missing_record_on_a_page_is_a_page_not_found_page(client: AsyncClient, world: World) -> None:

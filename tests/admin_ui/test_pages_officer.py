@@ -126,7 +126,8 @@ async def test_a_binding_annual_review_reads_as_the_vetting_table_does(client: A
     written = long_date(add_months(today() - dt.timedelta(days=320), 12))
     await sign_in(client, "off_a1a1")
     text = (await client.get("/me")).text
-    assert f"The first thing to expire: Vetting NPPV3 (annual review due) on {written}." in " ".join(text.split())
+    assert (f"The first thing to expire: Non-police personnel vetting 3 (annual review due) on {written}."
+            in " ".join(text.split()))
     assert "Annual review due</th>" in text and f'<td class="govuk-table__cell">{written}</td>' in text
 
 

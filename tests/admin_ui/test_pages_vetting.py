@@ -84,9 +84,10 @@ async def test_hr_requests_vetting_and_sees_the_application(client: AsyncClient,
     done = await post_form(client, url, {**answers, "confirm": "yes"})
     assert done.status_code == 303
     page = await client.get(done.headers["location"])
-    assert page.status_code == 200 and "NPPV2A" in page.text and "Change status" not in page.text
+    level = "Non-police personnel vetting 2 (abbreviated)"  # the level's title, not its code
+    assert page.status_code == 200 and level in page.text and "Change status" not in page.text
     listing = await client.get("/vetting")
-    assert "Vetting applications" in listing.text and "NPPV2A" in listing.text
+    assert "Vetting applications" in listing.text and level in listing.text
 
 
 async def test_hr_cannot_change_a_status(client: AsyncClient, world: World) -> None:

@@ -43,7 +43,8 @@ async def _continue_and_confirm(page: Page, confirm: str) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-async def test_hr_adds_an_officer_edits_them_and_requests_vetting(page: Page, world: World, width: int) -> None:
+async def test_hr_adds_an_officer_edits_them_requests_vetting_and_records_leaving(
+        page: Page, world: World, width: int) -> None:
     await page.set_viewport_size({"width": width, "height": 900})
     await sign_in(page, "hr_a1")
     await expect(page).to_have_url("/vetting")
@@ -71,6 +72,26 @@ async def test_hr_adds_an_officer_edits_them_and_requests_vetting(page: Page, wo
     await page.get_by_label("Vetting level").select_option("NPPV2A")
     await _continue_and_confirm(page, "Request vetting")
     await expect(page.locator("#next-step")).to_contain_text("vetting officer")
+    await assert_accessible(page)
+    await _fits(page, width)
+    # HR's vetting list names the officer and filters by status; then the officer leaves.
+    await _menu(page, width, "Vetting")
+    await page.get_by_label("Status").select_option(label="Draft")  # requested, not yet sent to the force
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.locator("tbody")).to_contain_text("Niamh Newcomer")
+    await expect(page.locator("tbody")).to_contain_text("Non-police personnel vetting 2 (abbreviated)")
+    await assert_accessible(page)
+    await _fits(page, width)
+    await _menu(page, width, "Officers")
+    await page.get_by_label("Search by name, staff number or email").fill("Newcomer")
+    await page.get_by_role("link", name="Niamh Newcomer").click()
+    await page.get_by_role("link", name="Record leaving").click()
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Continue").click()
+    await expect(page.get_by_role("heading", name="Are you sure the officer is leaving?")).to_be_visible()
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Record leaving").click()
+    await expect(page.locator(".govuk-notification-banner")).to_contain_text("The officer's leaving date was recorded.")
     await assert_accessible(page)
     await _fits(page, width)
 

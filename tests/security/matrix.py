@@ -960,6 +960,9 @@ PAGE_CASES: list[Case] = [
     Case("GET", "/admin/catalogues", ADMIN, NONE, _get(lambda c, t: "/admin/catalogues")),
     Case("GET", "/admin/outbox", ADMIN, NONE, _get(lambda c, t: "/admin/outbox")),
     Case("GET", "/admin/scheduler", ADMIN, NONE, _get(lambda c, t: "/admin/scheduler")),
+    Case("GET", "/admin/calendars", ADMIN, NONE, _get(lambda c, t: "/admin/calendars")),
+    Case("POST", "/admin/calendars/{feed_id:int}/revoke", ADMIN, NONE,
+         build=_post(lambda c, t: f"/admin/calendars/{c.feed_ids['hr_a1']}/revoke", lambda c, t: {})),
 ]
 
 ALL_CASES = CASES + PAGE_CASES
