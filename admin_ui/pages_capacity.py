@@ -55,11 +55,8 @@ def month_title(key: str) -> str:
 
 
 def item_title(work: Work, names: Names) -> str:
-    if work.kind == "course":
-        return names.modules.get(work.code, work.code)
-    if work.kind == "vetting":
-        return f"Vetting clearance {work.code}"
-    return f"Accreditation {work.code}"
+    """The renewal in words, as every page says a plan step's item (Names.item: titles, not codes)."""
+    return names.item("training" if work.kind == "course" else work.kind, work.code)
 
 
 async def _plan(principal: Principal, today: dt.date, chosen: CapacityFilter) -> planning.CapacityPlan:
