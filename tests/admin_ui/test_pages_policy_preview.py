@@ -38,7 +38,8 @@ async def test_a_longer_lead_time_shows_the_steps_it_makes_overdue_then_saves(cl
     assert "The effect of this change" in text
     assert "No officer's powers would lapse on another day in the window." in text
     assert "5 steps overdue today under this change and not now" in text
-    assert "Officer Number1 Submit vetting renewal: Vetting NPPV2A 4 December 2024 1 August 2025" in text
+    assert ("Officer Number1 Submit vetting renewal: Non-police personnel vetting 2 (abbreviated) 4 December 2024 "
+            "1 August 2025") in text
     # Demand: five vetting renewals move from February into January (now / change per kind).
     assert "January 2025 0 5 " in text and "February 2025 5 0 " in text
     assert (await policy_document())["lead_times"]["vetting"] == 180  # nothing saved yet
