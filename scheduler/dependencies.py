@@ -71,7 +71,8 @@ def _plan_employer(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterato
     employer = facts.employer
     if employer.review_due_on is not None and is_arrangement_in_force(employer.approved_on, employer.ended_on, day):
         yield plan_step(Kind.EMPLOYER, "ARRANGEMENT_REVIEW", "Review the employer's scheme arrangement",
-                        employer.review_due_on, policy.lead_times.employer, False, day, policy)
+                        employer.review_due_on, lead_days(Kind.EMPLOYER, "ARRANGEMENT_REVIEW", policy), False, day,
+                        policy)
 
 
 def _no_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> tuple[PlanStep, ...]:
@@ -192,7 +193,8 @@ def _current_accreditations(
 def _plan_accreditation(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterator[PlanStep]:
     for accreditation, renewal in current_accreditations(facts, day):
         yield plan_step(Kind.ACCREDITATION, accreditation.number, "Apply for re-accreditation (with evidence)",
-                        accreditation.expires_on, policy.lead_times.accreditation, renewal is not None, day, policy)
+                        accreditation.expires_on, lead_days(Kind.ACCREDITATION, accreditation.number, policy),
+                        renewal is not None, day, policy)
 
 
 # --- vetting -------------------------------------------------------------------------------------------
@@ -249,7 +251,8 @@ def _plan_vetting(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterator
     if clearances:
         clearance = max(clearances, key=lambda c: c.expires_on)
         yield plan_step(Kind.VETTING, clearance.level_code, "Submit vetting renewal", clearance.expires_on,
-                        policy.lead_times.vetting, clearance_renewal(clearance, day, policy) is not None, day, policy)
+                        lead_days(Kind.VETTING, clearance.level_code, policy),
+                        clearance_renewal(clearance, day, policy) is not None, day, policy)
 
 
 # --- kit -----------------------------------------------------------------------------------------------
@@ -277,11 +280,12 @@ def _plan_kit(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterator[Pla
         covered = item.kit_type_code in policy.kit_without_steps and (
             item.expires_on is None or item.expires_on in accreditation_expiries)
         if item.expires_on is not None and not covered:
-            yield plan_step(Kind.KIT, item.kit_type_code, "Replace kit", item.expires_on, policy.lead_times.kit,
+            yield plan_step(Kind.KIT, item.kit_type_code, "Replace kit", item.expires_on,
+                            lead_days(Kind.KIT, item.kit_type_code, policy),
                             kit_replacement(item, facts.kit, day) is not None, day, policy)
         if item.next_inspection_due_on is not None:
             yield plan_step(Kind.KIT, item.kit_type_code, "Inspect kit", item.next_inspection_due_on,
-                            policy.lead_times.kit, False, day, policy)
+                            lead_days(Kind.KIT, item.kit_type_code, policy), False, day, policy)
 
 
 # --- training ------------------------------------------------------------------------------------------
@@ -332,17 +336,24 @@ def _judge_training(facts: OfficerFacts, day: dt.date, policy: Policy, designate
 
 
 def _plan_training(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterator[PlanStep]:
-    lead = policy.lead_times
     for code in sorted(facts.modules):
         module = facts.modules[code]
         if module.expires_on is None or module.completed_on > day:
             continue
-        if code in (policy.core_module, policy.traffic_module):
-            title, lead_days = "Book CSAS refresher course", lead.csas_course
-        else:
-            title, lead_days = f"Renew {code.replace('_', ' ').lower()} training", lead.module
-        yield plan_step(Kind.TRAINING, code, title, module.expires_on, lead_days,
+        title = "Book CSAS refresher course" if code in (policy.core_module, policy.traffic_module) \
+            else f"Renew {code.replace('_', ' ').lower()} training"
+        yield plan_step(Kind.TRAINING, code, title, module.expires_on, lead_days(Kind.TRAINING, code, policy),
                         module_renewal(module, day) is not None, day, policy)
+
+
+def lead_days(kind: Kind, code: str, policy: Policy) -> int:
+    """How many days before its item expires a step of `kind` renewing item `code` starts: the one place every
+    kind's plan reads its lead time from, so a plan can be re-timed under other lead times (rules.replan)."""
+    lead = policy.lead_times
+    if kind is Kind.TRAINING:
+        return lead.csas_course if code in (policy.core_module, policy.traffic_module) else lead.module
+    return {Kind.VETTING: lead.vetting, Kind.ACCREDITATION: lead.accreditation, Kind.KIT: lead.kit,
+            Kind.EMPLOYER: lead.employer}[kind]
 
 
 # --- the register of kinds -----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from scheduler.facts import OfficerFacts
 from scheduler.kinds import PlanStep
 from scheduler.policy import Policy
 from scheduler.policy_store import check_policy_changes, load_catalogue
-from scheduler.rules import Compliance, compute_compliance, compute_plan
+from scheduler.rules import Compliance, compute_compliance, compute_plan, replan
 from vetting import services as vetting_services
 from vetting.facts import clearance_facts
 
@@ -97,7 +97,8 @@ async def preview_policy(actor: Principal, changes: dict[str, Any], from_on: dt.
                 rows = whatif.lapses(facts.name, then, to_on, usable_before=now.compliance)
             lapses["proposed"] += rows
             if whatif.plan_may_differ(entry.facts, difference):
-                plan = compute_plan(facts, from_on, proposal.policy)
+                plan = replan(now.plan, from_on, proposal.policy) if whatif.plan_retimed(entry.facts, difference) \
+                    else compute_plan(facts, from_on, proposal.policy)
                 work["proposed"] += work_from_plans({officer_id: plan})
                 overdue["proposed"] += whatif.overdue(officer_id, facts.name, plan)
             else:
