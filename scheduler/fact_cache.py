@@ -27,9 +27,10 @@ from scheduler.policy_store import Catalogue
 from scheduler.services import BATCH, load_facts
 
 # Officers kept, least recently used dropped first. Measured with tracemalloc on the 10,500-officer bench force:
-# facts with their judgement and plan under the current policy take about 96 MB, so 25,000 officers cost about
-# 230 MB in each web process that previews; a bigger force previews as before, loading every officer.
-MAX_OFFICERS = 25_000
+# facts with what a preview derives from them under the current policy take 146 MB (14 KB an officer), so the
+# bound costs about 170 MB in each web process that previews. A force larger than the bound previews as before
+# this cache, loading every officer each time (a scan evicts what it will need next).
+MAX_OFFICERS = 12_000
 
 
 @dataclass
