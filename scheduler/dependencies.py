@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 
 from core.dates import long_date
 from register.accreditations.rules import is_suspended_on
@@ -347,8 +348,9 @@ def _plan_training(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterato
 
 
 def lead_days(kind: Kind, code: str, policy: Policy) -> int:
-    """How many days before its item expires a step of `kind` renewing item `code` starts: the one place every
-    kind's plan reads its lead time from, so a plan can be re-timed under other lead times (rules.replan)."""
+    """How many days before its item expires a step of `kind` renewing item `code` starts: the one place each of
+    these kinds' plans reads its lead time from, and their DependencyKind.lead_days (rules.replan re-times with
+    it)."""
     lead = policy.lead_times
     if kind is Kind.TRAINING:
         return lead.csas_course if code in (policy.core_module, policy.traffic_module) else lead.module
@@ -366,24 +368,29 @@ KINDS: tuple[DependencyKind, ...] = (
     DependencyKind(
         Kind.EMPLOYER, 4, no_days, lambda facts: (facts.employer.ended_on,), _judge_employer, _plan_employer,
         words=lambda code, facts, names: f"{facts.employer.name}'s scheme arrangement",
-        renew_action=lambda words: "renew the scheme arrangement", label="Employer"),
+        renew_action=lambda words: "renew the scheme arrangement", label="Employer",
+        lead_days=partial(lead_days, Kind.EMPLOYER)),
     DependencyKind(
         Kind.ACCREDITATION, 0, _accreditation_starts, _accreditation_ends, _judge_accreditation, _plan_accreditation,
         words=lambda code, facts, names: f"accreditation {code}",
-        renew_action=lambda words: "apply for re-accreditation", label="Accreditation"),
+        renew_action=lambda words: "apply for re-accreditation", label="Accreditation",
+        lead_days=partial(lead_days, Kind.ACCREDITATION)),
     DependencyKind(
         Kind.VETTING, 1, lambda facts: [c.granted_on for c in facts.clearances], _clearance_ends, _judge_vetting,
         _plan_vetting, words=lambda code, facts, names: f"{code} vetting clearance",
-        renew_action=lambda words: "submit the vetting renewal", label="Vetting"),
+        renew_action=lambda words: "submit the vetting renewal", label="Vetting",
+        lead_days=partial(lead_days, Kind.VETTING)),
     DependencyKind(
         Kind.KIT, 3, lambda facts: [k.issued_on for k in facts.kit],
         lambda facts: [d for k in facts.kit for d in (k.expires_on, k.returned_on)], _judge_kit, _plan_kit,
         words=lambda code, facts, names: names.kit_type(code),
-        renew_action=lambda words: f"issue a new {words}", label="Kit"),
+        renew_action=lambda words: f"issue a new {words}", label="Kit",
+        lead_days=partial(lead_days, Kind.KIT)),
     DependencyKind(
         Kind.TRAINING, 2, _module_starts, _module_ends, _judge_training, _plan_training,
         words=lambda code, facts, names: names.module(code),
-        renew_action=lambda words: f"book {words}", label="Training"),
+        renew_action=lambda words: f"book {words}", label="Training",
+        lead_days=partial(lead_days, Kind.TRAINING)),
 )
 
 

@@ -97,8 +97,9 @@ async def preview_policy(actor: Principal, changes: dict[str, Any], from_on: dt.
                 rows = whatif.lapses(facts.name, then, to_on, usable_before=now.compliance)
             lapses["proposed"] += rows
             if whatif.plan_may_differ(entry.facts, difference):
-                plan = replan(now.plan, from_on, proposal.policy) if whatif.plan_retimed(entry.facts, difference) \
-                    else compute_plan(facts, from_on, proposal.policy)
+                retimed = replan(now.plan, from_on, proposal.policy) \
+                    if whatif.plan_retimed(entry.facts, difference) else None
+                plan = retimed if retimed is not None else compute_plan(facts, from_on, proposal.policy)
                 work["proposed"] += work_from_plans({officer_id: plan})
                 overdue["proposed"] += whatif.overdue(officer_id, facts.name, plan)
             else:

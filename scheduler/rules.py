@@ -156,12 +156,18 @@ def _plan_order(step: PlanStep) -> tuple[dt.date, dt.date, str, str]:
     return step.start_by, step.expires_on, step.kind, step.code
 
 
-def replan(plan: list[PlanStep], day: dt.date, policy: Policy) -> list[PlanStep]:
+def replan(plan: list[PlanStep], day: dt.date, policy: Policy) -> list[PlanStep] | None:
     """compute_plan's answer under `policy` from the plan it gave on the same day under a policy that differs from
     `policy` in lead times and the overdue grace only (nothing else decides which steps there are, or which are
     done): each step made again by kinds.plan_step, as the kind's plan makes it, from its item and whether it is
-    done, with the lead time the kind's plan reads (dependencies.lead_days)."""
-    steps = [plan_step(step.kind, step.code, step.title, step.expires_on,
-                       dependencies.lead_days(step.kind, step.code, policy), step.status is StepStatus.DONE, day,
-                       policy) for step in plan]
+    done, with the kind's lead time (DependencyKind.lead_days). None when a step's kind does not say its lead time:
+    then plan again."""
+    leads = {kind.kind: kind.lead_days for kind in dependencies.KINDS}
+    steps = []
+    for step in plan:
+        lead = leads.get(step.kind)
+        if lead is None:
+            return None
+        steps.append(plan_step(step.kind, step.code, step.title, step.expires_on, lead(step.code, policy),
+                               step.status is StepStatus.DONE, day, policy))
     return sorted(steps, key=_plan_order)

@@ -1,10 +1,11 @@
 import datetime as dt
 from dataclasses import replace
+from typing import cast
 
 import pytest
 
 from register.facts import KitFact
-from scheduler.kinds import Kind, StepStatus, compute_step_status
+from scheduler.kinds import Kind, PlanStep, StepStatus, compute_step_status
 from scheduler.rules import compute_plan, replan
 from tests.scheduler.builders import POLICY, D, officer, with_clearance, with_module
 from training.facts import BookingFact
@@ -108,3 +109,11 @@ def test_a_plan_re_timed_is_the_plan_made_under_the_other_lead_times(day: dt.dat
     assert replan(plan, day, other) == compute_plan(renewing, day, other)
     if "lead_times" in changes:
         assert replan(plan, day, other) != plan
+
+
+def test_a_step_of_a_kind_that_does_not_say_its_lead_time_is_planned_again_not_re_timed() -> None:
+    plan = compute_plan(officer(), D(2026, 11, 22), POLICY)
+    unknown = PlanStep(cast(Kind, "first_aid"), "FIRST_AID", "Book first-aid training", D(2027, 1, 1),
+                       D(2026, 12, 1), StepStatus.UPCOMING)
+    assert replan([*plan, unknown], D(2026, 11, 22), POLICY) is None
+    assert replan(plan, D(2026, 11, 22), POLICY) == plan
