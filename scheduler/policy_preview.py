@@ -2,7 +2,11 @@
 in the caller's scope serving on the day is judged under the current and the proposed policy from one load of their
 facts, by the same engine (scheduler.rules) and the same reading of its answer (scheduler.whatif), so the two sides
 differ only by the policy. Who may preview is who may save (update_policy); bad input is refused as saving refuses
-it. Nothing is written: not the policy, not the stored outlook, not the audit log."""
+it. Nothing is written: not the policy, not the stored outlook, not the audit log.
+
+People try several values in a row, so what one value cannot change is not done again for the next: officers' facts
+and their judgement under the current policy are kept in this process while they are current (scheduler.fact_cache),
+and a proposal changing only lead times or the overdue grace re-times the kept plans (scheduler.rules.replan)."""
 
 from __future__ import annotations
 
