@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 
 from core.dates import long_date
 from register.accreditations.rules import is_suspended_on
@@ -71,7 +72,8 @@ def _plan_employer(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterato
     employer = facts.employer
     if employer.review_due_on is not None and is_arrangement_in_force(employer.approved_on, employer.ended_on, day):
         yield plan_step(Kind.EMPLOYER, "ARRANGEMENT_REVIEW", "Review the employer's scheme arrangement",
-                        employer.review_due_on, policy.lead_times.employer, False, day, policy)
+                        employer.review_due_on, lead_days(Kind.EMPLOYER, "ARRANGEMENT_REVIEW", policy), False, day,
+                        policy)
 
 
 def _no_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> tuple[PlanStep, ...]:
@@ -192,7 +194,8 @@ def _current_accreditations(
 def _plan_accreditation(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterator[PlanStep]:
     for accreditation, renewal in current_accreditations(facts, day):
         yield plan_step(Kind.ACCREDITATION, accreditation.number, "Apply for re-accreditation (with evidence)",
-                        accreditation.expires_on, policy.lead_times.accreditation, renewal is not None, day, policy)
+                        accreditation.expires_on, lead_days(Kind.ACCREDITATION, accreditation.number, policy),
+                        renewal is not None, day, policy)
 
 
 # --- vetting -------------------------------------------------------------------------------------------
@@ -249,7 +252,8 @@ def _plan_vetting(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterator
     if clearances:
         clearance = max(clearances, key=lambda c: c.expires_on)
         yield plan_step(Kind.VETTING, clearance.level_code, "Submit vetting renewal", clearance.expires_on,
-                        policy.lead_times.vetting, clearance_renewal(clearance, day, policy) is not None, day, policy)
+                        lead_days(Kind.VETTING, clearance.level_code, policy),
+                        clearance_renewal(clearance, day, policy) is not None, day, policy)
 
 
 # --- kit -----------------------------------------------------------------------------------------------
@@ -277,11 +281,12 @@ def _plan_kit(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterator[Pla
         covered = item.kit_type_code in policy.kit_without_steps and (
             item.expires_on is None or item.expires_on in accreditation_expiries)
         if item.expires_on is not None and not covered:
-            yield plan_step(Kind.KIT, item.kit_type_code, "Replace kit", item.expires_on, policy.lead_times.kit,
+            yield plan_step(Kind.KIT, item.kit_type_code, "Replace kit", item.expires_on,
+                            lead_days(Kind.KIT, item.kit_type_code, policy),
                             kit_replacement(item, facts.kit, day) is not None, day, policy)
         if item.next_inspection_due_on is not None:
             yield plan_step(Kind.KIT, item.kit_type_code, "Inspect kit", item.next_inspection_due_on,
-                            policy.lead_times.kit, False, day, policy)
+                            lead_days(Kind.KIT, item.kit_type_code, policy), False, day, policy)
 
 
 # --- training ------------------------------------------------------------------------------------------
@@ -332,17 +337,25 @@ def _judge_training(facts: OfficerFacts, day: dt.date, policy: Policy, designate
 
 
 def _plan_training(facts: OfficerFacts, day: dt.date, policy: Policy) -> Iterator[PlanStep]:
-    lead = policy.lead_times
     for code in sorted(facts.modules):
         module = facts.modules[code]
         if module.expires_on is None or module.completed_on > day:
             continue
-        if code in (policy.core_module, policy.traffic_module):
-            title, lead_days = "Book CSAS refresher course", lead.csas_course
-        else:
-            title, lead_days = f"Renew {code.replace('_', ' ').lower()} training", lead.module
-        yield plan_step(Kind.TRAINING, code, title, module.expires_on, lead_days,
+        title = "Book CSAS refresher course" if code in (policy.core_module, policy.traffic_module) \
+            else f"Renew {code.replace('_', ' ').lower()} training"
+        yield plan_step(Kind.TRAINING, code, title, module.expires_on, lead_days(Kind.TRAINING, code, policy),
                         module_renewal(module, day) is not None, day, policy)
+
+
+def lead_days(kind: Kind, code: str, policy: Policy) -> int:
+    """How many days before its item expires a step of `kind` renewing item `code` starts: the one place each of
+    these kinds' plans reads its lead time from, and their DependencyKind.lead_days (rules.replan re-times with
+    it)."""
+    lead = policy.lead_times
+    if kind is Kind.TRAINING:
+        return lead.csas_course if code in (policy.core_module, policy.traffic_module) else lead.module
+    return {Kind.VETTING: lead.vetting, Kind.ACCREDITATION: lead.accreditation, Kind.KIT: lead.kit,
+            Kind.EMPLOYER: lead.employer}[kind]
 
 
 # --- the register of kinds -----------------------------------------------------------------------------
@@ -355,25 +368,30 @@ KINDS: tuple[DependencyKind, ...] = (
     DependencyKind(
         Kind.EMPLOYER, 4, no_days, lambda facts: (facts.employer.ended_on,), _judge_employer, _plan_employer,
         words=lambda code, facts, names: f"{facts.employer.name}'s scheme arrangement",
-        renew_action=lambda words: "renew the scheme arrangement", label="Employer"),
+        renew_action=lambda words: "renew the scheme arrangement", label="Employer",
+        lead_days=partial(lead_days, Kind.EMPLOYER)),
     DependencyKind(
         Kind.ACCREDITATION, 0, _accreditation_starts, _accreditation_ends, _judge_accreditation, _plan_accreditation,
         words=lambda code, facts, names: f"accreditation {code}",
-        renew_action=lambda words: "apply for re-accreditation", label="Accreditation"),
+        renew_action=lambda words: "apply for re-accreditation", label="Accreditation",
+        lead_days=partial(lead_days, Kind.ACCREDITATION)),
     DependencyKind(
         Kind.VETTING, 1, lambda facts: [c.granted_on for c in facts.clearances], _clearance_ends, _judge_vetting,
         _plan_vetting, words=lambda code, facts, names: f"{names.level(code)} clearance" if code in names.levels
         else f"{code} vetting clearance",
-        renew_action=lambda words: "submit the vetting renewal", label="Vetting"),
+        renew_action=lambda words: "submit the vetting renewal", label="Vetting",
+        lead_days=partial(lead_days, Kind.VETTING)),
     DependencyKind(
         Kind.KIT, 3, lambda facts: [k.issued_on for k in facts.kit],
         lambda facts: [d for k in facts.kit for d in (k.expires_on, k.returned_on)], _judge_kit, _plan_kit,
         words=lambda code, facts, names: names.kit_type(code),
-        renew_action=lambda words: f"issue a new {words}", label="Kit"),
+        renew_action=lambda words: f"issue a new {words}", label="Kit",
+        lead_days=partial(lead_days, Kind.KIT)),
     DependencyKind(
         Kind.TRAINING, 2, _module_starts, _module_ends, _judge_training, _plan_training,
         words=lambda code, facts, names: names.module(code),
-        renew_action=lambda words: f"book {words}", label="Training"),
+        renew_action=lambda words: f"book {words}", label="Training",
+        lead_days=partial(lead_days, Kind.TRAINING)),
 )
 
 

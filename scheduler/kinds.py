@@ -86,6 +86,8 @@ class DependencyKind:
     words: an item of the kind in words ("accreditation SP-1", "Conflict management"); renew_action: what to do
     about it, from those words. label: the kind's name in a calendar.
     precedence: which binding is named when items of several kinds end on the same day (the lowest).
+    lead_days: the lead time its plan starts a step renewing item `code` by (None: a step of the kind is planned
+    again rather than re-timed, scheduler.rules.replan).
     """
 
     kind: Kind
@@ -97,6 +99,7 @@ class DependencyKind:
     words: Callable[[str, OfficerFacts, Names], str]
     renew_action: Callable[[str], str]
     label: str
+    lead_days: Callable[[str, Policy], int] | None = None
 
 
 def compute_step_status(

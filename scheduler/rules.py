@@ -17,7 +17,7 @@ from register.facts import DesignatedPowerFact, is_accreditation_in_force
 from scheduler import dependencies
 from scheduler.dependencies import designated_powers, last_start_on, start_days
 from scheduler.facts import OfficerFacts
-from scheduler.kinds import Blocker, Dependency, PlanStep, PowerJudge
+from scheduler.kinds import Blocker, Dependency, PlanStep, PowerJudge, StepStatus, plan_step
 from scheduler.policy import Policy
 
 
@@ -149,4 +149,25 @@ def compute_plan(facts: OfficerFacts, day: dt.date, policy: Policy) -> list[Plan
     if facts.left_on is not None and facts.left_on <= day:
         return []
     steps = [step for kind in dependencies.KINDS for step in kind.plan(facts, day, policy)]
-    return sorted(steps, key=lambda s: (s.start_by, s.expires_on, s.kind, s.code))
+    return sorted(steps, key=_plan_order)
+
+
+def _plan_order(step: PlanStep) -> tuple[dt.date, dt.date, str, str]:
+    return step.start_by, step.expires_on, step.kind, step.code
+
+
+def replan(plan: list[PlanStep], day: dt.date, policy: Policy) -> list[PlanStep] | None:
+    """compute_plan's answer under `policy` from the plan it gave on the same day under a policy that differs from
+    `policy` in lead times and the overdue grace only (nothing else decides which steps there are, or which are
+    done): each step made again by kinds.plan_step, as the kind's plan makes it, from its item and whether it is
+    done, with the kind's lead time (DependencyKind.lead_days). None when a step's kind does not say its lead time:
+    then plan again."""
+    leads = {kind.kind: kind.lead_days for kind in dependencies.KINDS}
+    steps = []
+    for step in plan:
+        lead = leads.get(step.kind)
+        if lead is None:
+            return None
+        steps.append(plan_step(step.kind, step.code, step.title, step.expires_on, lead(step.code, policy),
+                               step.status is StepStatus.DONE, day, policy))
+    return sorted(steps, key=_plan_order)

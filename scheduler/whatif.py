@@ -93,6 +93,7 @@ class Difference:
     powers: frozenset[str]
     every_power: bool
     every_plan: bool
+    retimed: bool  # every_plan, by lead times and the overdue grace only: a plan's steps stay, their timing moves
 
 
 def difference(current: Policy, proposal: Proposal) -> Difference:
@@ -104,8 +105,12 @@ def difference(current: Policy, proposal: Proposal) -> Difference:
     def rest(policy: Policy) -> Policy:
         return replace(policy, accepted_vetting_levels=frozenset(), prerequisites={})
 
+    def timing(policy: Policy) -> Policy:
+        return replace(_for_plans(rest(policy)), lead_times=LeadTimes(), overdue_after_days=0)
+
+    every_plan = _for_plans(rest(current)) != _for_plans(rest(proposed))
     return Difference(levels, powers, every_power=_for_powers(rest(current)) != _for_powers(rest(proposed)),
-                      every_plan=_for_plans(rest(current)) != _for_plans(rest(proposed)))
+                      every_plan=every_plan, retimed=every_plan and timing(current) == timing(proposed))
 
 
 def powers_may_differ(facts: OfficerFacts, difference: Difference) -> bool:
@@ -115,12 +120,21 @@ def powers_may_differ(facts: OfficerFacts, difference: Difference) -> bool:
         power.code in difference.powers for accreditation in facts.accreditations for power in accreditation.powers)
 
 
+def _plan_reached(facts: OfficerFacts, difference: Difference) -> bool:
+    """Of the levels, only the vetting step reads them (which clearance is renewed, and which application renews
+    it)."""
+    return any(c.level_code in difference.levels or any(a.level_code in difference.levels for a in c.later_applications)
+               for c in facts.clearances)
+
+
 def plan_may_differ(facts: OfficerFacts, difference: Difference) -> bool:
-    """Whether the officer's plan may differ: of the levels, only the vetting step reads them (which clearance is
-    renewed, and which application renews it)."""
-    return difference.every_plan or any(
-        c.level_code in difference.levels or any(a.level_code in difference.levels for a in c.later_applications)
-        for c in facts.clearances)
+    """Whether the officer's plan may differ."""
+    return difference.every_plan or _plan_reached(facts, difference)
+
+
+def plan_retimed(facts: OfficerFacts, difference: Difference) -> bool:
+    """Whether the officer's plan differs only in its steps' timing (scheduler.rules.replan gives it)."""
+    return difference.retimed and not _plan_reached(facts, difference)
 
 
 # --- lapses -------------------------------------------------------------------------------------------------

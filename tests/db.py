@@ -7,6 +7,7 @@ from piccolo.table import sort_table_classes
 
 from bootstrap import seed_catalogues
 from core.db import get_engine, is_sqlite
+from scheduler.fact_cache import previews
 
 
 async def empty_all_tables() -> None:
@@ -27,3 +28,4 @@ async def reset_database() -> None:
     """Every table empty, ids restarting at 1, catalogues seeded: the state each test starts from."""
     await empty_all_tables()
     await seed_catalogues()
+    previews.clear()  # fact versions restart with the data: cached facts would describe another database's

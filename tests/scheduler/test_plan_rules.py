@@ -1,11 +1,12 @@
 import datetime as dt
 from dataclasses import replace
+from typing import cast
 
 import pytest
 
 from register.facts import KitFact
-from scheduler.kinds import Kind, StepStatus, compute_step_status
-from scheduler.rules import compute_plan
+from scheduler.kinds import Kind, PlanStep, StepStatus, compute_step_status
+from scheduler.rules import compute_plan, replan
 from tests.scheduler.builders import POLICY, D, officer, with_clearance, with_module
 from training.facts import BookingFact
 from vetting.facts import ApplicationFact
@@ -86,3 +87,33 @@ def test_leavers_have_no_plan() -> None:
 def test_unaccepted_vetting_level_gets_no_renewal_step() -> None:
     steps = compute_plan(with_clearance(level_code="NPPV1"), D(2026, 11, 22), POLICY)
     assert all(s.kind is not Kind.VETTING for s in steps)
+
+
+@pytest.mark.parametrize("day", [D(2026, 11, 22), D(2027, 3, 1), D(2027, 5, 20), D(2027, 8, 15)])
+@pytest.mark.parametrize("changes", [
+    {"lead_times": replace(POLICY.lead_times, vetting=500, csas_course=300, module=200)},
+    {"lead_times": replace(POLICY.lead_times, accreditation=100, kit=120, employer=1000)},
+    {"overdue_after_days": 0},
+    {"overdue_after_days": 90, "lead_times": replace(POLICY.lead_times, module=1)},
+])
+def test_a_plan_re_timed_is_the_plan_made_under_the_other_lead_times(day: dt.date, changes: dict[str, object]) -> None:
+    """replan stands in for compute_plan in the policy preview: it must give exactly what planning again gives,
+    for every kind (a booked module and a renewal application make done steps, which stay done)."""
+    booked = with_module("CSAS_CORE", bookings=(BookingFact(D(2027, 7, 1), D(2027, 3, 1)),))
+    renewing = replace(booked, clearances=(replace(booked.clearances[0], later_applications=(
+        ApplicationFact(11, "NPPV2A", D(2027, 1, 5)),)),),
+        kit=(*booked.kit, KitFact(101, "BODY_CAMERA", D(2025, 6, 2), expires_on=D(2027, 7, 1),
+                                  next_inspection_due_on=D(2027, 4, 1))))
+    other = replace(POLICY, **changes)  # type: ignore[arg-type]
+    plan = compute_plan(renewing, day, POLICY)
+    assert replan(plan, day, other) == compute_plan(renewing, day, other)
+    if "lead_times" in changes:
+        assert replan(plan, day, other) != plan
+
+
+def test_a_step_of_a_kind_that_does_not_say_its_lead_time_is_planned_again_not_re_timed() -> None:
+    plan = compute_plan(officer(), D(2026, 11, 22), POLICY)
+    unknown = PlanStep(cast(Kind, "first_aid"), "FIRST_AID", "Book first-aid training", D(2027, 1, 1),
+                       D(2026, 12, 1), StepStatus.UPCOMING)
+    assert replan([*plan, unknown], D(2026, 11, 22), POLICY) is None
+    assert replan(plan, D(2026, 11, 22), POLICY) == plan

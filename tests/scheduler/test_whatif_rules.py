@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from scheduler.whatif import difference, plan_may_differ, powers_may_differ, propose
+from scheduler.whatif import difference, plan_may_differ, plan_retimed, powers_may_differ, propose
 from tests.scheduler.builders import POLICY, officer, with_clearance
 
 LEVELS = [{"code": "NPPV2A", "has_annual_review": False, "renewal_months": 36},
@@ -55,3 +55,17 @@ def test_an_application_at_a_changed_level_may_change_the_plan() -> None:
     diff = difference(current, propose(current, {"required_vetting_levels": ["NPPV2A", "NPPV3"]}, LEVELS))
     renewing = with_clearance(later_applications=(ApplicationFact(11, "NPPV3", officer().clearances[0].granted_on),))
     assert plan_may_differ(renewing, diff) and not powers_may_differ(renewing, diff)
+
+
+@pytest.mark.parametrize(("changes", "retimed"), [
+    ({"lead_times": {"kit": 10}}, True),
+    ({"overdue_after_days": 3, "lead_times": {"vetting": 200}, "warning_days": 30}, True),
+    ({"lead_times": {"kit": 10}, "required_vetting_levels": ["NPPV2A", "NPPV3"]}, True),  # NPPV3: nobody here
+    ({"lead_times": {"kit": 10}, "required_vetting_levels": ["NPPV3"]}, False),  # this officer's vetting step goes
+    ({"overdue_after_days": 3, "vetting_levels": [{"code": "NPPV2A", "has_annual_review": True}]}, False),
+    ({"warning_days": 30}, False),  # the plan stays as it is: nothing to re-time
+])
+def test_a_plan_is_re_timed_only_when_lead_times_or_the_grace_alone_reach_it(changes: dict[str, object],
+                                                                           retimed: bool) -> None:
+    current = replace(POLICY, accepted_vetting_levels=frozenset({"NPPV2A"}))
+    assert plan_retimed(officer(), difference(current, propose(current, changes, LEVELS))) is retimed
