@@ -17,6 +17,7 @@ from admin_ui.errors import PAGE_ERRORS
 from admin_ui.forms import Action, Field, Values, done, page, run_action
 from admin_ui.pages_officer import notice_for
 from core.access import Principal, Role
+from core.dates import long_month
 from core.http import CurrentPrincipal, Today
 from register.facts import employment_rows
 from register.officers.services import list_forces, list_organisations
@@ -48,10 +49,6 @@ def read_filter(request: Request[Any, Any, Any]) -> CapacityFilter:
     org = params.get("organisation_id") or ""
     return CapacityFilter(months, int(org) if org.isdigit() else None)
 
-
-def month_title(key: str) -> str:
-    """'2027-03' -> 'March 2027'."""
-    return dt.date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
 
 
 def item_title(work: Work, names: Names) -> str:
@@ -102,7 +99,7 @@ class CapacityPages(Controller):
         if not settings and principal.force_id is not None:  # a coordinator's force with no officers yet
             settings = [(principal.force_id, forces.get(principal.force_id, ""), dict.fromkeys(WORK_KINDS))]
         return page("pages/capacity.html", principal, title="Capacity", nav_active="/capacity", chosen=chosen,
-                    rows=rows, month_title=month_title, kinds=WORK_KINDS, kind_titles=KIND_TITLES,
+                    rows=rows, month_title=long_month, kinds=WORK_KINDS, kind_titles=KIND_TITLES,
                     unavoidable=await unavoidable_rows(plan, (await load_catalogue()).names),
                     needed=plan.needed(), capacity=plan.capacity(), settings=settings,
                     may_change=may_change(principal), month_choices=MONTH_CHOICES,

@@ -10,6 +10,7 @@ from typing import Any
 from admin_ui.templating import long_date
 from core.access import Principal
 from core.clock import business_today
+from core.dates import long_month
 from scheduler.capacity import WORK_KINDS
 from scheduler.policy import Names
 from scheduler.policy_preview import preview_policy
@@ -56,9 +57,8 @@ def _step_rows(rows: list[dict[str, Any]], names: Names) -> list[dict[str, Any]]
 def _demand_rows(demand: dict[str, dict[str, dict[str, int]]]) -> list[dict[str, Any]]:
     out = []
     for key, counts in demand["current"].items():
-        year, month = (int(part) for part in key.split("-"))
         proposed = demand["proposed"][key]
-        out.append({"month": dt.date(year, month, 1).strftime("%B %Y"),
+        out.append({"month": long_month(key),
                     "cells": [(counts[kind], proposed[kind]) for kind in WORK_KINDS],
                     "moved": any(counts[kind] != proposed[kind] for kind in WORK_KINDS)})
     return out

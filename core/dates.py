@@ -31,7 +31,14 @@ def is_in_date(valid_from: dt.date, expires_on: dt.date | None, day: dt.date) ->
 
 def long_date(day: dt.date) -> str:
     """'6 January 2027': how dates are written for people (GOV.UK style), in pages, messages and PDFs."""
-    return f"{day.day} {day.strftime('%B %Y')}"
+    return f"{day.day} {long_month(day)}"
+
+
+def long_month(day: dt.date | str) -> str:
+    """'March 2027', for a day in that month or a 'YYYY-MM' key (the capacity plan's months)."""
+    if isinstance(day, str):
+        day = dt.date(int(day[:4]), int(day[5:7]), 1)
+    return day.strftime("%B %Y")
 
 
 # The days the register accepts, from any client (API bodies and query parameters, pages, imports). Its records

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.dates import long_date
+from core.dates import long_date, long_month
 from scheduler.capacity import KIND_OF_STEP, KIND_UNITS
 from scheduler.dependencies import end_days, kind_of
 from scheduler.facts import OfficerFacts
@@ -125,8 +125,8 @@ def early_start_reminders(
             or step.start_by.replace(day=1) <= start_month:
         return []
     unit = KIND_UNITS[KIND_OF_STEP[step.kind]]
-    action = (f"Please start in {start_month.strftime('%B %Y')}, earlier than {long_date(step.start_by)}, because "
-              f"{unit} full in {step.start_by.strftime('%B %Y')}.")
+    action = (f"Please start in {long_month(start_month)}, earlier than {long_date(step.start_by)}, because "
+              f"{unit} full in {long_month(step.start_by)}.")
     return [Reminder(Audience.OFFICER, facts.officer_id, step_item(step), Trigger.START_EARLY, start_month,
                      _step_line(facts, step, action, names))]
 
