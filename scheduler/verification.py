@@ -18,7 +18,7 @@ from register.accreditations.rules import AccreditationStatus
 from register.facts import is_accreditation_in_force
 from register.kit import cards
 from register.officers import services as officers
-from register.officers.photos import photo_jpeg
+from register.officers.photos import has_photo, photo_jpeg
 from scheduler.facts import OfficerFacts
 from scheduler.kinds import Kind
 from scheduler.policy_store import load_catalogue
@@ -137,7 +137,7 @@ async def verify_card(token: str, day: dt.date, power: str | None = None) -> Ver
         card_serial=card["serial_number"], card_expires_on=card["expires_on"], accredited_today=bool(usable),
         reason=reason, powers=tuple(PowerTitle(code, names.power(code)) for code in usable),
         asked=power, asked_title=names.powers.get(power) if power is not None else None,
-        asked_usable=power in usable, has_photo=await photo_jpeg(card["officer"]) is not None,
+        asked_usable=power in usable, has_photo=await has_photo(card["officer"]),
     )
 
 

@@ -166,6 +166,11 @@ async def _stored(officer_id: int) -> dict[str, Any] | None:
     return row
 
 
+async def has_photo(officer_id: int) -> bool:
+    """Whether a photo is held, without reading its bytes (the public check says so, then serves it apart)."""
+    return bool(await OfficerPhoto.exists().where(OfficerPhoto.officer == officer_id))
+
+
 async def photo_jpeg(officer_id: int) -> bytes | None:
     """The officer's stored photo, or None. Unscoped: for the ID card and the public check of a card, whose
     callers have already decided the photo may be shown."""
